@@ -1,0 +1,86 @@
+"""The ``bubblewatch`` command line: a thin typer app that registers one group per module.
+
+Exit codes: 0 success, 2 bad input (:class:`bubblewatch.errors.InputError`), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from bubblewatch import __version__
+from bubblewatch.commands.common import console, set_quiet
+from bubblewatch.errors import BubblewatchError
+
+app = typer.Typer(
+    name="bubblewatch",
+    help="An observatory for asset bubbles and the capital loops that feed them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bubblewatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars or notes.")
+    ] = False,
+) -> None:
+    set_quiet(quiet)
+
+
+def _register() -> None:
+    # one line per command group; each module defines `app` (a group) or `command` (a single command)
+    from bubblewatch.commands import data as data_cmd
+
+    app.add_typer(data_cmd.app, name="data")
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, map typed errors to exit codes and clear messages."""
+    try:
+        app(args=argv, prog_name="bubblewatch", standalone_mode=False)
+    except BubblewatchError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        code = exc.exit_code
+        if argv is None:
+            sys.exit(code)
+        return code
+    except typer.Exit as exc:  # --version, --help
+        code = int(exc.exit_code or 0)
+        if argv is None:
+            sys.exit(code)
+        return code
+    except Exception as exc:  # click usage errors and internal errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            code = 2
+        elif isinstance(exc, click.exceptions.Abort):
+            code = 1
+        else:
+            console.print_exception()
+            console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}")
+            code = 1
+        if argv is None:
+            sys.exit(code)
+        return code
+    if argv is None:
+        sys.exit(0)
+    return 0

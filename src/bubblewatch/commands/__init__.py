@@ -1,0 +1,1 @@
+"""Command groups of the ``bubblewatch`` CLI, one module per group (registered in ``cli.py``)."""

@@ -1,0 +1,242 @@
+"""The local store: one DuckDB file holding every series bubblewatch has imported or fetched.
+
+Location: ``--store FILE`` on the CLI, else ``$BUBBLEWATCH_STORE``, else
+``$BUBBLEWATCH_HOME/store.duckdb``, else ``~/.local/share/bubblewatch/store.duckdb``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from bubblewatch.data.schema import DDL, TABLES
+from bubblewatch.errors import NotFoundError, StoreError
+
+__all__ = ["Store", "default_store_path"]
+
+
+def default_store_path() -> Path:
+    """The store file used when none is named (see the module docstring)."""
+    env = os.environ.get("BUBBLEWATCH_STORE")
+    if env:
+        return Path(env).expanduser()
+    home = os.environ.get("BUBBLEWATCH_HOME")
+    base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
+    return base / "store.duckdb"
+
+
+class Store:
+    """A DuckDB store of prices, shares, fundamentals, macro series, FX and holdings.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Database file; ``":memory:"`` for an in-memory store. Default
+        :func:`default_store_path`.
+    read_only : bool
+        Open without write access (the file must exist).
+
+    Examples
+    --------
+    >>> with Store(":memory:") as st:
+    ...     st.list_series().empty
+    True
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path not in (None, ":memory:") else path  # type: ignore[assignment]
+        if self.path is None:
+            self.path = default_store_path()
+        target = str(self.path)
+        try:
+            if target != ":memory:":
+                p = Path(target)
+                if read_only and not p.exists():
+                    raise NotFoundError(
+                        f"store {target} does not exist; import data first "
+                        "(bubblewatch data import PATH or bubblewatch data load-demo)"
+                    )
+                p.parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(target, read_only=read_only)
+            if not read_only:
+                self.con.execute(DDL)
+        except duckdb.Error as exc:  # pragma: no cover - depends on the file system
+            raise StoreError(f"cannot open store {target}: {exc}") from exc
+
+    # -- context management -------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing writes: commit on success, roll back on any exception."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    # -- generic ------------------------------------------------------------------------
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run a read query and return a DataFrame."""
+        return self.con.execute(sql, params or []).df()
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table (used by tests to show a failed import wrote nothing)."""
+        return {t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}  # type: ignore[index]
+
+    def kind(self, symbol: str) -> str | None:
+        row = self.con.execute("SELECT kind FROM series WHERE symbol = ?", [symbol]).fetchone()
+        return None if row is None else str(row[0])
+
+    def has(self, symbol: str) -> bool:
+        return (
+            self.con.execute("SELECT 1 FROM series WHERE symbol = ?", [symbol]).fetchone()
+            is not None
+        )
+
+    def list_series(self) -> pd.DataFrame:
+        """One row per series: symbol, kind, rows, first, last, source."""
+        return self.query(
+            """
+            WITH counts AS (
+                SELECT symbol, count(*) AS rows, min(date) AS first, max(date) AS last FROM prices GROUP BY symbol
+                UNION ALL
+                SELECT series, count(*), min(date), max(date) FROM macro GROUP BY series
+                UNION ALL
+                SELECT pair, count(*), min(date), max(date) FROM fx GROUP BY pair
+                UNION ALL
+                SELECT symbol || ':shares', count(*), min(date), max(date) FROM shares GROUP BY symbol
+                UNION ALL
+                SELECT index_name || ':holdings', count(*), min(as_of), max(as_of) FROM holdings GROUP BY index_name
+            )
+            SELECT c.symbol, coalesce(s.kind, CASE WHEN c.symbol LIKE '%:shares' THEN 'shares'
+                                               WHEN c.symbol LIKE '%:holdings' THEN 'holdings' END) AS kind,
+                   c.rows, c.first, c.last, s.source
+            FROM counts c LEFT JOIN series s ON s.symbol = c.symbol
+            ORDER BY c.symbol
+            """
+        )
+
+    # -- readers ------------------------------------------------------------------------
+    def prices(self, symbol: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """Daily bars of ``symbol`` indexed by date (open, high, low, close, adj_close, volume, ...)."""
+        df = self.query(
+            "SELECT date, open, high, low, close, adj_close, volume, currency, source, warning "
+            "FROM prices WHERE symbol = ? AND (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?) "
+            "ORDER BY date",
+            [symbol, start, start, end, end],
+        )
+        if df.empty:
+            raise NotFoundError(self._missing_message(symbol, "prices"))
+        df["date"] = pd.to_datetime(df["date"])
+        return df.set_index("date")
+
+    def macro(self, series: str) -> pd.Series:
+        """A macro series (FRED id or imported name) indexed by date; blanks dropped."""
+        df = self.query(
+            "SELECT date, value FROM macro WHERE series = ? AND value IS NOT NULL ORDER BY date",
+            [series],
+        )
+        if df.empty:
+            raise NotFoundError(self._missing_message(series, "macro"))
+        return pd.Series(df["value"].to_numpy(float), index=pd.to_datetime(df["date"]), name=series)
+
+    def fx(self, pair: str) -> pd.Series:
+        """An FX series (units of quote currency per unit of base) indexed by date."""
+        df = self.query("SELECT date, rate FROM fx WHERE pair = ? ORDER BY date", [pair])
+        if df.empty:
+            raise NotFoundError(self._missing_message(pair, "fx"))
+        return pd.Series(df["rate"].to_numpy(float), index=pd.to_datetime(df["date"]), name=pair)
+
+    def shares_outstanding(self, symbol: str) -> pd.Series:
+        """Shares outstanding reported for ``symbol`` (as reported, not split-adjusted)."""
+        df = self.query("SELECT date, shares FROM shares WHERE symbol = ? ORDER BY date", [symbol])
+        if df.empty:
+            raise NotFoundError(self._missing_message(symbol, "shares"))
+        return pd.Series(
+            df["shares"].to_numpy(float), index=pd.to_datetime(df["date"]), name=symbol
+        )
+
+    def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
+        df = self.query(
+            "SELECT period_end, metric, value, source FROM fundamentals WHERE symbol = ? "
+            "AND (? IS NULL OR metric = ?) ORDER BY period_end",
+            [symbol, metric, metric],
+        )
+        if df.empty:
+            raise NotFoundError(self._missing_message(symbol, "fundamentals"))
+        df["period_end"] = pd.to_datetime(df["period_end"])
+        return df
+
+    def holdings_dates(self, index_name: str = "SPY") -> list[pd.Timestamp]:
+        df = self.query(
+            "SELECT DISTINCT as_of FROM holdings WHERE index_name = ? ORDER BY as_of", [index_name]
+        )
+        return [pd.Timestamp(d) for d in df["as_of"]]
+
+    def holdings(self, index_name: str = "SPY", as_of: str | None = None) -> pd.DataFrame:
+        """Holdings (symbol, name, weight in percent) of ``index_name`` on ``as_of`` (default latest)."""
+        dates = self.holdings_dates(index_name)
+        if not dates:
+            raise NotFoundError(self._missing_message(index_name, "holdings"))
+        when = pd.Timestamp(as_of) if as_of is not None else dates[-1]
+        if when not in dates:
+            avail = ", ".join(d.date().isoformat() for d in dates)
+            raise NotFoundError(
+                f"no {index_name} holdings on {when.date().isoformat()}; available dates: {avail}"
+            )
+        df = self.query(
+            "SELECT symbol, name, weight, source FROM holdings WHERE index_name = ? AND as_of = ? "
+            "ORDER BY weight DESC",
+            [index_name, when.date()],
+        )
+        df.attrs["as_of"] = when
+        return df
+
+    def series(self, symbol: str, column: str = "close") -> pd.Series:
+        """Any stored series by name: a price column, an FX rate or a macro series."""
+        tbl_row = self.con.execute("SELECT tbl FROM series WHERE symbol = ?", [symbol]).fetchone()
+        tbl = tbl_row[0] if tbl_row else None
+        if tbl == "macro":
+            return self.macro(symbol)
+        if tbl == "fx":
+            return self.fx(symbol)
+        df = self.prices(symbol)
+        if column not in df.columns:
+            raise NotFoundError(
+                f"{symbol} has no column '{column}'; choose one of open, high, low, close, adj_close, volume"
+            )
+        s = df[column].astype(float)
+        s.name = symbol
+        return s
+
+    def _missing_message(self, name: str, what: str) -> str:
+        known = [
+            str(r[0])
+            for r in self.con.execute("SELECT symbol FROM series ORDER BY symbol").fetchall()
+        ]
+        hint = (
+            f"; the store {self.path} holds: {', '.join(known[:30])}"
+            + (" ..." if len(known) > 30 else "")
+            if known
+            else (
+                f"; the store {self.path} is empty: run `bubblewatch data import PATH` or `bubblewatch data load-demo`"
+            )
+        )
+        return f"no {what} for '{name}'{hint}"

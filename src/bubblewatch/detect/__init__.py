@@ -1,0 +1,1 @@
+"""Bubble detection: PSY explosive-root tests and LPPLS fits (pure computations)."""

@@ -1,0 +1,125 @@
+"""Typed errors and warnings shared by every layer of bubblewatch.
+
+Every error a user can cause derives from :class:`InputError` and maps to exit code 2 on
+the command line; anything else that escapes is an internal error (exit code 1).
+Messages say what is wrong, where (file, 1-based line, column, value) and what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BubblewatchError",
+    "ConvergenceWarning",
+    "DataFileError",
+    "DataQualityWarning",
+    "InputError",
+    "InsufficientDataError",
+    "NotFoundError",
+    "NumericalWarning",
+    "ProviderError",
+    "StoreError",
+]
+
+
+class BubblewatchError(Exception):
+    """Base class of every error raised by bubblewatch."""
+
+    #: process exit code used by the CLI
+    exit_code: int = 1
+
+
+class InputError(BubblewatchError, ValueError):
+    """The caller's input is wrong: bad arguments, bad values, bad files (exit code 2)."""
+
+    exit_code = 2
+
+
+class DataFileError(InputError):
+    """A data file is malformed; the message names the file, line, column and value.
+
+    Parameters
+    ----------
+    path : str or Path
+        The offending file.
+    problem : str
+        What is wrong, in words (``"unparsable date"``).
+    line : int, optional
+        1-based line number in the file (the header is line 1).
+    column : str, optional
+        Column name.
+    value : object, optional
+        The offending value as read.
+    expected : str, optional
+        What was expected instead.
+
+    Examples
+    --------
+    >>> err = DataFileError("prices.csv", "unparsable date", line=3, column="date",
+    ...                     value="2025-13-01", expected="an ISO date YYYY-MM-DD")
+    >>> print(err)
+    prices.csv, line 3, column 'date': unparsable date: '2025-13-01' (expected an ISO date YYYY-MM-DD)
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        self.column = column
+        self.value = value
+        self.expected = expected
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = [self.path]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        msg = ", ".join(where) + f": {self.problem}"
+        if self.value is not None:
+            msg += f": {self.value!r}"
+        if self.expected:
+            msg += f" (expected {self.expected})"
+        return msg
+
+
+class InsufficientDataError(InputError):
+    """Too few observations (or too little variation) for the requested computation."""
+
+
+class NotFoundError(InputError):
+    """A symbol, series, date or file the caller named does not exist."""
+
+
+class StoreError(BubblewatchError):
+    """The local store could not be opened, read or written."""
+
+
+class ProviderError(BubblewatchError):
+    """An online data provider failed (no network, bad response, empty answer).
+
+    Providers never return empty frames silently: they raise this instead.
+    """
+
+
+class DataQualityWarning(UserWarning):
+    """Data were accepted but look suspicious (e.g. high < low); kept with the row."""
+
+
+class ConvergenceWarning(UserWarning):
+    """An optimiser or iteration did not converge; the result says so."""
+
+
+class NumericalWarning(UserWarning):
+    """A computation hit a degenerate case (e.g. a zero-variance window) and returned NaN."""

@@ -1,0 +1,1 @@
+"""Market shocks and contagion (pure computations)."""

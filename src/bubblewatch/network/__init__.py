@@ -1,0 +1,1 @@
+"""The capital loop: deals ledger analytics and stress tests (pure computations)."""

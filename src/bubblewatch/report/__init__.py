@@ -1,0 +1,1 @@
+"""Self-contained HTML report built from an explicit list of sections."""

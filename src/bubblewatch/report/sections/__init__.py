@@ -1,0 +1,23 @@
+"""Report sections, one module per capability.
+
+``SECTIONS`` is the explicit, ordered list of builders; each takes a
+:class:`~bubblewatch.report.context.ReportContext` and returns a
+:class:`~bubblewatch.report.context.SectionOutput`. To add a section, write
+``report/sections/<name>.py`` with a ``build(ctx)`` function and add it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bubblewatch.report.context import ReportContext, SectionOutput
+
+SectionBuilder = Callable[[ReportContext], SectionOutput]
+
+
+def _builders() -> list[SectionBuilder]:
+    # explicit and ordered: one line per section module
+    return []
+
+
+SECTIONS: list[SectionBuilder] = _builders()

@@ -1,0 +1,1 @@
+"""Valuation multiples, CAPE, index concentration and return decomposition (pure computations)."""
