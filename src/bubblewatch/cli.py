@@ -46,6 +46,9 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import psy as psy_cmd
+
+    app.command("psy")(psy_cmd.command)
 
 
 _register()
