@@ -224,7 +224,7 @@ def psy(
     >>> round(r.gsadf, 4) >= round(r.sadf, 4)
     True
     """
-    s = prepare_series(y, log=log)
+    s = prepare_series(y, log=log, name=str(getattr(y, "name", None) or "y"))
     T = s.shape[0]
     ic_key = None if ic is None else str(ic).lower()
     if ic_key not in _IC_CODES:
