@@ -83,9 +83,10 @@ def psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring):  # pragma: no co
             mean[i] += d * inv
             z[i] = d
         for i in range(p):
-            # Welford: C += (z - mean_old)(z - mean_new)' and z - mean_new = (z - mean_old)(1 - 1/n)
+            # Welford: C += (z - mean_old)(z - mean_new)' and z - mean_new = (z - mean_old)(1 - 1/n);
+            # the full square (fixed trip count) is faster than the triangle
             f = z[i] * g
-            for j in range(i + 1):
+            for j in range(p):
                 C[i, j] += f * z[j]
         if ic == 0:
             s = tau - K - 1
@@ -180,7 +181,7 @@ def _unsquare(q):  # pragma: no cover - numba
 @njit(cache=True, inline="always")
 def _tstat(C, L, K, k, n):  # pragma: no cover - numba
     """Signed square sign(t)·t² of the t-ratio of b with k lags from the co-moments C (lower
-    triangle, index layout of psy_end); NaN if the window is degenerate or has no residual
+    index layout of psy_end); NaN if the window is degenerate or has no residual
     degrees of freedom."""
     dof = n - k - 2
     if dof <= 0:
