@@ -3,8 +3,9 @@
 * GSADF+BSADF (all statistics) at T = 400, 1500, 5000, lags 0 and 2 (warm, best of repeats);
 * Monte Carlo critical values at T = 400 with 2000 replications (bubblewatch on 2 threads,
   pyexuber single-threaded as it is);
-* peak memory at T = 10,000, each library in a fresh subprocess: the growth of the maximum
-  resident set size over the process's size before the computation, and tracemalloc's peak;
+* peak memory at T = 10,000, each library in a fresh subprocess after its warm-up: the
+  growth of the peak resident set size (VmHWM, reset through /proc/self/clear_refs) over the
+  size before the computation, and tracemalloc's peak;
 * the cold numba compile time (empty cache) on its own line.
 
 Input: log NASDAQ Composite closes from ../shared/data (the last T observations), or a
@@ -50,7 +51,7 @@ def _best(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
 
 
 _MEM_CHILD = r"""
-import json, resource, sys, tracemalloc
+import json, sys, tracemalloc
 import numpy as np
 which, T = sys.argv[1], int(sys.argv[2])
 y = np.cumsum(np.random.default_rng(0).normal(size=T))
@@ -59,12 +60,14 @@ import exuber
 m = default_min_window(T)
 psy(y[:200], min_window=30)  # compile/load outside the measurement
 exuber.radf(y[:200], minw=29)
-def rss_kb():
+def status_kb(key):
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1])
-base = rss_kb()
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # reset the peak resident set size (VmHWM) to the current size
+base = status_kb("VmRSS")
 tracemalloc.start()
 if which == "bubblewatch":
     psy(y, min_window=m)
@@ -72,7 +75,7 @@ else:
     exuber.radf(y, minw=m - 1)
 peak_py = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status_kb("VmHWM")
 print(json.dumps({"rss_growth_mb": max(0, peak - base) / 1024, "tracemalloc_mb": peak_py / 2**20}))
 """
 

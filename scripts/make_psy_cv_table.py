@@ -2,9 +2,9 @@
 
 Monte Carlo under the PSY null (driftless Gaussian random walk), lag 0, PSY's default
 smallest window floor((0.01 + 1.8/sqrt(T))·T), 2000 replications, seed 20151, for
-T in {50, 100, 200, 400, 800, 1600}. Stores the 90/95/99% quantiles of ADF, SADF and GSADF,
+T in {50, 100, 200, 400, 800, 1600, 3200} (replication streams seeded 20151 + T). Stores the 90/95/99% quantiles of ADF, SADF and GSADF,
 the pointwise BADF curve and the BSADF curves under the rules "psy" (running maximum of
-BADF) and "pointwise". Takes about a minute or two on 2 cores:
+BADF) and "pointwise". Takes about three minutes on 2 idle cores:
 
     PYTHONPATH=src NUMBA_NUM_THREADS=2 python scripts/make_psy_cv_table.py
 """
@@ -19,7 +19,7 @@ import numpy as np
 from bubblewatch.detect.psy import default_min_window
 from bubblewatch.detect.psy_critical import bsadf_rule, simulate_statistics
 
-GRID = (50, 100, 200, 400, 800, 1600)
+GRID = (50, 100, 200, 400, 800, 1600, 3200)
 REPS = 2000
 SEED = 20151
 OUT = Path(__file__).resolve().parents[1] / "src/bubblewatch/detect/tables/psy_cv.npz"

@@ -68,7 +68,7 @@ def test_rules():
 
 def test_table_shipped_and_interpolated():
     tab = load_table()
-    assert list(tab.grid) == [50, 100, 200, 400, 800, 1600] and tab.reps == 2000
+    assert list(tab.grid) == [50, 100, 200, 400, 800, 1600, 3200] and tab.reps == 2000
     exact = table_critical_values(400)
     assert exact.method == "table (T=400)" and len(exact.bsadf) == 400 - 40 + 1
     mid = table_critical_values(560)

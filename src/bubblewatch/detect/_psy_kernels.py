@@ -52,8 +52,10 @@ def psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring):  # pragma: no co
     ``k <= K`` by AIC/BIC. Returns ``(bsadf_t, badf_t, n_nan)``; windows with zero
     variance count in ``n_nan`` and are skipped in the maximum (all degenerate: NaN).
     """
-    if K == 0 and ic == 0:
+    if ic == 0 and K == 0:
         return _end_lag0(y, t, min_window)
+    if ic == 0 and K == 2:
+        return _end_lag2(y, t, min_window)
     p = K + 2
     shift = y[t]
     smax = t - min_window + 1
@@ -167,6 +169,73 @@ def _end_lag0(y, t, min_window):  # pragma: no cover - numba
                     badf = _unsquare(q)
             else:
                 n_nan += 1
+    if best == -np.inf:
+        return np.nan, badf, n_nan
+    return _unsquare(best), badf, n_nan
+
+
+@njit(cache=True)
+def _end_lag2(y, t, min_window):  # pragma: no cover - numba
+    """The fixed lag-2 case of :func:`psy_end` with scalar Welford sums and a scalar LDL'
+    (the general loops' small, varying trip counts cost more than the arithmetic)."""
+    shift = y[t]
+    smax = t - min_window + 1
+    m1 = m2 = my = md = 0.0
+    c11 = c12 = c13 = c14 = c22 = c23 = c24 = c33 = c34 = c44 = 0.0
+    best = -np.inf
+    badf = np.nan
+    n_nan = 0
+    n = 0
+    for tau in range(t, 2, -1):
+        # row: (Δy_{tau-1}, Δy_{tau-2}, y_{tau-1} - shift, Δy_tau)
+        n += 1
+        inv = 1.0 / n
+        g = 1.0 - inv
+        e1 = (y[tau - 1] - y[tau - 2]) - m1
+        e2 = (y[tau - 2] - y[tau - 3]) - m2
+        ey = (y[tau - 1] - shift) - my
+        ed = (y[tau] - y[tau - 1]) - md
+        m1 += e1 * inv
+        m2 += e2 * inv
+        my += ey * inv
+        md += ed * inv
+        f1 = e1 * g
+        f2 = e2 * g
+        fy = ey * g
+        c11 += f1 * e1
+        c12 += f1 * e2
+        c13 += f1 * ey
+        c14 += f1 * ed
+        c22 += f2 * e2
+        c23 += f2 * ey
+        c24 += f2 * ed
+        c33 += fy * ey
+        c34 += fy * ed
+        c44 += ed * ed * g
+        if tau - 3 > smax:
+            continue
+        q = np.nan
+        if n > 4 and c11 > 0.0:
+            i1 = 1.0 / c11
+            d2 = c22 - c12 * c12 * i1
+            if d2 > _SINGULAR * c22 and d2 > 0.0:
+                i2 = 1.0 / d2
+                w32 = c23 - c13 * c12 * i1
+                w42 = c24 - c14 * c12 * i1
+                d3 = c33 - c13 * c13 * i1 - w32 * w32 * i2
+                if d3 > _SINGULAR * c33 and d3 > 0.0:
+                    w43 = c34 - c14 * c13 * i1 - w42 * w32 * i2
+                    d4 = c44 - c14 * c14 * i1 - w42 * w42 * i2 - w43 * w43 / d3
+                    if d4 > _SINGULAR * c44 and d4 > 0.0:
+                        q = (n - 4) * w43 * w43 / (d3 * d4)
+                        if w43 < 0.0:
+                            q = -q
+        if math.isnan(q):
+            n_nan += 1
+        elif q > best:
+            best = q
+        if tau == 3:
+            badf = _unsquare(q)
     if best == -np.inf:
         return np.nan, badf, n_nan
     return _unsquare(best), badf, n_nan

@@ -33,9 +33,11 @@ References
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -148,15 +150,38 @@ def _check_window(T: int, min_window: int | None, K: int, what: str) -> int:
     return m
 
 
+@contextlib.contextmanager
+def _threads(n: int | None) -> Iterator[None]:
+    if n is None:
+        yield
+        return
+    import numba
+
+    old = numba.get_num_threads()
+    most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
+    numba.set_num_threads(max(1, min(int(n), most)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
+
+
+#: below this many windows one thread is faster than waking the others
+_SERIAL_WINDOWS = 300_000
+
+
 def _run(y: np.ndarray, min_window: int, K: int, ic: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Run the batch kernel; returns (badf, bsadf) over positions min_window-1..T-1."""
     T = y.shape[0]
     badf = np.full(T, np.nan)
     bsadf = np.full(T, np.nan)
     nan_count = np.zeros(T, dtype=np.int64)
-    _k.psy_batch(
-        np.ascontiguousarray(y, dtype=np.float64), min_window, K, ic, badf, bsadf, nan_count
-    )
+    n = T - min_window + 1
+    small = n * (n + 1) // 2 < _SERIAL_WINDOWS
+    with _threads(1 if small else None):
+        _k.psy_batch(
+            np.ascontiguousarray(y, dtype=np.float64), min_window, K, ic, badf, bsadf, nan_count
+        )
     first = min_window - 1
     return badf[first:], bsadf[first:], int(nan_count.sum())
 

@@ -13,10 +13,10 @@ Wild bootstrap (``method="wb"``)
     and ``w_t ~ N(0, 1)``, started at the first observed differences; no drift is imposed.
 Table (``method="table"``)
     Monte Carlo values shipped in ``detect/tables/psy_cv.npz`` (lag 0, default window,
-    2000 replications, seed 20151, T in {50, 100, 200, 400, 800, 1600}), made by
-    ``scripts/make_psy_cv_table.py``. For other T the curves are read at the same relative
-    position in the BSADF sequence and interpolated linearly in log T; outside the grid the
-    nearest end of the grid is used (the method string says which).
+    2000 replications, streams seeded ``20151 + T``, T in {50, 100, 200, 400, 800, 1600,
+    3200}), made by ``scripts/make_psy_cv_table.py``. For other T the curves are read at the
+    same relative position in the BSADF sequence and interpolated linearly in log T; outside
+    the grid the nearest end of the grid is used (the method string says which).
 
 Reproducibility: replication ``i`` draws from its own stream ``SeedSequence(seed).spawn``;
 replications are computed independently (numba, parallel) and the quantiles are taken
@@ -46,17 +46,17 @@ References
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib.resources
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from bubblewatch.detect import _psy_kernels as _k
+from bubblewatch.detect.psy import _threads
 from bubblewatch.errors import InputError
 from bubblewatch.results import Result, make_metadata
 
@@ -142,22 +142,6 @@ class PSYCriticalValues(Result):
                 for i, row in self.bsadf.iterrows()
             ],
         }
-
-
-@contextlib.contextmanager
-def _threads(n: int | None) -> Iterator[None]:
-    if n is None:
-        yield
-        return
-    import numba
-
-    old = numba.get_num_threads()
-    most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-    numba.set_num_threads(max(1, min(int(n), most)))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(old)
 
 
 def _streams(seed: int | None, reps: int) -> list[np.random.Generator]:
