@@ -132,8 +132,8 @@ def _end_lag0(y, t, min_window):  # pragma: no cover - numba
     """The lag-0 case of :func:`psy_end` with scalar Welford sums."""
     shift = y[t]
     smax = t - min_window + 1
-    my = 0.0
-    md = 0.0
+    sy = 0.0
+    sd = 0.0
     cyy = 0.0
     cyd = 0.0
     cdd = 0.0
@@ -141,18 +141,23 @@ def _end_lag0(y, t, min_window):  # pragma: no cover - numba
     badf = np.nan
     n_nan = 0
     n = 0
+    prev_inv = 0.0
     for tau in range(t, 0, -1):
+        # Welford's co-moment update with the old mean taken as sum/(n-1): the same
+        # arithmetic, but the loop-carried chains are plain additions
         zy = y[tau - 1] - shift
         zd = y[tau] - y[tau - 1]
         n += 1
         inv = 1.0 / n
-        dy_ = zy - my
-        dd = zd - md
-        my += dy_ * inv
-        md += dd * inv
         g = 1.0 - inv
-        cyy += dy_ * dy_ * g
-        cyd += dy_ * dd * g
+        dy_ = zy - sy * prev_inv
+        dd = zd - sd * prev_inv
+        sy += zy
+        sd += zd
+        prev_inv = inv
+        fy = dy_ * g
+        cyy += fy * dy_
+        cyd += fy * dd
         cdd += dd * dd * g
         s = tau - 1
         if s <= smax:
@@ -160,13 +165,15 @@ def _end_lag0(y, t, min_window):  # pragma: no cover - numba
             # the square root is taken once for the maximum (a monotone transform)
             det = cyy * cdd - cyd * cyd
             if n > 2 and cyy > 0.0 and cdd > 0.0 and det > _SINGULAR * cyy * cdd:
-                q = (n - 2) * cyd * cyd / det
+                num = (n - 2) * cyd * cyd
                 if cyd < 0.0:
-                    q = -q
-                if q > best:
-                    best = q
+                    num = -num
+                # q = num/det; compare by cross-multiplication (det > 0) and divide only
+                # for a new maximum
+                if num > best * det:
+                    best = num / det
                 if s == 0:
-                    badf = _unsquare(q)
+                    badf = _unsquare(num / det)
             else:
                 n_nan += 1
     if best == -np.inf:
@@ -180,25 +187,33 @@ def _end_lag2(y, t, min_window):  # pragma: no cover - numba
     (the general loops' small, varying trip counts cost more than the arithmetic)."""
     shift = y[t]
     smax = t - min_window + 1
-    m1 = m2 = my = md = 0.0
+    s1 = s2 = sy = sd = 0.0
     c11 = c12 = c13 = c14 = c22 = c23 = c24 = c33 = c34 = c44 = 0.0
     best = -np.inf
     badf = np.nan
     n_nan = 0
     n = 0
+    num = 0.0
+    den = 1.0
+    prev_inv = 0.0
     for tau in range(t, 2, -1):
-        # row: (Δy_{tau-1}, Δy_{tau-2}, y_{tau-1} - shift, Δy_tau)
+        # row: (Δy_{tau-1}, Δy_{tau-2}, y_{tau-1} - shift, Δy_tau); old means are sum/(n-1)
         n += 1
         inv = 1.0 / n
         g = 1.0 - inv
-        e1 = (y[tau - 1] - y[tau - 2]) - m1
-        e2 = (y[tau - 2] - y[tau - 3]) - m2
-        ey = (y[tau - 1] - shift) - my
-        ed = (y[tau] - y[tau - 1]) - md
-        m1 += e1 * inv
-        m2 += e2 * inv
-        my += ey * inv
-        md += ed * inv
+        z1 = y[tau - 1] - y[tau - 2]
+        z2 = y[tau - 2] - y[tau - 3]
+        zy = y[tau - 1] - shift
+        zd = y[tau] - y[tau - 1]
+        e1 = z1 - s1 * prev_inv
+        e2 = z2 - s2 * prev_inv
+        ey = zy - sy * prev_inv
+        ed = zd - sd * prev_inv
+        s1 += z1
+        s2 += z2
+        sy += zy
+        sd += zd
+        prev_inv = inv
         f1 = e1 * g
         f2 = e2 * g
         fy = ey * g
@@ -227,15 +242,17 @@ def _end_lag2(y, t, min_window):  # pragma: no cover - numba
                     w43 = c34 - c14 * c13 * i1 - w42 * w32 * i2
                     d4 = c44 - c14 * c14 * i1 - w42 * w42 * i2 - w43 * w43 / d3
                     if d4 > _SINGULAR * c44 and d4 > 0.0:
-                        q = (n - 4) * w43 * w43 / (d3 * d4)
+                        num = (n - 4) * w43 * w43
                         if w43 < 0.0:
-                            q = -q
+                            num = -num
+                        den = d3 * d4
+                        q = 0.0  # finite marker; the value is divided out only when needed
+                        if num > best * den:
+                            best = num / den
+                        if tau == 3:
+                            badf = _unsquare(num / den)
         if math.isnan(q):
             n_nan += 1
-        elif q > best:
-            best = q
-        if tau == 3:
-            badf = _unsquare(q)
     if best == -np.inf:
         return np.nan, badf, n_nan
     return _unsquare(best), badf, n_nan
