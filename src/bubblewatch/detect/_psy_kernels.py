@@ -36,6 +36,7 @@ __all__ = [
     "psy_end",
     "psy_many",
     "psy_reference",
+    "psy_serial",
 ]
 
 #: relative pivot below which a window's design is treated as singular (zero variance)
@@ -43,19 +44,19 @@ _SINGULAR = 1e-13
 
 
 @njit(cache=True)
-def psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring):  # pragma: no cover - numba
+def psy_end(y, dyp, rec, t, min_window, K, ic, C, mean, z, L, ring):  # pragma: no cover - numba
     """BSADF, BADF and the number of degenerate windows for the end position ``t``.
 
     ``dyp`` is the first difference padded with ``K`` leading zeros (``dyp[K + i] = y[i] -
-    y[i-1]``, ``dyp[K] = 0``). ``C`` (p×p), ``mean``/``z`` (p), ``L`` (p×p) and ``ring``
+    y[i-1]``, ``dyp[K] = 0``); ``rec[n] = 1/n`` (n >= 1, length > t). ``C`` (p×p), ``mean``/``z`` (p), ``L`` (p×p) and ``ring``
     (K+1, int) are workspaces, ``p = K + 2``. ``ic`` 0 uses ``K`` fixed lags; 1/2 choose
     ``k <= K`` by AIC/BIC. Returns ``(bsadf_t, badf_t, n_nan)``; windows with zero
     variance count in ``n_nan`` and are skipped in the maximum (all degenerate: NaN).
     """
     if ic == 0 and K == 0:
-        return _end_lag0(y, t, min_window)
+        return _end_lag0(y, rec, t, min_window)
     if ic == 0 and K == 2:
-        return _end_lag2(y, t, min_window)
+        return _end_lag2(y, rec, t, min_window)
     p = K + 2
     shift = y[t]
     smax = t - min_window + 1
@@ -78,7 +79,7 @@ def psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring):  # pragma: no co
         z[K] = y[tau - 1] - shift
         z[K + 1] = dyp[K + tau]
         n += 1
-        inv = 1.0 / n
+        inv = rec[n]
         g = 1.0 - inv
         for i in range(p):
             d = z[i] - mean[i]
@@ -128,7 +129,7 @@ def psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring):  # pragma: no co
 
 
 @njit(cache=True, inline="always")
-def _end_lag0(y, t, min_window):  # pragma: no cover - numba
+def _end_lag0(y, rec, t, min_window):  # pragma: no cover - numba
     """The lag-0 case of :func:`psy_end` with scalar Welford sums."""
     shift = y[t]
     smax = t - min_window + 1
@@ -148,7 +149,7 @@ def _end_lag0(y, t, min_window):  # pragma: no cover - numba
         zy = y[tau - 1] - shift
         zd = y[tau] - y[tau - 1]
         n += 1
-        inv = 1.0 / n
+        inv = rec[n]
         g = 1.0 - inv
         dy_ = zy - sy * prev_inv
         dd = zd - sd * prev_inv
@@ -182,7 +183,7 @@ def _end_lag0(y, t, min_window):  # pragma: no cover - numba
 
 
 @njit(cache=True)
-def _end_lag2(y, t, min_window):  # pragma: no cover - numba
+def _end_lag2(y, rec, t, min_window):  # pragma: no cover - numba
     """The fixed lag-2 case of :func:`psy_end` with scalar Welford sums and a scalar LDL'
     (the general loops' small, varying trip counts cost more than the arithmetic)."""
     shift = y[t]
@@ -199,7 +200,7 @@ def _end_lag2(y, t, min_window):  # pragma: no cover - numba
     for tau in range(t, 2, -1):
         # row: (Δy_{tau-1}, Δy_{tau-2}, y_{tau-1} - shift, Δy_tau); old means are sum/(n-1)
         n += 1
-        inv = 1.0 / n
+        inv = rec[n]
         g = 1.0 - inv
         z1 = y[tau - 1] - y[tau - 2]
         z2 = y[tau - 2] - y[tau - 3]
@@ -374,6 +375,16 @@ def padded_diff(y, K):  # pragma: no cover - numba
     return out
 
 
+@njit(cache=True)
+def reciprocals(n):  # pragma: no cover - numba
+    """``out[i] = 1/i`` for ``i = 1..n-1`` (``out[0] = 0``): the same doubles as dividing in
+    the loop, without a division per window."""
+    out = np.zeros(n)
+    for i in range(1, n):
+        out[i] = 1.0 / i
+    return out
+
+
 @njit(cache=True, parallel=True)
 def psy_batch(y, min_window, K, ic, badf, bsadf, nan_count):  # pragma: no cover - numba
     """Fill ``badf``, ``bsadf`` and ``nan_count`` (length T) for ends ``min_window-1 .. T-1``.
@@ -386,6 +397,7 @@ def psy_batch(y, min_window, K, ic, badf, bsadf, nan_count):  # pragma: no cover
     half = (m + 1) // 2
     p = K + 2
     dyp = padded_diff(y, K)
+    rec = reciprocals(y.shape[0] + 1)
     for i in prange(half):
         C = np.empty((p, p))
         L = np.empty((p, p))
@@ -393,16 +405,36 @@ def psy_batch(y, min_window, K, ic, badf, bsadf, nan_count):  # pragma: no cover
         z = np.empty(p)
         ring = np.empty(K + 1, dtype=np.int64)
         t = first + i
-        b, a, nn = psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring)
+        b, a, nn = psy_end(y, dyp, rec, t, min_window, K, ic, C, mean, z, L, ring)
         bsadf[t] = b
         badf[t] = a
         nan_count[t] = nn
         t2 = T - 1 - i
         if t2 != t:
-            b, a, nn = psy_end(y, dyp, t2, min_window, K, ic, C, mean, z, L, ring)
+            b, a, nn = psy_end(y, dyp, rec, t2, min_window, K, ic, C, mean, z, L, ring)
             bsadf[t2] = b
             badf[t2] = a
             nan_count[t2] = nn
+
+
+@njit(cache=True)
+def psy_serial(y, min_window, K, ic, badf, bsadf, nan_count):  # pragma: no cover - numba
+    """:func:`psy_batch` on the calling thread, for small problems where waking the thread
+    pool costs more than the work (same values)."""
+    T = y.shape[0]
+    p = K + 2
+    dyp = padded_diff(y, K)
+    rec = reciprocals(y.shape[0] + 1)
+    C = np.empty((p, p))
+    L = np.empty((p, p))
+    mean = np.empty(p)
+    z = np.empty(p)
+    ring = np.empty(K + 1, dtype=np.int64)
+    for t in range(min_window - 1, T):
+        b, a, nn = psy_end(y, dyp, rec, t, min_window, K, ic, C, mean, z, L, ring)
+        bsadf[t] = b
+        badf[t] = a
+        nan_count[t] = nn
 
 
 @njit(cache=True, parallel=True)
@@ -412,6 +444,7 @@ def psy_many(Y, min_window, K, ic, badf, bsadf, nan_count):  # pragma: no cover 
     R, T = Y.shape
     first = min_window - 1
     p = K + 2
+    rec = reciprocals(T + 1)
     for r in prange(R):
         C = np.empty((p, p))
         L = np.empty((p, p))
@@ -422,7 +455,7 @@ def psy_many(Y, min_window, K, ic, badf, bsadf, nan_count):  # pragma: no cover 
         dyp = padded_diff(y, K)
         total = 0
         for t in range(first, T):
-            b, a, nn = psy_end(y, dyp, t, min_window, K, ic, C, mean, z, L, ring)
+            b, a, nn = psy_end(y, dyp, rec, t, min_window, K, ic, C, mean, z, L, ring)
             bsadf[r, t - first] = b
             badf[r, t - first] = a
             total += nn

@@ -177,13 +177,18 @@ def _run(y: np.ndarray, min_window: int, K: int, ic: int) -> tuple[np.ndarray, n
     bsadf = np.full(T, np.nan)
     nan_count = np.zeros(T, dtype=np.int64)
     n = T - min_window + 1
-    small = n * (n + 1) // 2 < _SERIAL_WINDOWS
-    with _threads(1 if small else None):
-        _k.psy_batch(
-            np.ascontiguousarray(y, dtype=np.float64), min_window, K, ic, badf, bsadf, nan_count
-        )
+    kernel = _k.psy_serial if n * (n + 1) // 2 < _SERIAL_WINDOWS else _k.psy_batch
+    kernel(np.ascontiguousarray(y, dtype=np.float64), min_window, K, ic, badf, bsadf, nan_count)
     first = min_window - 1
     return badf[first:], bsadf[first:], int(nan_count.sum())
+
+
+def _max(a: np.ndarray) -> float:
+    """Largest non-NaN value (NaN if none)."""
+    v = float(a.max())
+    if math.isnan(v):
+        v = float(np.nanmax(a)) if not np.isnan(a).all() else math.nan
+    return v
 
 
 def _warn_nan(n_nan: int) -> None:
@@ -286,8 +291,8 @@ def psy(
         metadata=make_metadata(params, data=s),
         y=s,
         adf=float(badf[-1]),
-        sadf=float(np.nanmax(badf)) if np.isfinite(badf).any() else math.nan,
-        gsadf=float(np.nanmax(bsadf)) if np.isfinite(bsadf).any() else math.nan,
+        sadf=_max(badf),
+        gsadf=_max(bsadf),
         badf=badf_s,
         bsadf=bsadf_s,
         min_window=m,

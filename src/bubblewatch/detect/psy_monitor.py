@@ -75,6 +75,7 @@ class PSYMonitor:
         self._y[:n] = first.y.to_numpy()
         self._dyp = np.zeros(cap + self._K)
         self._dyp[self._K + 1 : self._K + n] = np.diff(self._y[:n])
+        self._rec = _k.reciprocals(cap + 1)
         self._n = n
         self._index: list[Any] = list(first.y.index)
         self._badf: list[float] = first.badf.tolist()
@@ -130,12 +131,14 @@ class PSYMonitor:
         if n == self._y.shape[0]:
             self._y = np.concatenate((self._y, np.empty(n)))
             self._dyp = np.concatenate((self._dyp, np.zeros(n)))
+            self._rec = _k.reciprocals(self._y.shape[0] + 1)
         self._y[n] = v
         self._dyp[self._K + n] = v - self._y[n - 1]
         self._n = n + 1
         b, a, nn = _k.psy_end(
             self._y[: n + 1],
             self._dyp[: self._K + n + 1],
+            self._rec,
             n,
             self.min_window,
             self._K,
