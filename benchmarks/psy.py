@@ -134,15 +134,16 @@ def main() -> None:
                 f"| {ours / theirs:.2f} | max abs BSADF diff {err:.1e} |"
             )
     mc_critical_values(100, reps=20, seed=0)  # warm
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     mc_critical_values(400, reps=2000, seed=1, threads=threads)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    ours, ours_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     exuber.radf_mc_cv(400, minw=default_min_window(400) - 1, nrep=2000, seed=1)
-    theirs = time.perf_counter() - t0
+    theirs, theirs_cpu = time.perf_counter() - t0, time.process_time() - c0
     rows.append(
         f"| MC critical values, T=400, 2000 reps, lag 0 | {ours:.2f} s ({threads} threads) "
-        f"| {theirs:.2f} s (1 thread) | {ours / theirs:.2f} | |"
+        f"| {theirs:.2f} s (1 thread) | {ours / theirs:.2f} | CPU seconds {ours_cpu:.2f} vs "
+        f"{theirs_cpu:.2f} |"
     )
     mem = {w: json.loads(_child(_MEM_CHILD, w, "10000")) for w in ("bubblewatch", "pyexuber")}
     b, p = mem["bubblewatch"], mem["pyexuber"]
@@ -153,7 +154,11 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as cache:
         cold = float(_child(_COLD_CHILD, env={"NUMBA_CACHE_DIR": cache}))
-    print(f"PSY benchmark ({src}; numba threads: {threads}; warm timings, best of repeats)\n")
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(
+        f"PSY benchmark ({src}; numba threads: {threads}; warm timings, best of repeats; "
+        f"load average at the end {load} on {os.cpu_count()} cores)\n"
+    )
     print("| Task | bubblewatch | pyexuber | ratio | note |")
     print("|---|---|---|---|---|")
     for r in rows:
