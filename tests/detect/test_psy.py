@@ -159,19 +159,27 @@ def test_lag_selection_matches_statsmodels_adfuller(ic):
         assert abs(r.badf.loc[t] - ref) < 1e-9
 
 
-def test_same_values_for_any_thread_count():
+@pytest.mark.parametrize(("lags", "ic"), [(0, 0), (1, 0), (2, 0), (2, 1)])
+def test_same_values_for_any_thread_count(lags, ic):
     import numba
 
-    y = np.cumsum(np.random.default_rng(3).normal(size=300))
+    # T = 1200 is above the serial threshold, so psy() runs the parallel kernel
+    y = np.cumsum(np.random.default_rng(3).normal(size=1200))
+    kw = {"lags": lags} if not ic else {"ic": "aic", "max_lags": lags}
     old = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        r1 = psy(y, lags=2)
+        r1 = psy(y, **kw)
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-        r2 = psy(y, lags=2)
+        r2 = psy(y, **kw)
     finally:
         numba.set_num_threads(old)
     assert np.array_equal(r1.bsadf.to_numpy(), r2.bsadf.to_numpy())
+    # the serial kernel (small problems, the monitor's code path) gives the same values
+    out = [np.full(1200, np.nan), np.full(1200, np.nan), np.zeros(1200, dtype=np.int64)]
+    k.psy_serial(y, r1.min_window, lags, ic, *out)
+    assert np.array_equal(out[1][r1.min_window - 1 :], r1.bsadf.to_numpy())
+    assert np.array_equal(out[0][r1.min_window - 1 :], r1.badf.to_numpy())
 
 
 def test_default_window_and_index_kept():
