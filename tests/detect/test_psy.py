@@ -110,6 +110,31 @@ def test_matches_pyexuber_live_every_value(shared_data, name, lags):
     np.testing.assert_allclose(r.bsadf.to_numpy(), e.bsadf[:, 0], rtol=0, atol=TOL)
 
 
+# arch's bundled NASDAQ (no shared data needed): log close 1999-2000, T = 504, min window 45.
+# lags -> (gsadf, sadf, bsadf[last]) from pyexuber 0.1.0
+ARCH_NASDAQ = {
+    0: (1.7635161779784874, 0.9765936149719517, 0.0024802239768979308),
+    2: (2.2339873026599335, 1.2827943163052764, 0.24828072496065845),
+}
+
+
+@pytest.mark.parametrize("lags", [0, 2])
+def test_matches_pyexuber_on_arch_nasdaq(lags):
+    from arch.data import nasdaq
+
+    y = np.log(nasdaq.load()["Close"].loc["1999":"2000"])
+    r = psy(y, lags=lags)
+    gsadf, sadf, last = ARCH_NASDAQ[lags]
+    assert (r.nobs, r.min_window) == (504, 45)
+    assert abs(r.gsadf - gsadf) < TOL and abs(r.sadf - sadf) < TOL
+    assert abs(r.bsadf.iloc[-1] - last) < TOL
+    exuber = pytest.importorskip("exuber")
+    e = exuber.radf(y.to_numpy(), minw=r.min_window - lags - 1, lag=lags)
+    np.testing.assert_allclose(r.bsadf.to_numpy(), e.bsadf[:, 0], rtol=0, atol=TOL)
+    np.testing.assert_allclose(r.badf.to_numpy(), e.badf[:, 0], rtol=0, atol=TOL)
+    assert abs(r.adf - e.adf[0]) < TOL
+
+
 @pytest.mark.parametrize("lags", [0, 1, 2])
 def test_matches_numpy_least_squares(lags):
     y = np.cumsum(np.random.default_rng(lags).normal(size=90)) + 5.0
