@@ -46,6 +46,12 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import data_online
+
+    data_cmd.app.command("load-demo")(data_online.load_demo)
+    from bubblewatch.commands import report as report_cmd
+
+    app.command("report")(report_cmd.command)
 
 
 _register()
