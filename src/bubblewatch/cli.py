@@ -49,6 +49,7 @@ def _register() -> None:
     from bubblewatch.commands import data_online
 
     data_cmd.app.command("load-demo")(data_online.load_demo)
+    data_cmd.app.command("fetch")(data_online.fetch)
     from bubblewatch.commands import report as report_cmd
 
     app.command("report")(report_cmd.command)

@@ -8,7 +8,7 @@ import typer
 
 from bubblewatch.commands.common import JsonOpt, StoreOpt, console, emit, is_quiet, open_store
 
-__all__ = ["load_demo"]
+__all__ = ["fetch", "load_demo"]
 
 
 def load_demo(
@@ -40,4 +40,39 @@ def load_demo(
     )
     if not as_json and not is_quiet():
         console.print(f"loaded into {where}", highlight=False)
+    emit(records, as_json, text=text)
+
+
+def fetch(
+    names: Annotated[list[str], typer.Argument(help="Symbols (yahoo) or series ids (fred).")],
+    provider: Annotated[
+        str, typer.Option("--provider", help="yahoo (daily bars) or fred (macro series).")
+    ] = "yahoo",
+    start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")] = "2020-01-01",
+    end: Annotated[
+        str | None, typer.Option("--end", help="Last date, YYYY-MM-DD (default today).")
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Read only the cache (store); fail if it lacks the range."),
+    ] = False,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch daily prices (Yahoo) or macro series (FRED) into the store, which caches them.
+
+    With no network, an HTTP error or an empty answer the command fails (exit 1) and writes
+    nothing. FRED uses the JSON API when FRED_API_KEY is set, else the public CSV download.
+    """
+    from bubblewatch.commands.common import progress
+    from bubblewatch.data.providers import fetch as _fetch
+
+    with open_store(store) as st, progress(f"fetching from {provider}"):
+        got = _fetch(st, provider, names, start, end, offline=offline)
+    records = [g.to_dict() for g in got]
+    text = "\n".join(
+        f"{r['symbol']:<12} {r['rows']:>6}  {r['first']} .. {r['last']}  {r['source']}"
+        + ("  (cache)" if r["from_cache"] else "")
+        for r in records
+    )
     emit(records, as_json, text=text)
