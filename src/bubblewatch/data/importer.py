@@ -120,6 +120,7 @@ class FileReport:
     shift_days: int = 0
     warnings: tuple[str, ...] = ()
     skipped: str = ""
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -135,6 +136,8 @@ class FileReport:
             d["shift_days"] = self.shift_days
         if self.warnings:
             d["warnings"] = list(self.warnings)
+        if self.notes:
+            d["notes"] = list(self.notes)
         if self.skipped:
             d["skipped"] = self.skipped
         return d
@@ -206,6 +209,7 @@ class _Parsed:
     kind: str | None
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def report(self) -> FileReport:
         if self.spec.mode == "skip":
@@ -238,6 +242,7 @@ class _Parsed:
             last,
             self.spec.shift_days,
             tuple(self.warnings),
+            notes=tuple(self.notes),
         )
 
 
@@ -560,8 +565,8 @@ def parse_file(spec: FileSpec) -> _Parsed:
         zero = [c for c in names if c != "sp500"]
         df = _wide_rows(raw, spec, "date", names, zero_is_missing=zero)
         p = _macro_parsed(spec, df, names.values())
-        p.warnings.append(
-            f"{path}: zeros in the columns other than SP500 (after 2023-06 and PE10's first "
+        p.notes.append(
+            "zeros in the columns other than SP500 (after 2023-06 and PE10's first "
             "decade) are missing values in this file and were not imported"
         )
         return p
