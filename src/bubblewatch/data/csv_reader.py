@@ -170,7 +170,7 @@ class RawTable:
                 row=i,
                 column=column,
                 value=str(raw.iloc[i]) if not self.parquet else float(values[i]),
-                expected=f"{what} (finite)",
+                expected=f"{what}, finite",
             )
         if required and blank.any():
             i = int(np.argmax(blank))
@@ -266,7 +266,7 @@ def _decode(path: Path, data: bytes) -> str:
             line=line,
             column=column,
             value=bad,
-            expected="a UTF-8 encoded file (re-save it as UTF-8)",
+            expected="UTF-8 text; re-save the file as UTF-8",
         ) from None
 
 

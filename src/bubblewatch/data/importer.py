@@ -100,8 +100,8 @@ _DATAHUB_NAMES = {
     "pe10": "PE10",
 }
 _PRICE_FORMAT = (
-    "a price file (date, close and optionally open, high, low, adj_close, volume, currency) "
-    "or a series file (date, value); see docs/data.md"
+    "a price file with date, close and optionally open, high, low, adj_close, volume, "
+    "currency; or a series file with date, value; see docs/data.md"
 )
 
 
@@ -339,7 +339,7 @@ def _check_unique(raw: RawTable, keys: pd.DataFrame | pd.Series, column: str, wh
             row=i,
             column=column,
             value=value,
-            expected=f"each {what} once (first seen on line {int(raw.lines[first])})",
+            expected=f"each {what} once; first seen on line {int(raw.lines[first])}",
         )
 
 
@@ -402,8 +402,8 @@ def _price_rows(
                     row=i,
                     column=col,
                     value=raw.text(col).iloc[i],
-                    expected=f"a price > 0 for kind '{kind}' (only kind 'future' may be zero or "
-                    "negative: use --kind future)",
+                    expected=f"a price > 0 for kind '{kind}'; only kind 'future' may be zero or "
+                    "negative (--kind future)",
                 )
     if "volume" in f.columns and value_column is None:
         vol = raw.numbers("volume", what="a volume (number of shares or contracts)")
@@ -415,7 +415,7 @@ def _price_rows(
                 row=i,
                 column="volume",
                 value=raw.text("volume").iloc[i],
-                expected="a volume >= 0 (or blank)",
+                expected="a volume >= 0 or blank",
             )
         out["volume"] = vol
     else:
@@ -455,7 +455,7 @@ def _series_rows(
     if spec.shift_days:
         dates = dates + pd.Timedelta(days=spec.shift_days)
     _check_unique(raw, pd.Series(dates), "date", "date")
-    vals = raw.numbers(column, what="a number (or blank for no observation)")
+    vals = raw.numbers(column, what="a number, or blank for no observation")
     keep = ~np.isnan(vals)
     notes: list[str] = []
     if table == "fx":
@@ -501,7 +501,7 @@ def _wide_rows(
     _check_unique(raw, pd.Series(dates), date_column, "date")
     parts = []
     for col, series in names.items():
-        vals = raw.numbers(col, what="a number (or blank)")
+        vals = raw.numbers(col, what="a number or blank")
         keep = ~np.isnan(vals)
         if col in zero_is_missing:
             keep &= vals != 0
@@ -740,7 +740,7 @@ def _fundamentals(raw: RawTable, spec: FileSpec) -> _Parsed:
             raise raw.error(
                 "missing value", row=i, column=col, value="", expected=f"a {col} on every row"
             )
-    value = raw.numbers("value", what="a number (or blank)")
+    value = raw.numbers("value", what="a number or blank")
     _check_unique(
         raw,
         pd.DataFrame({"symbol": sym.to_numpy(), "period_end": period, "metric": metric.to_numpy()}),
