@@ -120,24 +120,31 @@ def test_coverage_marks_article_dates_in_range(store):
     ctx = build_context(store)
     out = coverage.build(ctx)
     assert out.missing == ()
-    (fig,) = out.figures
-    assert fig.layout.yaxis.type == "log"
-    # the four article dates fall inside 2025-06-02..2025-12-26
-    assert list(fig.layout.meta["article_dates_marked"]) == [
-        "2025-10-14",
-        "2025-10-29",
-        "2025-11-04",
-        "2025-11-20",
-    ]
-    assert len(fig.layout.shapes) == 4
+    rebased, full = out.figures
+    for fig in (rebased, full):
+        assert fig.layout.yaxis.type == "log"
+        # the four article dates fall inside 2025-06-02..2025-12-26
+        assert list(fig.layout.meta["article_dates_marked"]) == [
+            "2025-10-14",
+            "2025-10-29",
+            "2025-11-04",
+            "2025-11-20",
+        ]
+        assert len(fig.layout.shapes) == 4
+    assert len(rebased.layout.annotations) == 4 and len(full.layout.annotations) == 0
+    # rebased to 100 at the common start
+    assert [tr.y[0] for tr in rebased.data] == [100.0, 100.0]
+    assert "since 2025-06-02" in rebased.layout.title.text
     assert "ZZZ" in out.html and "DGS10" in out.html  # table lists every series
 
 
 def test_coverage_out_of_range_dates_not_marked(store):
     ctx = build_context(store, ["ZZZ"])
-    (fig,) = coverage.build(ctx).figures
-    assert list(fig.layout.meta["article_dates_marked"]) == []
-    assert len(fig.layout.shapes) == 0
+    figs = coverage.build(ctx).figures
+    for fig in figs:
+        assert list(fig.layout.meta["article_dates_marked"]) == []
+        assert len(fig.layout.shapes) == 0
+    assert len(figs) == 1  # 20 days: too short for the rebased chart
 
 
 def test_failing_section_shows_error_box_and_others_survive(store, tmp_path, caplog):
@@ -229,6 +236,27 @@ def test_renders_in_headless_chromium_with_network_off(store, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
-    # plotly drew the chart: one SVG plot with one trace per tracked symbol
+    # plotly drew both charts: one trace per tracked symbol in each
     assert 'class="main-svg"' in dom
-    assert len(re.findall(r'class="trace scatter', dom)) == 2
+    assert len(re.findall(r'class="trace scatter', dom)) == 4
+
+
+@pytest.mark.shared
+def test_report_on_shared_data(shared_store, tmp_path):
+    res = build_report(shared_store, tmp_path / "shared.html")
+    assert res.sections[0].status == "ok"
+    assert {"NVDA", "AMD", "ORCL", "MSFT"} <= set(res.symbols)
+    nvda_last = shared_store.prices("NVDA").index[-1]
+    assert nvda_last >= pd.Timestamp("2026-05-21")
+    assert pd.Timestamp(res.as_of) >= nvda_last
+    ctx = build_context(shared_store)
+    rebased = coverage.build(ctx).figures[0]
+    assert list(rebased.layout.meta["article_dates_marked"]) == [
+        "2025-10-14",
+        "2025-10-29",
+        "2025-11-04",
+        "2025-11-20",
+    ]
+    # the hash is reproducible (DuckDB's parallel float sums are not: we sum DECIMALs)
+    assert inputs_hash(shared_store, res.symbols) == res.inputs_hash
+    assert inputs_hash(shared_store, res.symbols) == res.inputs_hash

@@ -60,7 +60,7 @@ def command(
             raise InputError("use either --data DIR or --store FILE, not both")
         if not data.is_dir():
             raise InputError(f"--data {data}: not a folder")
-        from bubblewatch.data.importer import open_data_dir_store  # type: ignore[attr-defined]
+        from bubblewatch.data.importer import open_data_dir_store
 
         with progress(f"importing {data}"):
             st = open_data_dir_store(data)

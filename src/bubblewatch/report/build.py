@@ -115,13 +115,40 @@ def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(symbols))
 
 
+def _exact_sum(col: str) -> str:
+    # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
+    # values rounded to 6 decimals is exact and therefore reproducible
+    return f"sum(CASE WHEN isfinite({col}) THEN round({col}, 6)::DECIMAL(38, 6) END)"
+
+
+_HASH_SQL = """
+        WITH agg AS (
+            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
+                   {close} AS v FROM prices GROUP BY symbol
+            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), {value}
+                   FROM macro GROUP BY series
+            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), {rate} FROM fx GROUP BY pair
+            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), {shares}
+                   FROM shares GROUP BY symbol
+            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), {weight}
+                   FROM holdings GROUP BY index_name
+            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
+                   {fvalue} FROM fundamentals GROUP BY symbol
+        )
+        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
+        FROM agg a LEFT JOIN series s ON s.symbol = a.name
+        ORDER BY a.t, a.name
+"""
+
+
 def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
     """SHA-256 fingerprint of the report's inputs.
 
     The hash covers, in a canonical JSON document: the tracked symbols (in order) and, for
     every series in the store's catalogue, its symbol, kind, table and source with its row
     count, first and last date and the sum of its values (``close`` for prices, ``value`` /
-    ``rate`` / ``shares`` / ``weight`` otherwise, rounded to 10 significant digits). Two
+    ``rate`` / ``shares`` / ``weight`` otherwise; each value rounded to 6 decimals and summed
+    exactly as a DECIMAL, so the hash does not depend on summation order). Two
     stores with the same series, ranges and values give the same hash; changing any value,
     adding a row or a series, or tracking other symbols changes it.
 
@@ -133,24 +160,14 @@ def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
     64
     """
     parts = store.query(
-        """
-        WITH agg AS (
-            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
-                   sum(close) AS v FROM prices GROUP BY symbol
-            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), sum(value)
-                   FROM macro GROUP BY series
-            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), sum(rate) FROM fx GROUP BY pair
-            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), sum(shares)
-                   FROM shares GROUP BY symbol
-            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), sum(weight)
-                   FROM holdings GROUP BY index_name
-            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
-                   sum(value) FROM fundamentals GROUP BY symbol
+        _HASH_SQL.format(
+            close=_exact_sum("close"),
+            value=_exact_sum("value"),
+            rate=_exact_sum("rate"),
+            shares=_exact_sum("shares"),
+            weight=_exact_sum("weight"),
+            fvalue=_exact_sum("value"),
         )
-        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
-        FROM agg a LEFT JOIN series s ON s.symbol = a.name
-        ORDER BY a.t, a.name
-        """
     )
     rows = [
         [
@@ -159,7 +176,7 @@ def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
             int(r.n),
             str(r.a)[:10],
             str(r.b)[:10],
-            None if pd.isna(r.v) else f"{float(r.v):.10g}",
+            None if pd.isna(r.v) else str(r.v),
             None if pd.isna(r.kind) else str(r.kind),
             None if pd.isna(r.source) else str(r.source),
         ]
@@ -313,6 +330,32 @@ def _sources(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+def _origin(source: str) -> str:
+    """Where a series comes from, coarsely: a package, a provider or a folder."""
+    if not source:
+        return "unknown"
+    if ": " in source and not source.startswith("/"):  # "arch 8.0.0: arch/data/..."
+        return source.split(": ", 1)[0]
+    head, sep, _ = source.partition(":")
+    if sep and head in ("yahoo", "fred"):
+        return head
+    parent = str(Path(source).parent)
+    return parent if parent not in ("", ".") else source
+
+
+def _origins(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        g = groups.setdefault(
+            _origin(r["source"]),
+            {"origin": _origin(r["source"]), "series": 0, "first": r["first"], "last": r["last"]},
+        )
+        g["series"] += 1
+        g["first"] = min(g["first"], r["first"])
+        g["last"] = max(g["last"], r["last"])
+    return sorted(groups.values(), key=lambda g: str(g["origin"]))
+
+
 def render_report(
     ctx: ReportContext, sections: Sequence[SectionBuilder] | None = None
 ) -> tuple[str, tuple[SectionStatus, ...], str]:
@@ -392,6 +435,7 @@ def render_report(
         inputs_hash=digest,
         symbols=ctx.symbols,
         tracked=tracked,
+        tracked_origins=_origins(tracked),
         sources=sources,
         data_dir=str(ctx.data_dir) if ctx.data_dir else None,
         store_path=str(ctx.store.path),

@@ -1,10 +1,15 @@
-"""Report section "Data coverage": what the store holds and a log-scale chart of the tracked prices.
+"""Report section "Data coverage": what the store holds and log-scale charts of the tracked prices.
 
-The table lists every series in the store (symbol, kind, rows, first, last, source); the
-chart plots the close of each tracked symbol on a log axis (own currency, not rebased),
-weekly before the last two years and daily within them, with the source articles' dates
-(:data:`bubblewatch.report.context.ARTICLE_DATES`) marked as vertical lines when they fall
-inside the plotted range.
+Tables: the series per kind, the tracked series, and (collapsed) every series in the store
+(symbol, kind, rows, first, last, source). Charts, both on a log axis with the source
+articles' dates (:data:`bubblewatch.report.context.ARTICLE_DATES`) drawn as dotted vertical
+lines when they fall inside the plotted range:
+
+1. the tracked closes rebased to 100 at their common start (the latest first date among
+   them), when that leaves at least :data:`MIN_COMMON_DAYS` calendar days before the as-of
+   date -- comparable across currencies;
+2. the full history of each close in its own currency, weekly before the last two years and
+   daily within them.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ __all__ = ["build", "coverage_figure"]
 
 #: points older than this many days before the as-of date are thinned to weekly closes
 DAILY_WINDOW_DAYS = 730
+#: the rebased chart needs a common window at least this long (calendar days)
+MIN_COMMON_DAYS = 30
 
 
 def _thin(close: pd.Series, as_of: pd.Timestamp) -> pd.Series:
@@ -28,8 +35,18 @@ def _thin(close: pd.Series, as_of: pd.Timestamp) -> pd.Series:
     return pd.concat([old, recent])
 
 
-def coverage_figure(closes: dict[str, pd.Series], title: str = "Tracked prices (log scale)"):
-    """A log-scale line chart of ``closes`` with the article dates marked when in range."""
+def coverage_figure(
+    closes: dict[str, pd.Series],
+    title: str = "Tracked prices (log scale)",
+    *,
+    y_title: str = "close (log scale, own currency)",
+    label_dates: bool = True,
+):
+    """A log-scale line chart of ``closes`` with the article dates marked when in range.
+
+    ``label_dates`` writes each date above its line (off on long charts, where the four
+    dates' labels would overlap).
+    """
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -65,6 +82,8 @@ def coverage_figure(closes: dict[str, pd.Series], title: str = "Tracked prices (
                     y1=1,
                     line={"color": "#b03a2e", "width": 1, "dash": "dot"},
                 )
+                if not label_dates:
+                    continue
                 fig.add_annotation(
                     x=d,
                     y=1,
@@ -80,7 +99,7 @@ def coverage_figure(closes: dict[str, pd.Series], title: str = "Tracked prices (
     fig.update_layout(
         title=title,
         template="plotly_white",
-        yaxis={"type": "log", "title": "close (log scale, own currency)"},
+        yaxis={"type": "log", "title": y_title},
         xaxis={"title": "date"},
         legend={"orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
@@ -88,6 +107,43 @@ def coverage_figure(closes: dict[str, pd.Series], title: str = "Tracked prices (
     )
     fig.layout.meta = {"article_dates_marked": marked}
     return fig
+
+
+def _catalogue_table(cat: pd.DataFrame, highlight: set[str]) -> str:
+    rows = []
+    for r in cat.itertuples(index=False):
+        mark = ' class="tracked"' if r.symbol in highlight else ""
+        kind = "" if pd.isna(r.kind) else r.kind
+        source = "" if pd.isna(r.source) else r.source
+        rows.append(
+            f"<tr{mark}><td>{escape(r.symbol)}</td><td>{escape(kind)}</td>"
+            f'<td class="num">{int(r.rows):,}</td><td class="date">{escape(str(r.first)[:10])}</td>'
+            f'<td class="date">{escape(str(r.last)[:10])}</td><td>{escape(source)}</td></tr>'
+        )
+    return (
+        '<table class="coverage"><tr><th>symbol</th><th>kind</th><th>rows</th><th>first</th>'
+        "<th>last</th><th>source</th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+def _kind_table(cat: pd.DataFrame) -> str:
+    kinds = cat.assign(kind=cat["kind"].fillna("other"))
+    agg = kinds.groupby("kind", sort=True).agg(
+        series=("symbol", "size"),
+        rows=("rows", "sum"),
+        first=("first", "min"),
+        last=("last", "max"),
+    )
+    body = "".join(
+        f'<tr><td>{escape(k)}</td><td class="num">{int(r.series):,}</td>'
+        f'<td class="num">{int(r.rows):,}</td><td class="date">{escape(str(r.first)[:10])}</td>'
+        f'<td class="date">{escape(str(r.last)[:10])}</td></tr>'
+        for k, r in agg.iterrows()
+    )
+    return (
+        '<table class="kinds"><tr><th>kind</th><th>series</th><th>rows</th><th>first</th>'
+        "<th>last</th></tr>" + body + "</table>"
+    )
 
 
 def build(ctx: ReportContext) -> SectionOutput:
@@ -104,20 +160,9 @@ def build(ctx: ReportContext) -> SectionOutput:
             ),
         )
     tracked = set(ctx.symbols)
-    rows = []
-    for r in cat.itertuples(index=False):
-        mark = ' class="tracked"' if r.symbol in tracked else ""
-        kind = "" if pd.isna(r.kind) else r.kind
-        source = "" if pd.isna(r.source) else r.source
-        rows.append(
-            f"<tr{mark}><td>{escape(r.symbol)}</td><td>{escape(kind)}</td>"
-            f'<td class="num">{int(r.rows):,}</td><td>{escape(str(r.first)[:10])}</td>'
-            f"<td>{escape(str(r.last)[:10])}</td><td>{escape(source)}</td></tr>"
-        )
-    table = (
-        '<table class="coverage"><tr><th>symbol</th><th>kind</th><th>rows</th><th>first</th>'
-        "<th>last</th><th>source</th></tr>" + "".join(rows) + "</table>"
-    )
+    table_all = _catalogue_table(cat, tracked)
+    table_tracked = _catalogue_table(cat[cat["symbol"].isin(tracked)], set())
+    by_kind = _kind_table(cat)
     closes: dict[str, pd.Series] = {}
     for sym in ctx.symbols:
         try:
@@ -130,14 +175,41 @@ def build(ctx: ReportContext) -> SectionOutput:
         if close.empty:
             missing.append(f"positive closes of {sym}")
             continue
-        closes[sym] = _thin(close, ctx.as_of)
+        closes[sym] = close
     if not ctx.symbols:
         missing.append("a tracked equity or index (none of the watch list is in the store)")
-    figures = (coverage_figure(closes),) if closes else ()
-    in_range = []
+    figures = []
+    in_range: list[str] = []
+    rebased_note = ""
     if closes:
-        lo = min(s.index[0] for s in closes.values())
-        hi = max(s.index[-1] for s in closes.values())
+        start = max(c.index[0] for c in closes.values())
+        if start <= ctx.as_of - pd.Timedelta(days=MIN_COMMON_DAYS):
+            rebased = {}
+            for sym, c in closes.items():
+                win = c[c.index >= start]
+                if len(win) >= 2:
+                    rebased[sym] = 100.0 * win / float(win.iloc[0])
+            if rebased:
+                figures.append(
+                    coverage_figure(
+                        rebased,
+                        f"Tracked prices since {start.date().isoformat()}, rebased to 100 (log scale)",
+                        y_title="rebased close (100 = common start, log scale)",
+                    )
+                )
+                rebased_note = (
+                    f"The first chart rebases every tracked close to 100 on {start.date().isoformat()} "
+                    "(their common start); the second shows each full history in its own currency. "
+                )
+        figures.append(
+            coverage_figure(
+                {sym: _thin(c, ctx.as_of) for sym, c in closes.items()},
+                "Tracked prices, full history (log scale, own currency)",
+                label_dates=False,
+            )
+        )
+        lo = min(c.index[0] for c in closes.values())
+        hi = max(c.index[-1] for c in closes.values())
         in_range = [d for d in ARTICLE_DATES if lo <= pd.Timestamp(d) <= hi]
     note = (
         f"Dotted lines mark the source articles' dates: {', '.join(in_range)}."
@@ -146,10 +218,18 @@ def build(ctx: ReportContext) -> SectionOutput:
         "plotted range, so none is marked."
     )
     html = (
-        f"<p>{len(cat)} series in the store; {len(closes)} tracked price series charted "
-        f"(close on a log axis, weekly before the last {DAILY_WINDOW_DAYS // 365} years, daily after). "
-        f"{escape(note)}</p>" + table
+        f"<p>{len(cat)} series in the store; {len(closes)} tracked price series charted below "
+        f"on log axes. {escape(rebased_note)}The full history is weekly before the last "
+        f"{DAILY_WINDOW_DAYS // 365} years and daily after. {escape(note)}</p>"
+        + by_kind
+        + "<h3>Tracked series</h3>"
+        + (table_tracked if tracked else "<p>none</p>")
+        + f"<details><summary>Every series in the store ({len(cat)})</summary>{table_all}</details>"
     )
     return SectionOutput(
-        id="coverage", title="Data coverage", html=html, figures=figures, missing=tuple(missing)
+        id="coverage",
+        title="Data coverage",
+        html=html,
+        figures=tuple(figures),
+        missing=tuple(missing),
     )
