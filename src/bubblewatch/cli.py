@@ -53,6 +53,7 @@ def _register() -> None:
     from bubblewatch.commands import report as report_cmd
 
     app.command("report")(report_cmd.command)
+    app.command("serve")(report_cmd.serve)
 
 
 _register()

@@ -18,7 +18,7 @@ from bubblewatch.commands.common import (
 )
 from bubblewatch.errors import InputError
 
-__all__ = ["command"]
+__all__ = ["command", "serve"]
 
 
 def command(
@@ -80,3 +80,37 @@ def command(
                 st, out, symbols=wanted, as_of=as_of, data_dir=data, options=options
             )
     emit(result, as_json)
+
+
+def serve(
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Serve this HTML report instead of building one."),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the report and the stored series (JSON at /api/series/SYMBOL) on a local port."""
+    try:
+        import uvicorn
+
+        from bubblewatch.web.app import create_app
+    except ImportError as exc:
+        raise InputError(
+            f"the dashboard needs the 'web' extra ({exc.name} is missing): pip install 'bubblewatch[web]'"
+        ) from exc
+    from bubblewatch.data.datasets import load_demo
+
+    with open_store(store) as st:
+        if st.list_series().empty:
+            if not is_quiet():
+                console.print(f"the store {st.path} is empty: loading the embedded default data")
+            load_demo(st)
+        path = Path(str(st.path))
+    if report is not None and not report.is_file():
+        raise InputError(f"--report {report}: no such file")
+    app = create_app(path, report_path=report)
+    if not is_quiet():
+        console.print(f"serving http://{host}:{port}/ (store {path}); Ctrl-C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
