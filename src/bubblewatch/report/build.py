@@ -209,7 +209,12 @@ def build_context(
         last = pd.to_datetime(cat["last"]).max() if not cat.empty else pd.NaT
         when = pd.Timestamp(last) if pd.notna(last) else pd.Timestamp(_dt.date.today())
     else:
-        when = pd.Timestamp(as_of)
+        try:
+            when = pd.Timestamp(as_of)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"--as-of: unparsable date {as_of!r} (expected YYYY-MM-DD)") from exc
+        if pd.isna(when):
+            raise InputError(f"--as-of: unparsable date {as_of!r} (expected YYYY-MM-DD)")
     return ReportContext(
         store=store,
         symbols=list(syms),
