@@ -519,7 +519,12 @@ def _series_name(prefix: str, column: str) -> str:
 def _catalogue(
     symbols: Iterable[str], kind: str, tbl: str, currency: object, spec: FileSpec
 ) -> pd.DataFrame:
-    syms = list(dict.fromkeys(symbols))
+    syms = pd.unique(
+        np.asarray(
+            list(symbols) if not isinstance(symbols, pd.Series) else symbols.to_numpy(dtype=object),
+            dtype=object,
+        )
+    )
     note = spec.note or None
     if spec.shift_days:
         note = f"dates shifted by {spec.shift_days:+d} day(s) at import" + (
@@ -621,13 +626,7 @@ def parse_file(spec: FileSpec) -> _Parsed:
                 )
             if spec.exclude:
                 keep = ~tick.isin(spec.exclude).to_numpy()
-                raw = RawTable(
-                    path,
-                    raw.frame.loc[keep].reset_index(drop=True),
-                    raw.lines[keep],
-                    raw.original,
-                    raw.parquet,
-                )
+                raw = raw.subset(keep)
                 tick = tick[keep].reset_index(drop=True)
             df, notes = _price_rows(raw, spec, kind, tick.to_numpy(dtype=object))
             cat = _catalogue(df["symbol"], kind, "prices", spec.currency, spec)
