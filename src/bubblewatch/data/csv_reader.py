@@ -32,6 +32,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "RawTable",
     "is_data_file",
+    "normalise_column",
     "read_raw_table",
 ]
 
