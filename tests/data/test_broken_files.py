@@ -21,6 +21,11 @@ GOOD = "date,open,high,low,close,adj_close,volume\n2025-01-02,1,2,0.5,1.5,1.5,10
 # (file, extra CLI arguments, exact message; {path} is the file as given on the command line)
 CASES = [
     (
+        "bracket_markup_in_close.csv",
+        [],
+        "{path}, line 2, column 'close': not a number: '[1.5]' (expected a close price)",
+    ),
+    (
         "bad_month.csv",
         [],
         "{path}, line 3, column 'date': unparsable date: '2025-13-01' (expected an ISO date YYYY-MM-DD)",
