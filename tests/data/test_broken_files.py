@@ -190,8 +190,10 @@ def test_corpus_is_complete() -> None:
     assert len(CASES) >= 20
 
 
-@pytest.fixture()
-def seeded_store(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the whole corpus: every failed import must leave it as it was."""
+    tmp_path = tmp_path_factory.mktemp("broken")
     path = tmp_path / "store.duckdb"
     good = tmp_path / "GOOD.csv"
     good.write_text(GOOD, encoding="utf-8")
@@ -206,6 +208,7 @@ def test_broken_file_exits_2_with_message(
 ) -> None:
     with Store(seeded_store, read_only=True) as st:
         before = st.row_counts()
+    assert before["prices"] == 2
     path = BROKEN / name
     capsys.readouterr()
     code = main(["data", "import", str(path), "--store", str(seeded_store), *args])

@@ -127,7 +127,7 @@ class FileReport:
             "path": self.path,
             "table": self.table,
             "kind": self.kind,
-            "symbols": list(self.symbols) if len(self.symbols) <= 20 else len(self.symbols),
+            "symbols": list(self.symbols),
             "rows": self.rows,
             "first": self.first,
             "last": self.last,
