@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bubblewatch.data.importer import discover, import_paths, open_data_dir_store
 from bubblewatch.data.store import Store
@@ -372,3 +375,45 @@ def test_shared_tsmc_shift_option(shared_data: Path, tmp_path: Path) -> None:
         df = st.prices("TSMC_2330.TW")
         assert df.index[1] == pd.Timestamp("2025-08-25")
         assert (df.index.day_of_week < 5).all()
+
+
+@pytest.mark.shared
+def test_shared_layout_rules_for_subfolders(shared_data: Path) -> None:
+    specs = {s.path.name: s for s in discover([shared_data / "prices" / "us_long"])}
+    assert specs["NVDA.csv"].symbol == "NVDA_LONG" and specs["NVDA.csv"].currency == "USD"
+    fx = {s.path.name: s for s in discover([shared_data / "fx_commodities_crypto"])}
+    assert fx["DEXCHUS_USDCNY.csv"].kind == "fx"
+    assert fx["WTI_CL=F.csv"].kind == "future" and fx["DCOILWTICO.csv"].kind == "future"
+    assert fx["BTC-USD.csv"].kind == "crypto"
+    # --kind and --symbol override the layout for plain files
+    (spec,) = discover([shared_data / "indices" / "KOSPI.csv"], kind="equity", symbol="K")
+    assert (spec.kind, spec.symbol) == ("equity", "K")
+    # the shift applies only to the documented file inside the layout
+    shifted = {
+        s.symbol: s.shift_days for s in discover([shared_data / "prices" / "asia"], shift_days=1)
+    }
+    assert shifted["TSMC_2330.TW"] == 1 and shifted["SOFTBANK_9984.T"] == 0
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    closes=st.lists(
+        st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=30,
+    ),
+    start=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2090, 1, 1)),
+)
+def test_round_trip_property(closes: list[float], start: dt.date, tmp_path: Path) -> None:
+    """Any valid price file reads back exactly (dates, closes) after an import."""
+    dates = pd.date_range(start, periods=len(closes), freq="D")
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "close": closes})
+    f = tmp_path / "RT.csv"
+    frame.to_csv(f, index=False)
+    with Store(":memory:") as mem:
+        import_paths(mem, [f], kind="crypto")
+        back = mem.prices("RT")["close"]
+    assert list(back.index) == list(dates)
+    assert back.tolist() == closes
