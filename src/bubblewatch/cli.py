@@ -46,6 +46,9 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import market as market_cmd
+
+    app.add_typer(market_cmd.app, name="market")
 
 
 _register()
