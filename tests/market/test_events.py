@@ -175,3 +175,20 @@ def test_split_adjusted_shares_explicit_table_and_as_traded():
     assert mv.tolist() == [10000.0, 10000.0]
     with pytest.raises(InputError, match="split dates"):
         market_value(px, sh, price_basis="as_traded")
+
+
+@pytest.mark.shared
+def test_nvda_range_october_november_2025(nvda):
+    from bubblewatch.market.events import market_events
+
+    px, sh, fx = nvda
+    evs = market_events(px, "2025-10-01", "2025-11-28", shares=sh, usdcny=fx, symbol="NVDA")
+    r = evs.rows
+    assert r.index[0] == pd.Timestamp("2025-10-01") and r.index[-1] == pd.Timestamp("2025-11-28")
+    single = market_event(px, "2025-11-04", shares=sh, usdcny=fx, symbol="NVDA")
+    assert r.loc["2025-11-04", "rank_in_year"] == single.rank_in_year
+    assert r.loc["2025-11-04", "market_value_change_cny"] == pytest.approx(
+        single.market_value_change_cny
+    )
+    assert "2025-11-20" in evs.summary()
+    json.loads(evs.to_json())
