@@ -442,8 +442,8 @@ def daily_metrics(
 
 def _panic(m: pd.DataFrame, panic_drop: float) -> pd.Series:
     fall = m["return"] <= -panic_drop
-    if "traded_value" not in m:
-        return pd.Series(np.nan, index=m.index, dtype=object).where(~fall, None)
+    if "traded_value" not in m:  # no volume: the rule cannot be evaluated
+        return pd.Series([None] * len(m), index=m.index, dtype=object)
     tv = (m["traded_value_change"] >= 0.30) | (m["traded_value_z"] >= 2.0)
     if "turnover_rate" in m:
         to = (m["turnover_high_3m"] == True) | (m["turnover_z"] >= 2.0)  # noqa: E712
@@ -482,6 +482,7 @@ class MarketEvent(Result):
     moves_in_window: int
     window_years: int
     window_start: pd.Timestamp
+    window_span_years: float
     moves_as_large_10y: int
     return_period_years: float
     return_period_sessions: float
@@ -531,6 +532,7 @@ class MarketEvent(Result):
             "moves_in_window": self.moves_in_window,
             "window_years": self.window_years,
             "window_start": self.window_start,
+            "window_span_years": self.window_span_years,
             "moves_as_large_10y": self.moves_as_large_10y,
             "return_period_years": self.return_period_years,
             "return_period_sessions": self.return_period_sessions,
@@ -589,8 +591,8 @@ class MarketEvent(Result):
         lines.append(
             f"  rank {self.rank_in_year} of {self.moves_in_year} moves in {self.date.year}; "
             f"rank {self.rank_in_window} of {self.moves_in_window} since {self.window_start.date()}; "
-            f"{self.moves_as_large_10y} moves as large in {self.window_years} y "
-            f"(return period {self.return_period_years:.2f} y)"
+            f"{self.moves_as_large_10y} moves as large in {self.window_span_years:.1f} y of data "
+            f"(return period {self.return_period_years:.2f} y = {self.return_period_sessions:.0f} sessions)"
         )
         if self.volume is not None:
             lines.append(
@@ -694,8 +696,8 @@ def market_event(
         Ranks count moves in the direction of the event (rank 1 = the largest fall of the
         period for a fall). ``moves_as_large_10y`` counts sessions in the ``years``-year window
         ending on the event whose move in the same direction is at least as large (the event
-        included), and the implied return period is ``years / count`` (in years) and
-        ``sessions / count`` (in sessions). The panic flag follows :data:`PANIC_RULE`.
+        included), and the implied return period is the window's span in years (``years``, or
+        less when the data start later: ``window_span_years``) / count, and sessions / count. The panic flag follows :data:`PANIC_RULE`.
         Drawdown is from the running peak of all earlier closes; the run-up is from the lowest
         close of the previous 252 sessions (52-week low).
 
@@ -808,6 +810,7 @@ def market_event(
         moves_in_window=len(win),
         window_years=years,
         window_start=pd.Timestamp(win.index[0]),
+        window_span_years=span_years,
         moves_as_large_10y=as_large,
         return_period_years=rp_years,
         return_period_sessions=rp_sessions,
