@@ -17,7 +17,10 @@ def test_market_section_shared(shared_store):
     assert out.id == "market"
     assert "-4.40%" in out.html and "-3.96%" in out.html and "-3.15%" in out.html
     assert "Diebold-Yilmaz" in out.html
-    assert len(out.figures) == 4  # close+dates, reaction heat map, spillover table, rolling total
+    # close + dates, reaction heat map, spillover table, rolling total, rolling correlations
+    assert len(out.figures) == 5
+    assert "GOLD_GC=F-WTI_CL=F" in out.html
+    assert out.missing == ()
 
 
 def test_market_section_empty_store(tmp_path):

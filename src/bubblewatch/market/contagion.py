@@ -471,7 +471,7 @@ def rolling_correlation(
     .. [1] Forbes & Rigobon (2002), *Journal of Finance* 57(5), 2223-2261.
     .. [2] Fisher (1921), *Metron* 1, 3-32.
     """
-    from scipy.stats import norm
+    from statistics import NormalDist
 
     na, nb = (
         list(names)
@@ -487,6 +487,8 @@ def rolling_correlation(
         df = np.log(df).diff().dropna()
     if window < 10:
         raise InputError("window must be at least 10 observations")
+    if not 0.0 < alpha < 1.0:
+        raise InputError(f"alpha must be in (0, 1); got {alpha!r}")
     if len(df) < 2 * window:
         raise InsufficientDataError(
             f"{na} and {nb} share {len(df)} aligned observations"
@@ -503,7 +505,7 @@ def rolling_correlation(
     corr.name = "correlation"
     zc = np.arctanh(corr.clip(-0.999999, 0.999999))
     fz = (zc - zc.shift(window)) / np.sqrt(2.0 / (window - 3))
-    crit = float(norm.ppf(1 - alpha / 2))
+    crit = NormalDist().inv_cdf(1 - alpha / 2)
     flag = (fz.abs() > crit) & fz.notna() & ((corr - corr.shift(window)).abs() >= min_change)
     flag.name = "regime_change"
     starts = flag & ~flag.shift(1, fill_value=False)

@@ -278,12 +278,51 @@ def _spillovers(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]
     return html, figs
 
 
+#: pairs of the rolling-correlation panel (the articles: gold and oil falling together, BTC-NASDAQ)
+CORRELATION_PAIRS: tuple[tuple[str, str], ...] = (
+    ("GOLD_GC=F", "WTI_CL=F"),
+    ("GOLD_GC=F", "SP500_2025_2026"),
+    ("BTC-USD", "NASDAQ_COMPOSITE_2025_2026"),
+)
+
+
+def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]:
+    from bubblewatch.market.contagion import rolling_correlation
+
+    st = ctx.store
+    window = int(ctx.options.get("correlation_window", 30))
+    results = []
+    for a, b in ctx.options.get("correlation_pairs", CORRELATION_PAIRS):
+        try:
+            sa, sb = st.prices(a)["close"], st.prices(b)["close"]
+            results.append(rolling_correlation(sa, sb, window, names=[a, b]))
+        except BubblewatchError as exc:
+            missing.append(f"rolling correlation {a}-{b}: {exc}")
+    if not results:
+        return "", []
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for r in results:
+        fig.add_trace(
+            go.Scatter(x=r.correlation.index, y=r.correlation.to_numpy(), name="-".join(r.pair))
+        )
+        for d in r.changes:
+            fig.add_vline(x=d, line={"dash": "dot", "color": "grey"})
+    fig.update_layout(
+        title=f"Rolling {window}-day correlations of daily log returns (dotted: regime changes)",
+        yaxis={"range": [-1, 1]},
+    )
+    items = "".join(f"<li>{escape(r.summary())}</li>" for r in results)
+    return f"<h3>Rolling correlations</h3><ul>{items}</ul>", [fig]
+
+
 def build(ctx: ReportContext) -> SectionOutput:
-    """Shock panel, reaction heat map, spillover table and rolling total spillover."""
+    """Shock panel, reaction heat map, spillover table, rolling total spillover, correlations."""
     missing: list[str] = []
     parts: list[str] = []
     figures: list[Any] = []
-    for part in (_shock_panel, _reaction_heatmap, _spillovers):
+    for part in (_shock_panel, _reaction_heatmap, _spillovers, _correlations):
         html, figs = part(ctx, missing)
         parts.append(html)
         figures.extend(figs)
