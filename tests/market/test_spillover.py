@@ -168,3 +168,31 @@ def test_errors_name_the_series():
         spillover(df, lags=2)
     with pytest.raises(InputError, match="method"):
         fevd(fit_var(df.dropna()[["gold", "oil"]], 1), 5, method="bogus")  # type: ignore[arg-type]
+
+
+def test_generalized_is_order_invariant_and_cholesky_rows_sum_to_one():
+    rng = np.random.default_rng(6)
+    base = rng.normal(size=(500, 3))
+    y = pd.DataFrame(
+        base @ np.array([[1.0, 0.4, 0.1], [0.0, 1.0, 0.3], [0.0, 0.0, 1.0]]), columns=list("abc")
+    )
+    g = spillover(y, lags=2, horizon=10)
+    perm = ["c", "a", "b"]
+    gp = spillover(y[perm], lags=2, horizon=10)
+    np.testing.assert_allclose(
+        gp.table().loc[perm, perm].to_numpy(), g.table().loc[perm, perm].to_numpy(), atol=1e-10
+    )
+    c = spillover(y, lags=2, horizon=10, method="cholesky")
+    np.testing.assert_allclose(np.asarray(c.theta).sum(axis=1), 1.0)
+    cp = spillover(y[perm], lags=2, horizon=10, method="cholesky")
+    assert abs(cp.total - c.total) > 1e-3  # DY 2009: the column order matters
+    np.testing.assert_allclose(np.asarray(g.pairwise), -np.asarray(g.pairwise).T, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(g.pairwise).sum(axis=1), g.net, atol=1e-9)
+
+
+@pytest.mark.shared
+def test_dy2012_pairwise_matches_pyconnectedness(dy2012):
+    pc = pytest.importorskip("pyconnectedness")
+    r = pc.static_connectedness(dy2012.reset_index(drop=True), 10, lags=4)
+    s = spillover(dy2012, lags=4, horizon=10)
+    np.testing.assert_allclose(np.asarray(s.pairwise), r.pairwise_net.to_numpy(), atol=1e-9)
