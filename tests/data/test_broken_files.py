@@ -21,6 +21,11 @@ GOOD = "date,open,high,low,close,adj_close,volume\n2025-01-02,1,2,0.5,1.5,1.5,10
 # (file, extra CLI arguments, exact message; {path} is the file as given on the command line)
 CASES = [
     (
+        "bracket_markup_in_close.csv",
+        [],
+        "{path}, line 2, column 'close': not a number: '[1.5]' (expected a close price)",
+    ),
+    (
         "bad_month.csv",
         [],
         "{path}, line 3, column 'date': unparsable date: '2025-13-01' (expected an ISO date YYYY-MM-DD)",
@@ -185,8 +190,10 @@ def test_corpus_is_complete() -> None:
     assert len(CASES) >= 20
 
 
-@pytest.fixture()
-def seeded_store(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store for the whole corpus: every failed import must leave it as it was."""
+    tmp_path = tmp_path_factory.mktemp("broken")
     path = tmp_path / "store.duckdb"
     good = tmp_path / "GOOD.csv"
     good.write_text(GOOD, encoding="utf-8")
@@ -201,6 +208,7 @@ def test_broken_file_exits_2_with_message(
 ) -> None:
     with Store(seeded_store, read_only=True) as st:
         before = st.row_counts()
+    assert before["prices"] == 2
     path = BROKEN / name
     capsys.readouterr()
     code = main(["data", "import", str(path), "--store", str(seeded_store), *args])
