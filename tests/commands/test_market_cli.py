@@ -111,6 +111,12 @@ def test_reaction(store_args, capsys, tmp_path):
         == 2
     )
     assert "NOPE" in capsys.readouterr().err
+    csv = tmp_path / "universe.csv"
+    csv.write_text("symbol,comment\nSK_HYNIX_000660.KS,memory\nGOLD_GC=F,gold\n")
+    args = ["market", "reaction", "NVDA", "--date", "2025-11-20", "--universe", str(csv)]
+    assert main([*args, *store_args]) == 0
+    out = capsys.readouterr().out
+    assert "SK_HYNIX_000660.KS" in out and "next session (Korea)" in out
 
 
 def test_spillover_file_and_window(shared_data, capsys):
