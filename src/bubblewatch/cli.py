@@ -55,6 +55,9 @@ def _register() -> None:
 
     app.command("report")(report_cmd.command)
     app.command("serve")(report_cmd.serve)
+    from bubblewatch.commands import market as market_cmd
+
+    app.add_typer(market_cmd.app, name="market")
 
 
 _register()

@@ -17,10 +17,11 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import coverage
+    from bubblewatch.report.sections import coverage, market
 
     return [
         coverage.build,
+        market.build,
     ]
 
 
