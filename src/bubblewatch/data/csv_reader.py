@@ -341,6 +341,16 @@ def read_raw_table(path: Path) -> RawTable:
         )
     first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
     header = next(csv.reader(io.StringIO(first)))
+    if len(header) == 1:
+        for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in first:
+                raise DataFileError(
+                    path,
+                    "not comma-separated",
+                    line=1,
+                    value=first[:80],
+                    expected=f"columns separated by commas, e.g. date,close; this header uses {label}",
+                )
     names, original = _check_header(path, header)
     text_cols = {h: str for h, n in zip(header, names, strict=True) if n in TEXT_COLUMNS}
 
