@@ -99,6 +99,7 @@ def test_list_empty_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_shared_import_via_cli(
     shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

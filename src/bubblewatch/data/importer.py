@@ -481,7 +481,9 @@ def _series_rows(
                 value=raw.text(column).iloc[i],
                 expected="an exchange rate > 0",
             )
-        df = pd.DataFrame({"pair": name, "date": dates, "rate": vals, "source": _source(spec.path)})
+        df = pd.DataFrame(
+            {"pair": name, "date": dates[keep], "rate": vals[keep], "source": _source(spec.path)}
+        )
         w = _weekend_warning(spec.path, dates[keep], spec)
         if w:
             notes.append(w)
@@ -489,13 +491,13 @@ def _series_rows(
         df = pd.DataFrame(
             {
                 "series": name,
-                "date": dates,
-                "value": vals,
+                "date": dates[keep],
+                "value": vals[keep],
                 "vintage": spec.vintage,
                 "source": _source(spec.path),
             }
         )
-    return df.loc[keep].reset_index(drop=True), notes
+    return df, notes
 
 
 def _wide_rows(
