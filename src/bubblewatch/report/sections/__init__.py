@@ -17,7 +17,11 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    return []
+    from bubblewatch.report.sections import coverage
+
+    return [
+        coverage.build,
+    ]
 
 
 SECTIONS: list[SectionBuilder] = _builders()
