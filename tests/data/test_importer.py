@@ -436,3 +436,27 @@ def test_replace_and_dry_run(store: Store, tmp_path: Path) -> None:
     write(h, "as_of,ticker,weight\n2025-09-30,NVDA,8.5\n")
     import_paths(store, [h], replace=True)
     assert list(store.holdings("SPY")["symbol"]) == ["NVDA"]
+
+
+def test_crlf_line_endings_and_line_numbers(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "W.csv"
+    f.write_bytes(b"date,close\r\n2025-01-02,1.5\r\n\r\n2025-01-03,oops\r\n")
+    with pytest.raises(DataFileError, match="line 4, column 'close': not a number: 'oops'"):
+        import_paths(store, [f])
+    f.write_bytes(b"date,close\r\n2025-01-02,1.5\r\n2025-01-03,1.6\r\n")
+    import_paths(store, [f])
+    assert list(store.prices("W")["close"]) == [1.5, 1.6]
+
+
+def test_parquet_with_date_objects_and_tz(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "D.parquet"
+    pd.DataFrame(
+        {"date": [dt.date(2025, 1, 2), dt.date(2025, 1, 3)], "value": [1.0, 2.0]}
+    ).to_parquet(f)
+    import_paths(store, [f], kind="macro")
+    assert list(store.macro("D").index) == [pd.Timestamp("2025-01-02"), pd.Timestamp("2025-01-03")]
+    g = tmp_path / "TZ.parquet"
+    idx = pd.DatetimeIndex(["2025-01-02", "2025-01-03"]).tz_localize("UTC")
+    pd.DataFrame({"date": idx, "close": [1.0, 2.0]}).to_parquet(g)
+    import_paths(store, [g])
+    assert store.prices("TZ").index[0] == pd.Timestamp("2025-01-02")
