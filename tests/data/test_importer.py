@@ -460,3 +460,12 @@ def test_parquet_with_date_objects_and_tz(store: Store, tmp_path: Path) -> None:
     pd.DataFrame({"date": idx, "close": [1.0, 2.0]}).to_parquet(g)
     import_paths(store, [g])
     assert store.prices("TZ").index[0] == pd.Timestamp("2025-01-02")
+
+
+@pytest.mark.shared
+def test_shared_catalogue_notes(shared_store: Store) -> None:
+    notes = shared_store.query("SELECT symbol, notes FROM series").set_index("symbol")["notes"]
+    assert "caveat 12: this copy is cut at 2026-05-21" in notes["NVDA"]
+    assert "investing.com" in notes["NVDA"]
+    assert "caveat 5" in notes["TSMC_2330.TW"]
+    assert "FRED GDP" in notes["GDP"]

@@ -37,10 +37,11 @@ from bubblewatch.data.csv_reader import RawTable, is_data_file, read_raw_table
 from bubblewatch.data.file_spec import FileSpec
 from bubblewatch.data.schema import KINDS
 from bubblewatch.data.shared_layout import (
+    SourceRow,
     find_layout_root,
     is_layout_root,
     layout_spec,
-    source_vintages,
+    source_rows,
 )
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DataFileError, DataQualityWarning, InputError, NotFoundError
@@ -283,7 +284,7 @@ def discover(
         paths = [paths]
     specs: list[FileSpec] = []
     seen: set[Path] = set()
-    vint_cache: dict[Path, dict[str, str]] = {}
+    source_cache: dict[Path, dict[str, SourceRow]] = {}
     for raw in paths:
         p = Path(raw).expanduser()
         if not p.exists():
@@ -303,9 +304,9 @@ def discover(
             seen.add(rp)
             root = find_layout_root(f.parent)
             if root is not None:
-                if root not in vint_cache:
-                    vint_cache[root] = source_vintages(root)
-                spec = layout_spec(root, f, vint_cache[root])
+                if root not in source_cache:
+                    source_cache[root] = source_rows(root)
+                spec = layout_spec(root, f, source_cache[root])
                 if spec.shift_caveat and shift_days:
                     spec = replace(spec, shift_days=shift_days)
             else:
@@ -539,13 +540,14 @@ def _catalogue(
             dtype=object,
         )
     )
-    note = spec.note or None
+    parts = []
     if spec.shift_days:
-        note = f"dates shifted by {spec.shift_days:+d} day(s) at import" + (
-            f"; {note}" if note else ""
-        )
+        parts.append(f"dates shifted by {spec.shift_days:+d} day(s) at import")
     elif spec.shift_caveat:
-        note = spec.shift_caveat
+        parts.append(spec.shift_caveat)
+    if spec.note:
+        parts.append(spec.note)
+    note = "; ".join(parts) or None
     return pd.DataFrame(
         {
             "symbol": syms,
