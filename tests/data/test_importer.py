@@ -367,12 +367,10 @@ def test_shared_tsmc_shift_option(shared_data: Path, tmp_path: Path) -> None:
         with pytest.warns(DataQualityWarning, match="caveat 5"):
             import_paths(st, [tsmc])
         assert st.prices("TSMC_2330.TW").index[1] == pd.Timestamp("2025-08-24")  # a Sunday
-        import_paths(st, [tsmc], shift_days=1)
+        # re-import shifted; --replace drops the unshifted rows the upsert would keep
+        import_paths(st, [tsmc], shift_days=1, replace=True)
         df = st.prices("TSMC_2330.TW")
-        # the upsert keeps the unshifted rows too: import shifted into a fresh store
-    with Store(tmp_path / "t2.duckdb") as st:
-        import_paths(st, [tsmc], shift_days=1)
-        df = st.prices("TSMC_2330.TW")
+        assert len(df) == 243
         assert df.index[1] == pd.Timestamp("2025-08-25")
         assert (df.index.day_of_week < 5).all()
 
@@ -417,3 +415,57 @@ def test_round_trip_property(closes: list[float], start: dt.date, tmp_path: Path
         back = mem.prices("RT")["close"]
     assert list(back.index) == list(dates)
     assert back.tolist() == closes
+
+
+def test_replace_and_dry_run(store: Store, tmp_path: Path) -> None:
+    f = write(tmp_path / "R.csv", PRICE_HEADER + GOOD_ROWS)
+    report = import_paths(store, [f], dry_run=True)
+    assert report.dry_run and report.rows == {"prices": 2}
+    assert store.row_counts()["prices"] == 0
+    import_paths(store, [f])
+    g = write(tmp_path / "R2.csv", PRICE_HEADER + "2025-01-03,1.5,2.5,1,7,7,200\n")
+    import_paths(store, [g], symbol="R")  # upsert: keeps 2025-01-02
+    assert list(store.prices("R")["close"]) == [1.5, 7.0]
+    import_paths(store, [g], symbol="R", replace=True)  # exactly the file's rows
+    assert list(store.prices("R")["close"]) == [7.0]
+    h = write(
+        tmp_path / "spy_holdings_x.csv",
+        "as_of,ticker,weight\n2025-09-30,NVDA,8\n2025-09-30,MSFT,7\n",
+    )
+    import_paths(store, [h])
+    write(h, "as_of,ticker,weight\n2025-09-30,NVDA,8.5\n")
+    import_paths(store, [h], replace=True)
+    assert list(store.holdings("SPY")["symbol"]) == ["NVDA"]
+
+
+def test_crlf_line_endings_and_line_numbers(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "W.csv"
+    f.write_bytes(b"date,close\r\n2025-01-02,1.5\r\n\r\n2025-01-03,oops\r\n")
+    with pytest.raises(DataFileError, match="line 4, column 'close': not a number: 'oops'"):
+        import_paths(store, [f])
+    f.write_bytes(b"date,close\r\n2025-01-02,1.5\r\n2025-01-03,1.6\r\n")
+    import_paths(store, [f])
+    assert list(store.prices("W")["close"]) == [1.5, 1.6]
+
+
+def test_parquet_with_date_objects_and_tz(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "D.parquet"
+    pd.DataFrame(
+        {"date": [dt.date(2025, 1, 2), dt.date(2025, 1, 3)], "value": [1.0, 2.0]}
+    ).to_parquet(f)
+    import_paths(store, [f], kind="macro")
+    assert list(store.macro("D").index) == [pd.Timestamp("2025-01-02"), pd.Timestamp("2025-01-03")]
+    g = tmp_path / "TZ.parquet"
+    idx = pd.DatetimeIndex(["2025-01-02", "2025-01-03"]).tz_localize("UTC")
+    pd.DataFrame({"date": idx, "close": [1.0, 2.0]}).to_parquet(g)
+    import_paths(store, [g])
+    assert store.prices("TZ").index[0] == pd.Timestamp("2025-01-02")
+
+
+@pytest.mark.shared
+def test_shared_catalogue_notes(shared_store: Store) -> None:
+    notes = shared_store.query("SELECT symbol, notes FROM series").set_index("symbol")["notes"]
+    assert "caveat 12: this copy is cut at 2026-05-21" in notes["NVDA"]
+    assert "investing.com" in notes["NVDA"]
+    assert "caveat 5" in notes["TSMC_2330.TW"]
+    assert "FRED GDP" in notes["GDP"]

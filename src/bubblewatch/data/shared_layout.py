@@ -29,16 +29,20 @@ reference/dy2012.csv, dy2009.csv  macro ``DY2012_<COLUMN>`` / ``DY2009_<COLUMN>`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bubblewatch.data.csv_reader import is_data_file
 from bubblewatch.data.file_spec import FileSpec
 
 __all__ = [
+    "CUT_FILES",
     "SHIFTED_FILES",
+    "SourceRow",
     "find_layout_root",
     "is_layout_root",
     "layout_spec",
+    "source_rows",
     "source_vintages",
     "yahoo_currency",
 ]
@@ -90,18 +94,47 @@ def yahoo_currency(symbol: str) -> str | None:
     return _SUFFIX_CCY.get(m.group(1)) if m else None
 
 
-def source_vintages(root: Path) -> dict[str, str]:
-    """``relative path -> "github:repo@commit"`` from the file table of ``root/SOURCES.md``."""
-    out: dict[str, str] = {}
+@dataclass(frozen=True)
+class SourceRow:
+    """One row of the SOURCES.md file table: where a file came from and what to know."""
+
+    vintage: str  # "github:repo@commit"
+    note: str  # the table's basis and licence/note columns
+
+
+#: files SOURCES.md caveat 12 says are cut short in this copy
+CUT_FILES = {
+    "prices/us/NVDA.csv",
+    "indices/NASDAQ_COMPOSITE_2025_2026.csv",
+    "prices/asia/SK_HYNIX_000660.KS.csv",
+    "indices/SOX.csv",
+}
+
+
+def source_rows(root: Path) -> dict[str, SourceRow]:
+    """``relative path -> SourceRow`` from the file table of ``root/SOURCES.md``."""
+    out: dict[str, SourceRow] = {}
     try:
         text = (root / "SOURCES.md").read_text(encoding="utf-8")
     except OSError:
         return out
     for line in text.splitlines():
         m = _SOURCES_ROW.match(line)
-        if m:
-            out[m.group(1)] = f"github:{m.group(2)}@{m.group(3)[:12]}"
+        if not m:
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        basis = cells[8] if len(cells) > 8 else ""
+        note = cells[9] if len(cells) > 9 else ""
+        text_note = "; ".join(x for x in (basis, note) if x)
+        if m.group(1) in CUT_FILES:
+            text_note += " SOURCES.md caveat 12: this copy is cut at 2026-05-21."
+        out[m.group(1)] = SourceRow(f"github:{m.group(2)}@{m.group(3)[:12]}", text_note)
     return out
+
+
+def source_vintages(root: Path) -> dict[str, str]:
+    """``relative path -> "github:repo@commit"`` from the file table of ``root/SOURCES.md``."""
+    return {k: v.vintage for k, v in source_rows(root).items()}
 
 
 def _us_tickers(root: Path) -> frozenset[str]:
@@ -109,15 +142,27 @@ def _us_tickers(root: Path) -> frozenset[str]:
     return frozenset(p.name[:-4] for p in folder.glob("*.csv")) if folder.is_dir() else frozenset()
 
 
-def layout_spec(root: Path, path: Path, vintages: dict[str, str] | None = None) -> FileSpec:
-    """How the shared-layout file ``path`` (inside ``root``) is imported (see module table)."""
+def layout_spec(root: Path, path: Path, sources: dict[str, SourceRow] | None = None) -> FileSpec:
+    """How the shared-layout file ``path`` (inside ``root``) is imported (see module table).
+
+    ``sources`` (from :func:`source_rows`) supplies the vintage and the catalogue note.
+    """
+    spec = _layout_spec(root, path, sources or {})
+    row = (sources or {}).get(path.resolve().relative_to(root.resolve()).as_posix())
+    if row is not None and spec.mode != "skip" and not spec.note:
+        spec = replace(spec, note=row.note)
+    return spec
+
+
+def _layout_spec(root: Path, path: Path, sources: dict[str, SourceRow]) -> FileSpec:
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     parts = rel.split("/")
     folder = parts[0]
     sub = parts[1] if len(parts) > 2 else ""
     name = path.name
     stem = name[: -len(".csv.gz")] if name.endswith(".csv.gz") else path.stem
-    vintage = (vintages or {}).get(rel)
+    row = sources.get(rel)
+    vintage = row.vintage if row is not None else None
     if folder == "shiller" and name == "ie_data.xls":
         return FileSpec(
             path,
