@@ -213,8 +213,10 @@ def test_default_symbols_falls_back_to_any_equity():
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
 def test_renders_in_headless_chromium_with_network_off(store, tmp_path):
+    from bubblewatch.report.sections import coverage
+
     out = tmp_path / "r.html"
-    build_report(store, out)
+    build_report(store, out, sections=[coverage.build])
     proc = subprocess.run(
         [
             shutil.which("chromium") or "chromium",
