@@ -84,8 +84,14 @@ class Claim:
             return f"{self.stated_low:g} to {self.stated_high:g} {self.unit}"
         if self.op == "date":
             return f"{self.date} ({self.stated:g} {self.unit} threshold)"
-        prefix = {"gt": "over ", "ge": "at least ", "lt": "under ", "le": "at most "}.get(self.op, "")
-        return f"{prefix}{self.stated:g} {self.unit}" if isinstance(self.stated, int | float) else str(self.stated)
+        prefix = {"gt": "over ", "ge": "at least ", "lt": "under ", "le": "at most "}.get(
+            self.op, ""
+        )
+        return (
+            f"{prefix}{self.stated:g} {self.unit}"
+            if isinstance(self.stated, int | float)
+            else str(self.stated)
+        )
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Claim)}
@@ -139,7 +145,9 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
         if c.check is None and not c.not_checkable:
             raise DataFileError(where, f"claim {cid}: give a check or a not_checkable reason")
         if c.check is not None and c.check not in CHECKS:
-            raise DataFileError(where, f"claim {cid}: unknown check {c.check!r}", expected=", ".join(sorted(CHECKS)))
+            raise DataFileError(
+                where, f"claim {cid}: unknown check {c.check!r}", expected=", ".join(sorted(CHECKS))
+            )
         if c.op not in OPS:
             raise DataFileError(where, f"claim {cid}: unknown op {c.op!r}", expected=", ".join(OPS))
         out.append(c)
@@ -160,7 +168,11 @@ class Verdict:
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
-        stated: Any = [c.stated_low, c.stated_high] if c.op == "range" else (c.date if c.op == "date" else c.stated)
+        stated: Any = (
+            [c.stated_low, c.stated_high]
+            if c.op == "range"
+            else (c.date if c.op == "date" else c.stated)
+        )
         return jsonable(
             {
                 "id": c.id,
@@ -217,7 +229,9 @@ def check_claim(c: Claim, data: ClaimData) -> Verdict:
     except MissingData as exc:
         return Verdict(c, NOT_CHECKABLE, note="data missing", missing=exc.what)
     except BubblewatchError as exc:
-        return Verdict(c, NOT_CHECKABLE, note=f"check failed on the data: {exc}", missing=(str(exc),))
+        return Verdict(
+            c, NOT_CHECKABLE, note=f"check failed on the data: {exc}", missing=(str(exc),)
+        )
     value = res.value
     if isinstance(value, float | np.floating) and not np.isfinite(value):
         return Verdict(c, NOT_CHECKABLE, note="computed value is not finite", source=res.source)
@@ -264,8 +278,12 @@ class ClaimsReport(Result):
         for v in self.verdicts:
             d = v.to_dict()
             comp = d["computed"]
-            comp_s = f"{comp:.4g}" if isinstance(comp, float) else ("" if comp is None else str(comp))
-            lines.append(f"  {d['id']:<7} {v.verdict:<13} stated {v.claim.stated_text():<24} computed {comp_s}")
+            comp_s = (
+                f"{comp:.4g}" if isinstance(comp, float) else ("" if comp is None else str(comp))
+            )
+            lines.append(
+                f"  {d['id']:<7} {v.verdict:<13} stated {v.claim.stated_text():<24} computed {comp_s}"
+            )
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:

@@ -110,7 +110,9 @@ class ClaimData:
         return s
 
     def fundamentals(self, symbol: str, metric: str) -> pd.DataFrame:
-        df = self._get("fund", f"{symbol}:{metric}", lambda: self.store.fundamentals(symbol, metric))
+        df = self._get(
+            "fund", f"{symbol}:{metric}", lambda: self.store.fundamentals(symbol, metric)
+        )
         if df is None:
             raise MissingData(f"{symbol} fundamentals '{metric}'")
         return df
@@ -200,8 +202,13 @@ def _mv_change(p: Mapping[str, Any], data: ClaimData) -> tuple[float, tuple[str,
     cny = str(p.get("currency", "USD")).upper() == "CNY"
     ev = _event(p, data, shares=True, fx=cny)
     if ev.market_value_change_usd is None:
-        raise MissingData(f"{p['symbol']} shares outstanding on {_d(ev.previous_date)}..{_d(ev.date)}")
-    src = [_src_prices(p["symbol"], ev.previous_date, ev.date), _shares_src(p["symbol"], data.shares(p["symbol"]), ev.date)]
+        raise MissingData(
+            f"{p['symbol']} shares outstanding on {_d(ev.previous_date)}..{_d(ev.date)}"
+        )
+    src = [
+        _src_prices(p["symbol"], ev.previous_date, ev.date),
+        _shares_src(p["symbol"], data.shares(p["symbol"]), ev.date),
+    ]
     if cny:
         src.append(f"{FX_PAIR} {_d(ev.usdcny_date)} ({ev.usdcny:.4f} CNY/USD)")
         return ev.market_value_change_cny / 1e12, tuple(src), ev
@@ -222,7 +229,9 @@ def market_value_loss(p: Mapping[str, Any], data: ClaimData) -> Computed:
     return Computed(-v, src, note=f"return {ev.ret * 100:+.2f}%")
 
 
-def _daily(p: Mapping[str, Any], data: ClaimData, start: Any, end: Any, *, fx: bool = False) -> pd.DataFrame:
+def _daily(
+    p: Mapping[str, Any], data: ClaimData, start: Any, end: Any, *, fx: bool = False
+) -> pd.DataFrame:
     from bubblewatch.market.events import daily_metrics
 
     sym = p["symbol"]
@@ -236,14 +245,22 @@ def count_large_losses(p: Mapping[str, Any], data: ClaimData) -> Computed:
     a, b = _window(p)
     m = _daily(p, data, a, b, fx=True)
     w = m[(m.index >= a) & (m.index <= b)]
-    col = "market_value_change_cny" if str(p.get("currency", "CNY")).upper() == "CNY" else "market_value_change_usd"
+    col = (
+        "market_value_change_cny"
+        if str(p.get("currency", "CNY")).upper() == "CNY"
+        else "market_value_change_usd"
+    )
     if w[col].isna().all():
         raise MissingData(f"{FX_PAIR} over {_d(a)}..{_d(b)}")
     hits = w[-w[col] > float(p["threshold_t"]) * 1e12]
     note = ", ".join(f"{_d(d)} {v / 1e12:+.2f}T" for d, v in hits[col].items())
     return Computed(
         len(hits),
-        (_src_prices(p["symbol"], a, b), f"{p['symbol']} shares outstanding", f"{FX_PAIR} {_d(a)}..{_d(b)}"),
+        (
+            _src_prices(p["symbol"], a, b),
+            f"{p['symbol']} shares outstanding",
+            f"{FX_PAIR} {_d(a)}..{_d(b)}",
+        ),
         note=f"sessions: {note}",
     )
 
@@ -255,10 +272,18 @@ def first_close_above_check(p: Mapping[str, Any], data: ClaimData) -> Computed:
 
     sym = p["symbol"]
     px = data.prices(sym, (p["start"],))
-    when = first_close_above(px, data.shares(sym), float(p["threshold_t"]) * 1e12, start=p.get("start"))
+    when = first_close_above(
+        px, data.shares(sym), float(p["threshold_t"]) * 1e12, start=p.get("start")
+    )
     if when is None:
-        return Computed(None, (_src_prices(sym, p["start"], px.index[-1]),), note="never at or above the threshold")
-    return Computed(_d(when), (_src_prices(sym, p["start"], when), _shares_src(sym, data.shares(sym), when)))
+        return Computed(
+            None,
+            (_src_prices(sym, p["start"], px.index[-1]),),
+            note="never at or above the threshold",
+        )
+    return Computed(
+        _d(when), (_src_prices(sym, p["start"], when), _shares_src(sym, data.shares(sym), when))
+    )
 
 
 @register("first_close_below_after_above")
@@ -273,10 +298,14 @@ def first_close_below_after_above(p: Mapping[str, Any], data: ClaimData) -> Comp
     thr = float(p["threshold_t"]) * 1e12
     above = mv[mv >= thr]
     if above.empty:
-        return Computed(None, (_src_prices(sym, p["start"], px.index[-1]),), note="never above the threshold")
+        return Computed(
+            None, (_src_prices(sym, p["start"], px.index[-1]),), note="never above the threshold"
+        )
     after = mv[(mv.index > above.index[0]) & (mv < thr)]
     if after.empty:
-        return Computed(None, (_src_prices(sym, above.index[0], px.index[-1]),), note="never back below")
+        return Computed(
+            None, (_src_prices(sym, above.index[0], px.index[-1]),), note="never back below"
+        )
     when = after.index[0]
     return Computed(
         _d(when),
@@ -303,8 +332,11 @@ def traded_value(p: Mapping[str, Any], data: ClaimData) -> Computed:
     ev = _event(p, data)
     if ev.traded_value is None:
         raise MissingData(f"{p['symbol']} volume on {p['date']}")
-    return Computed(ev.traded_value / 1e9, (f"{p['symbol']} close and volume {_d(ev.date)}",),
-                    note=f"volume {ev.volume / 1e6:.1f}M shares")
+    return Computed(
+        ev.traded_value / 1e9,
+        (f"{p['symbol']} close and volume {_d(ev.date)}",),
+        note=f"volume {ev.volume / 1e6:.1f}M shares",
+    )
 
 
 @register("traded_value_change")
@@ -313,8 +345,11 @@ def traded_value_change(p: Mapping[str, Any], data: ClaimData) -> Computed:
     ev = _event(p, data)
     if ev.traded_value_change is None:
         raise MissingData(f"{p['symbol']} volume on {_d(ev.previous_date)}..{_d(ev.date)}")
-    return Computed(ev.traded_value_change * 100, (f"{p['symbol']} close and volume {_d(ev.previous_date)}..{_d(ev.date)}",),
-                    note=f"volume change {ev.volume_change * 100:+.1f}%")
+    return Computed(
+        ev.traded_value_change * 100,
+        (f"{p['symbol']} close and volume {_d(ev.previous_date)}..{_d(ev.date)}",),
+        note=f"volume change {ev.volume_change * 100:+.1f}%",
+    )
 
 
 @register("turnover_rate")
@@ -323,7 +358,13 @@ def turnover_rate(p: Mapping[str, Any], data: ClaimData) -> Computed:
     ev = _event(p, data, shares=True)
     if ev.turnover_rate is None:
         raise MissingData(f"{p['symbol']} volume and shares outstanding on {p['date']}")
-    return Computed(ev.turnover_rate * 100, (f"{p['symbol']} volume {_d(ev.date)}", _shares_src(p["symbol"], data.shares(p["symbol"]), ev.date)))
+    return Computed(
+        ev.turnover_rate * 100,
+        (
+            f"{p['symbol']} volume {_d(ev.date)}",
+            _shares_src(p["symbol"], data.shares(p["symbol"]), ev.date),
+        ),
+    )
 
 
 @register("turnover_rank_3m")
@@ -336,8 +377,11 @@ def turnover_rank_3m(p: Mapping[str, Any], data: ClaimData) -> Computed:
     pos = m.index.get_loc(d)
     win = m["turnover_rate"].iloc[max(0, pos - 62) : pos + 1].dropna()
     rank = int((win > win.loc[d]).sum()) + 1
-    return Computed(rank, (f"{p['symbol']} volume {_d(win.index[0])}..{_d(d)}", f"{p['symbol']} shares outstanding"),
-                    note=f"turnover {win.loc[d] * 100:.2f}% vs 3-month max {win.max() * 100:.2f}% on {_d(win.idxmax())}")
+    return Computed(
+        rank,
+        (f"{p['symbol']} volume {_d(win.index[0])}..{_d(d)}", f"{p['symbol']} shares outstanding"),
+        note=f"turnover {win.loc[d] * 100:.2f}% vs 3-month max {win.max() * 100:.2f}% on {_d(win.idxmax())}",
+    )
 
 
 @register("intraday_low")
@@ -349,8 +393,11 @@ def intraday_low(p: Mapping[str, Any], data: ClaimData) -> Computed:
     low = w["low"].astype(float)
     if low.dropna().empty:
         raise MissingData(f"{p['symbol']} intraday lows {_d(a)}..{_d(b)}")
-    return Computed(float(low.min()) / float(p.get("scale", 1)), (f"{p['symbol']} low {_d(a)}..{_d(b)}",),
-                    note=f"low {low.min():,.0f} on {_d(low.idxmin())}")
+    return Computed(
+        float(low.min()) / float(p.get("scale", 1)),
+        (f"{p['symbol']} low {_d(a)}..{_d(b)}",),
+        note=f"low {low.min():,.0f} on {_d(low.idxmin())}",
+    )
 
 
 @register("intraday_move")
@@ -359,15 +406,20 @@ def intraday_move(p: Mapping[str, Any], data: ClaimData) -> Computed:
     ev = _event(p, data)
     px = data.prices(p["symbol"])
     low = float(px.loc[ev.date, "low"])
-    return Computed((low / ev.previous_close - 1) * 100, (f"{p['symbol']} close {_d(ev.previous_date)}, low {_d(ev.date)}",),
-                    note=f"close-to-close {ev.ret * 100:+.2f}%")
+    return Computed(
+        (low / ev.previous_close - 1) * 100,
+        (f"{p['symbol']} close {_d(ev.previous_date)}, low {_d(ev.date)}",),
+        note=f"close-to-close {ev.ret * 100:+.2f}%",
+    )
 
 
 @register("close_on")
 def close_on(p: Mapping[str, Any], data: ClaimData) -> Computed:
     """Close on the date."""
     ev = _event(p, data)
-    return Computed(ev.close, (f"{p['symbol']} close {_d(ev.date)}",), note=f"return {ev.ret * 100:+.2f}%")
+    return Computed(
+        ev.close, (f"{p['symbol']} close {_d(ev.date)}",), note=f"return {ev.ret * 100:+.2f}%"
+    )
 
 
 @register("price_change")
@@ -379,8 +431,11 @@ def price_change(p: Mapping[str, Any], data: ClaimData) -> Computed:
     c1 = px[px.index <= b]
     if c0.empty:
         raise MissingData(f"{p['symbol']} close on or before {_d(a)}")
-    return Computed((c1.iloc[-1] / c0.iloc[-1] - 1) * 100, (_src_prices(p["symbol"], c0.index[-1], c1.index[-1]),),
-                    note=f"{c0.iloc[-1]:.2f} -> {c1.iloc[-1]:.2f}")
+    return Computed(
+        (c1.iloc[-1] / c0.iloc[-1] - 1) * 100,
+        (_src_prices(p["symbol"], c0.index[-1], c1.index[-1]),),
+        note=f"{c0.iloc[-1]:.2f} -> {c1.iloc[-1]:.2f}",
+    )
 
 
 @register("ytd_return")
@@ -400,8 +455,11 @@ def drawdown(p: Mapping[str, Any], data: ClaimData) -> Computed:
     close = close[close.index <= d]
     dd = drawdown_from_peak(close)
     peak = close.idxmax()
-    return Computed(float(dd.iloc[-1]) * 100, (_src_prices(p["symbol"], close.index[0], d),),
-                    note=f"peak close {close.max():.2f} on {_d(peak)}; {close.iloc[-1]:.2f} on {_d(close.index[-1])}")
+    return Computed(
+        float(dd.iloc[-1]) * 100,
+        (_src_prices(p["symbol"], close.index[0], d),),
+        note=f"peak close {close.max():.2f} on {_d(peak)}; {close.iloc[-1]:.2f} on {_d(close.index[-1])}",
+    )
 
 
 @register("max_loss_window")
@@ -420,8 +478,11 @@ def max_loss_window(p: Mapping[str, Any], data: ClaimData) -> Computed:
         for j in range(i + 1, min(len(vals), i + k + 1)):
             if vals[i] - vals[j] > best:
                 best, when = float(vals[i] - vals[j]), (w.index[i], w.index[j])
-    return Computed(best / 1e9, (_src_prices(sym, a, b), f"{sym} shares outstanding"),
-                    note=f"from {_d(when[0])} to {_d(when[1])}")
+    return Computed(
+        best / 1e9,
+        (_src_prices(sym, a, b), f"{sym} shares outstanding"),
+        note=f"from {_d(when[0])} to {_d(when[1])}",
+    )
 
 
 @register("max_market_value")
@@ -433,8 +494,11 @@ def max_market_value(p: Mapping[str, Any], data: ClaimData) -> Computed:
     sym = p["symbol"]
     mv = market_value(data.prices(sym, (a,)), data.shares(sym))
     w = mv[(mv.index >= a) & (mv.index <= b)].dropna()
-    return Computed(float(w.max()) / 1e12, (_src_prices(sym, w.index[0], w.index[-1]), f"{sym} shares outstanding"),
-                    note=f"on {_d(w.idxmax())}")
+    return Computed(
+        float(w.max()) / 1e12,
+        (_src_prices(sym, w.index[0], w.index[-1]), f"{sym} shares outstanding"),
+        note=f"on {_d(w.idxmax())}",
+    )
 
 
 @register("group_market_value_change")
@@ -448,7 +512,7 @@ def group_market_value_change(p: Mapping[str, Any], data: ClaimData) -> Computed
             missing.append(s)
     if missing:
         raise MissingData(f"shares outstanding of {', '.join(missing)} around {p['date']}")
-    total, src = 0.0, []
+    total, src = 0.0, list[str]()
     for s in p["symbols"]:
         v, srcs, _ = _mv_change({**p, "symbol": s, "currency": "USD"}, data)
         total += v
@@ -463,7 +527,9 @@ def share_of_outstanding(p: Mapping[str, Any], data: ClaimData) -> Computed:
     s = sh[sh.index <= pd.Timestamp(p["date"])]
     if s.empty:
         raise MissingData(f"{p['symbol']} shares outstanding on or before {p['date']}")
-    return Computed(float(p["shares"]) / float(s.iloc[-1]) * 100, (_shares_src(p["symbol"], sh, p["date"]),))
+    return Computed(
+        float(p["shares"]) / float(s.iloc[-1]) * 100, (_shares_src(p["symbol"], sh, p["date"]),)
+    )
 
 
 # --------------------------------------------------------------------------- valuation checks
@@ -472,11 +538,15 @@ def _trailing_eps(p: Mapping[str, Any], data: ClaimData, d: pd.Timestamp) -> tup
     try:
         f = data.fundamentals(sym, "eps")
     except MissingData:
-        raise MissingData(f"{sym} quarterly EPS (fundamentals 'eps'), four quarters to {_d(d)}") from None
+        raise MissingData(
+            f"{sym} quarterly EPS (fundamentals 'eps'), four quarters to {_d(d)}"
+        ) from None
     f = f[f["period_end"] <= d].sort_values("period_end").tail(4)
     if len(f) < 4:
         raise MissingData(f"{sym} quarterly EPS, four quarters to {_d(d)} (have {len(f)})")
-    return float(f["value"].sum()), f"{sym} EPS {_d(f['period_end'].iloc[0])}..{_d(f['period_end'].iloc[-1])}"
+    return float(
+        f["value"].sum()
+    ), f"{sym} EPS {_d(f['period_end'].iloc[0])}..{_d(f['period_end'].iloc[-1])}"
 
 
 @register("pe_ratio")
@@ -497,11 +567,16 @@ def fundamental(p: Mapping[str, Any], data: ClaimData) -> Computed:
     try:
         f = data.fundamentals(sym, metric)
     except MissingData:
-        raise MissingData(f"{sym} {metric} (fundamentals) for the quarter ending {_d(pe)}") from None
+        raise MissingData(
+            f"{sym} {metric} (fundamentals) for the quarter ending {_d(pe)}"
+        ) from None
     row = f[(f["period_end"] - pe).abs() <= pd.Timedelta(days=10)]
     if row.empty:
         raise MissingData(f"{sym} {metric} for the quarter ending {_d(pe)}")
-    return Computed(float(row["value"].iloc[-1]) * float(p.get("scale", 1)), (f"{sym} {metric} {_d(row['period_end'].iloc[-1])}",))
+    return Computed(
+        float(row["value"].iloc[-1]) * float(p.get("scale", 1)),
+        (f"{sym} {metric} {_d(row['period_end'].iloc[-1])}",),
+    )
 
 
 @register("fundamental_growth")
@@ -532,9 +607,12 @@ def holdings_top_weight(p: Mapping[str, Any], data: ClaimData) -> Computed:
     when, h = _holdings_at(p, data)
     r = concentration(h, top_n=int(p.get("top_n", 10)), as_of=when)
     line = concentration(h, top_n=int(p.get("top_n", 10)), as_of=when, by="line")
-    return Computed(r.top_weight, (f"{p.get('index', 'SPY')} holdings {_d(when)}",),
-                    note=f"{r.rule}; {line.top_weight:.2f}% counting share lines separately",
-                    detail={"holdings_date": _d(when)})
+    return Computed(
+        r.top_weight,
+        (f"{p.get('index', 'SPY')} holdings {_d(when)}",),
+        note=f"{r.rule}; {line.top_weight:.2f}% counting share lines separately",
+        detail={"holdings_date": _d(when)},
+    )
 
 
 @register("holdings_group_weight")
@@ -545,9 +623,12 @@ def holdings_group_weight(p: Mapping[str, Any], data: ClaimData) -> Computed:
     when, h = _holdings_at(p, data)
     members = tuple(p.get("symbols", MAGNIFICENT_7))
     r = concentration(h, groups={"group": members}, as_of=when)
-    return Computed(r.group_weight["group"], (f"{p.get('index', 'SPY')} holdings {_d(when)}",),
-                    note=f"members {', '.join(r.group_members['group'])}; {r.rule}",
-                    detail={"holdings_date": _d(when)})
+    return Computed(
+        r.group_weight["group"],
+        (f"{p.get('index', 'SPY')} holdings {_d(when)}",),
+        note=f"members {', '.join(r.group_members['group'])}; {r.rule}",
+        detail={"holdings_date": _d(when)},
+    )
 
 
 @register("decomposition")
@@ -565,8 +646,12 @@ def decomposition(p: Mapping[str, Any], data: ClaimData) -> Computed:
         f"total {r.total_return:.2f} = earnings {r.earnings_growth:.2f} + P/E {r.pe_change:.2f} "
         f"+ dividends {r.dividend_yield:.2f} + interaction {r.interaction:.2f} (% a year)"
     )
-    return Computed(float(getattr(r, comp)), (f"SHILLER_P, SHILLER_E, SHILLER_D {_d(r.start)}..{_d(r.end)}",), note=note,
-                    detail=r.to_dict())
+    return Computed(
+        float(getattr(r, comp)),
+        (f"SHILLER_P, SHILLER_E, SHILLER_D {_d(r.start)}..{_d(r.end)}",),
+        note=note,
+        detail=r.to_dict(),
+    )
 
 
 # --------------------------------------------------------------------------- macro checks
@@ -594,7 +679,10 @@ def macro_ratio(p: Mapping[str, Any], data: ClaimData) -> Computed:
     m = data.macro(p["denominator"], (d,))
     wn, vn = _macro_at(n, d, p["numerator"])
     wd, vd = _macro_at(m, d, p["denominator"])
-    return Computed(vn / vd * float(p.get("scale", 1)), (f"{p['numerator']} {_d(wn)}", f"{p['denominator']} {_d(wd)}"))
+    return Computed(
+        vn / vd * float(p.get("scale", 1)),
+        (f"{p['numerator']} {_d(wn)}", f"{p['denominator']} {_d(wd)}"),
+    )
 
 
 @register("macro_max")
@@ -603,7 +691,9 @@ def macro_max(p: Mapping[str, Any], data: ClaimData) -> Computed:
     a, b = _window(p)
     s = data.macro(p["series"], (a, b))
     w = s[(s.index >= a) & (s.index <= b)]
-    return Computed(float(w.max()), (f"{p['series']} {_d(a)}..{_d(b)}",), note=f"on {_d(w.idxmax())}")
+    return Computed(
+        float(w.max()), (f"{p['series']} {_d(a)}..{_d(b)}",), note=f"on {_d(w.idxmax())}"
+    )
 
 
 @register("policy_rate_change")
@@ -614,7 +704,9 @@ def policy_rate_change(p: Mapping[str, Any], data: ClaimData) -> Computed:
     wa, va = _macro_at(s, a, p["series"])
     wb, vb = _macro_at(s, b, p["series"])
     k = float(p.get("per_cuts", 1))
-    return Computed((vb - va) * 100 / k, (f"{p['series']} {_d(wa)}, {_d(wb)}",), note=f"{va:.2f}% -> {vb:.2f}%")
+    return Computed(
+        (vb - va) * 100 / k, (f"{p['series']} {_d(wa)}, {_d(wb)}",), note=f"{va:.2f}% -> {vb:.2f}%"
+    )
 
 
 def _baseline(data: ClaimData) -> dict[str, Any]:
@@ -643,12 +735,21 @@ def debt_projection(p: Mapping[str, Any], data: ClaimData) -> Computed:
     from bubblewatch.macro.debt import debt_path
 
     b = _baseline(data)
-    path = debt_path(b["d0"], b["r"], b["g"], b["pb"], start_year=b["when"].year, end_year=int(p.get("end_year", 2034)))
+    path = debt_path(
+        b["d0"],
+        b["r"],
+        b["g"],
+        b["pb"],
+        start_year=b["when"].year,
+        end_year=int(p.get("end_year", 2034)),
+    )
     return Computed(
         path.final * 100,
         (f"FYGFDPUN, GDP, A091RC1Q027SBEA to {_d(b['when'])}", f"FYFSD fiscal year {_d(b['fy'])}"),
-        note=(f"d0 {b['d0'] * 100:.1f}%, r {b['r'] * 100:.2f}%, g {b['g'] * 100:.2f}%, "
-              f"pb {b['pb'] * 100:.2f}% of GDP held constant"),
+        note=(
+            f"d0 {b['d0'] * 100:.1f}%, r {b['r'] * 100:.2f}%, g {b['g'] * 100:.2f}%, "
+            f"pb {b['pb'] * 100:.2f}% of GDP held constant"
+        ),
         detail=path.to_dict(),
     )
 
@@ -661,16 +762,23 @@ def rate_cut_bound(p: Mapping[str, Any], data: ClaimData) -> Computed:
     d = pd.Timestamp(p["date"])
     s = data.macro(p["debt_series"], (d,))
     when, v = _macro_at(s, d, p["debt_series"])
-    rc = rate_cut_saving(v / 1000, float(p.get("cut_bp", 25)), repricing_share=1.0, stated_saving_usd_bn=float(p["stated"]),
-                         debt_label=p["debt_series"])
+    rc = rate_cut_saving(
+        v / 1000,
+        float(p.get("cut_bp", 25)),
+        repricing_share=1.0,
+        stated_saving_usd_bn=float(p["stated"]),
+        debt_label=p["debt_series"],
+    )
     gross = data.macro("GFDEBTN")
     gw, gv = _macro_at(gross, d, "GFDEBTN")
     g_share = float(p["stated"]) / (gv / 1000 * float(p.get("cut_bp", 25)) / 1e4)
     return Computed(
         rc.full_pass_through_usd_bn,
         (f"{p['debt_series']} {_d(when)}", f"GFDEBTN {_d(gw)}"),
-        note=(f"the stated saving needs {rc.implied_share * 100:.0f}% of the debt held by the public "
-              f"({g_share * 100:.0f}% of total public debt) to reprice within a year"),
+        note=(
+            f"the stated saving needs {(rc.implied_share or 0.0) * 100:.0f}% of the debt held by the public "
+            f"({g_share * 100:.0f}% of total public debt) to reprice within a year"
+        ),
     )
 
 
@@ -685,7 +793,9 @@ def balance_sheet_change(p: Mapping[str, Any], data: ClaimData) -> Computed:
     note = ""
     if len(before) >= 2:
         note = f"the {len(before)} weeks before: {(before.iloc[-1] - before.iloc[0]) / 1000:+,.0f}B"
-    return Computed((w.iloc[-1] - w.iloc[0]) / 1000, (f"WALCL {_d(w.index[0])}..{_d(w.index[-1])}",), note=note)
+    return Computed(
+        (w.iloc[-1] - w.iloc[0]) / 1000, (f"WALCL {_d(w.index[0])}..{_d(w.index[-1])}",), note=note
+    )
 
 
 @register("arithmetic_sum")

@@ -1,6 +1,12 @@
 """Macro liquidity: debt dynamics, the interest bill, the Fed's balance sheet (pure computations)."""
 
-from bubblewatch.macro.debt import DebtPath, DebtScenarios, debt_path, debt_scenarios, debt_stabilising_pb
+from bubblewatch.macro.debt import (
+    DebtPath,
+    DebtScenarios,
+    debt_path,
+    debt_scenarios,
+    debt_stabilising_pb,
+)
 from bubblewatch.macro.fed import RUNOFF_PERIODS, FedBalanceSheet, RunoffPeriod, fed_balance_sheet
 from bubblewatch.macro.interest import (
     DEFAULT_REPRICING_SHARE,

@@ -70,7 +70,12 @@ class DebtPath(Result):
         g = np.r_[np.nan, self.g]
         pb = np.r_[np.nan, self.pb]
         return pd.DataFrame(
-            {"debt_gdp_pct": self.ratio * 100, "r_pct": r * 100, "g_pct": g * 100, "pb_pct": pb * 100},
+            {
+                "debt_gdp_pct": self.ratio * 100,
+                "r_pct": r * 100,
+                "g_pct": g * 100,
+                "pb_pct": pb * 100,
+            },
             index=pd.Index(self.years, name="year"),
         )
 
@@ -140,7 +145,9 @@ def debt_path(
     [1.0, 0.99, 0.98]
     """
     if not np.isfinite(d0) or d0 < 0:
-        raise InputError(f"initial debt/GDP {d0!r} must be a non-negative number (a fraction, 0.99 = 99%)")
+        raise InputError(
+            f"initial debt/GDP {d0!r} must be a non-negative number (a fraction, 0.99 = 99%)"
+        )
     if end_year <= start_year:
         raise InputError(f"end year {end_year} must be after the start year {start_year}")
     n = end_year - start_year
@@ -160,7 +167,14 @@ def debt_path(
             )
     return DebtPath(
         metadata=make_metadata(
-            {"d0": d0, "r": ra.tolist(), "g": ga.tolist(), "pb": pa.tolist(), "start_year": start_year, "end_year": end_year}
+            {
+                "d0": d0,
+                "r": ra.tolist(),
+                "g": ga.tolist(),
+                "pb": pa.tolist(),
+                "start_year": start_year,
+                "end_year": end_year,
+            }
         ),
         years=np.arange(start_year, end_year + 1),
         ratio=out,
@@ -194,7 +208,10 @@ class DebtScenarios(Result):
         return "\n".join(p.summary() for p in self.paths)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({p.name: p.ratio * 100 for p in self.paths}, index=pd.Index(self.paths[0].years, name="year"))
+        return pd.DataFrame(
+            {p.name: p.ratio * 100 for p in self.paths},
+            index=pd.Index(self.paths[0].years, name="year"),
+        )
 
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
@@ -223,4 +240,7 @@ def debt_scenarios(
         debt_path(d0, r, g, pb, start_year=start_year, end_year=end_year, name=name)
         for name, (r, g, pb) in scenarios.items()
     )
-    return DebtScenarios(metadata=make_metadata({"d0": d0, "scenarios": {k: list(v) for k, v in scenarios.items()}}), paths=paths)
+    return DebtScenarios(
+        metadata=make_metadata({"d0": d0, "scenarios": {k: list(v) for k, v in scenarios.items()}}),
+        paths=paths,
+    )

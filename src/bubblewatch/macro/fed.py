@@ -69,7 +69,9 @@ class FedBalanceSheet(Result):
         a = self.assets_usd_bn
         s = [f"Fed total assets {a.index[-1].date()}: USD {a.iloc[-1] / 1000:.2f}T"]
         if self.policy_rate is not None and len(self.policy_rate):
-            s.append(f"policy rate {self.policy_rate.index[-1].date()}: {self.policy_rate.iloc[-1]:.2f}%")
+            s.append(
+                f"policy rate {self.policy_rate.index[-1].date()}: {self.policy_rate.iloc[-1]:.2f}%"
+            )
         for name, row in self.runoff_table.iterrows():
             s.append(
                 f"{name} {row['start'].date()}..{row['end'].date()}: USD {row['assets_start_bn'] / 1000:.2f}T -> "
@@ -97,10 +99,18 @@ class FedBalanceSheet(Result):
         fig.add_trace(go.Scatter(x=a.index, y=a.to_numpy() / 1000, name="total assets (USD T)"))
         if self.policy_rate is not None:
             r = self.policy_rate
-            fig.add_trace(go.Scatter(x=r.index, y=r.to_numpy(), name="policy rate (%)"), secondary_y=True)
+            fig.add_trace(
+                go.Scatter(x=r.index, y=r.to_numpy(), name="policy rate (%)"), secondary_y=True
+            )
         for p in self.runoffs:
-            fig.add_vrect(x0=p.start, x1=p.end, fillcolor="grey", opacity=0.15, line_width=0,
-                          annotation_text=p.name)
+            fig.add_vrect(
+                x0=p.start,
+                x1=p.end,
+                fillcolor="grey",
+                opacity=0.15,
+                line_width=0,
+                annotation_text=p.name,
+            )
         fig.update_layout(title="Fed balance sheet and policy rate (runoff periods shaded)")
         return fig
 
@@ -108,9 +118,12 @@ class FedBalanceSheet(Result):
         return {
             "as_of": self.assets_usd_bn.index[-1],
             "assets_usd_bn": float(self.assets_usd_bn.iloc[-1]),
-            "policy_rate_pct": float(self.policy_rate.iloc[-1]) if self.policy_rate is not None and len(self.policy_rate) else None,
+            "policy_rate_pct": float(self.policy_rate.iloc[-1])
+            if self.policy_rate is not None and len(self.policy_rate)
+            else None,
             "runoffs": [
-                {"name": str(k), **{c: v for c, v in row.items()}} for k, row in self.runoff_table.iterrows()
+                {"name": str(k), **{c: v for c, v in row.items()}}
+                for k, row in self.runoff_table.iterrows()
             ],
             "runoff_sources": {p.name: p.source for p in self.runoffs},
         }
@@ -139,7 +152,9 @@ def fed_balance_sheet(
         ``runoff_table`` holds, per period covered by the data, the assets at the first and
         last week inside it and the change in USD bn and percent.
     """
-    if not isinstance(walcl_usd_mn, pd.Series) or not isinstance(walcl_usd_mn.index, pd.DatetimeIndex):
+    if not isinstance(walcl_usd_mn, pd.Series) or not isinstance(
+        walcl_usd_mn.index, pd.DatetimeIndex
+    ):
         raise InputError("walcl must be a pandas Series indexed by dates (USD millions)")
     a = walcl_usd_mn.astype(float).dropna().sort_index() / 1000.0
     if a.empty:

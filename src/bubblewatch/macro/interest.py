@@ -73,9 +73,15 @@ class InterestBill(Result):
         from plotly.subplots import make_subplots
 
         fig = make_subplots(specs=[[{"secondary_y": True}]])
-        fig.add_trace(go.Scatter(x=self.table.index, y=self.table["interest_usd_bn"], name="interest (USD bn/yr)"))
         fig.add_trace(
-            go.Scatter(x=self.table.index, y=self.table["effective_rate_pct"], name="effective rate (%)"),
+            go.Scatter(
+                x=self.table.index, y=self.table["interest_usd_bn"], name="interest (USD bn/yr)"
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=self.table.index, y=self.table["effective_rate_pct"], name="effective rate (%)"
+            ),
             secondary_y=True,
         )
         fig.update_layout(title="Federal interest outlays and effective rate")
@@ -127,7 +133,10 @@ def interest_bill(
     """
     rate = effective_rate(interest_usd_bn, debt_usd_bn)
     tbl = pd.concat(
-        {"interest_usd_bn": _q(interest_usd_bn, "interest"), "debt_usd_bn": _q(debt_usd_bn, "debt")},
+        {
+            "interest_usd_bn": _q(interest_usd_bn, "interest"),
+            "debt_usd_bn": _q(debt_usd_bn, "debt"),
+        },
         axis=1,
         join="inner",
     )
@@ -136,7 +145,9 @@ def interest_bill(
         g = _q(gdp_usd_bn, "gdp").reindex(tbl.index)
         tbl["interest_gdp_pct"] = tbl["interest_usd_bn"] / g * 100.0
         tbl["debt_gdp_pct"] = tbl["debt_usd_bn"] / g * 100.0
-    return InterestBill(metadata=make_metadata({}, data=tbl), table=tbl, as_of=pd.Timestamp(tbl.index[-1]))
+    return InterestBill(
+        metadata=make_metadata({}, data=tbl), table=tbl, as_of=pd.Timestamp(tbl.index[-1])
+    )
 
 
 def implied_repricing_share(saving_usd_bn: float, debt_usd_bn: float, cut_bp: float) -> float:
@@ -190,7 +201,9 @@ class RateCut(Result):
 
         shares = np.linspace(0, 1, 21)
         fig = go.Figure(
-            go.Scatter(x=shares * 100, y=self.debt_usd_bn * shares * self.cut_bp / 1e4, name="saving")
+            go.Scatter(
+                x=shares * 100, y=self.debt_usd_bn * shares * self.cut_bp / 1e4, name="saving"
+            )
         )
         if self.stated_saving_usd_bn is not None:
             fig.add_hline(y=self.stated_saving_usd_bn, line_dash="dash", annotation_text="stated")
@@ -260,8 +273,12 @@ def rate_cut_saving(
     )
     return RateCut(
         metadata=make_metadata(
-            {"debt_usd_bn": debt_usd_bn, "cut_bp": cut_bp, "repricing_share": repricing_share,
-             "stated_saving_usd_bn": stated_saving_usd_bn}
+            {
+                "debt_usd_bn": debt_usd_bn,
+                "cut_bp": cut_bp,
+                "repricing_share": repricing_share,
+                "stated_saving_usd_bn": stated_saving_usd_bn,
+            }
         ),
         cut_bp=float(cut_bp),
         debt_usd_bn=float(debt_usd_bn),

@@ -64,7 +64,9 @@ def cape_from_components(
     >>> float(cape_from_components(p, e, c, years=1).iloc[-1])
     20.0
     """
-    p, e, c = (_as_series(x, n) for x, n in ((price, "price"), (earnings, "earnings"), (cpi, "cpi")))
+    p, e, c = (
+        _as_series(x, n) for x, n in ((price, "price"), (earnings, "earnings"), (cpi, "cpi"))
+    )
     if years < 1:
         raise InputError(f"years={years}: must be at least 1")
     df = pd.concat({"p": p, "e": e, "c": c}, axis=1).dropna(subset=["p", "c"])
@@ -72,7 +74,9 @@ def cape_from_components(
         raise InputError("cpi must be positive")
     n = 12 * years
     if int(df["e"].notna().sum()) < n:
-        raise InsufficientDataError(f"CAPE needs {n} months of earnings; got {int(df['e'].notna().sum())}")
+        raise InsufficientDataError(
+            f"CAPE needs {n} months of earnings; got {int(df['e'].notna().sum())}"
+        )
     real_p = df["p"] / df["c"]
     # the average runs over the n months *before* the reading month, as in Shiller's data
     real_e = (df["e"] / df["c"]).shift(1).rolling(n, min_periods=n).mean()
@@ -178,9 +182,13 @@ def cape_percentile(
     rank = int(np.sum(vals > value) + 1)
     pw = s[(s.index >= pd.Timestamp(peak_window[0])) & (s.index <= pd.Timestamp(peak_window[1]))]
     if pw.empty:
-        raise InsufficientDataError(f"no CAPE in the reference window {peak_window[0]}..{peak_window[1]}")
+        raise InsufficientDataError(
+            f"no CAPE in the reference window {peak_window[0]}..{peak_window[1]}"
+        )
     return CapeResult(
-        metadata=make_metadata({"as_of": str(when.date()), "peak_window": list(peak_window)}, data=hist),
+        metadata=make_metadata(
+            {"as_of": str(when.date()), "peak_window": list(peak_window)}, data=hist
+        ),
         cape=hist,
         as_of=pd.Timestamp(hist.index[-1]),
         value=value,

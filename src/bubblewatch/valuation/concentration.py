@@ -165,7 +165,9 @@ class ConcentrationResult(Result):
         ]
         for k, v in self.group_weight.items():
             lines.append(f"  {k:<15} : {v:.2f}%")
-        lines.append(f"  excluded        : {self.excluded_weight:.3f}% ({len(self.excluded_lines)} lines)")
+        lines.append(
+            f"  excluded        : {self.excluded_weight:.3f}% ({len(self.excluded_lines)} lines)"
+        )
         lines.append(f"  rule: {self.rule}")
         return "\n".join(lines)
 
@@ -264,7 +266,9 @@ def concentration(
     weights_raw = pd.to_numeric(holdings["weight"], errors="coerce")
     if weights_raw.isna().any():
         bad = holdings.loc[weights_raw.isna(), "symbol"].tolist()[:5]
-        raise InputError(f"holdings have non-numeric weights for {bad}; weights must be numbers (percent)")
+        raise InputError(
+            f"holdings have non-numeric weights for {bad}; weights must be numbers (percent)"
+        )
     eq, ex = equity_lines(holdings.assign(weight=weights_raw))
     eq = eq[eq["weight"] > 0]
     if eq.empty:
@@ -293,9 +297,10 @@ def concentration(
     )
     merged = ", ".join(f"{a}+{b}" for a, b in share_classes.items()) if by == "company" else ""
     rule = (
-        ("companies: share classes merged (" + merged + ")" if by == "company" else "share lines counted separately")
-        + "; cash, futures and non-equity lines excluded; equity weights renormalised to 100%"
-    )
+        "companies: share classes merged (" + merged + ")"
+        if by == "company"
+        else "share lines counted separately"
+    ) + "; cash, futures and non-equity lines excluded; equity weights renormalised to 100%"
     return ConcentrationResult(
         metadata=make_metadata(
             {"top_n": int(top_n), "by": by, "groups": {k: list(v) for k, v in groups.items()}},
@@ -326,7 +331,12 @@ class ConcentrationHistory(Result):
     def to_frame(self) -> pd.DataFrame:
         rows = []
         for s in self.snapshots:
-            row = {"as_of": s.as_of, "top_weight": s.top_weight, "hhi": s.hhi, "effective_n": s.effective_n}
+            row = {
+                "as_of": s.as_of,
+                "top_weight": s.top_weight,
+                "hhi": s.hhi,
+                "effective_n": s.effective_n,
+            }
             row.update({f"group:{k}": v for k, v in s.group_weight.items()})
             rows.append(row)
         return pd.DataFrame(rows).set_index("as_of")
@@ -340,7 +350,9 @@ class ConcentrationHistory(Result):
         df = self.to_frame()
         fig = go.Figure()
         n = self.snapshots[0].top_n if self.snapshots else 10
-        fig.add_trace(go.Scatter(x=df.index, y=df["top_weight"], mode="lines+markers", name=f"top {n}"))
+        fig.add_trace(
+            go.Scatter(x=df.index, y=df["top_weight"], mode="lines+markers", name=f"top {n}")
+        )
         for c in df.columns:
             if c.startswith("group:"):
                 fig.add_trace(go.Scatter(x=df.index, y=df[c], mode="lines+markers", name=c[6:]))

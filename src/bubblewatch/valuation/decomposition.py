@@ -181,7 +181,9 @@ def return_decomposition(
     _, e0 = _at(e, t0, "earnings")
     _, e1 = _at(e, t1, "earnings")
     if d1 <= d0:
-        raise InsufficientDataError(f"price has no observations between {t0.date()} and {t1.date()}")
+        raise InsufficientDataError(
+            f"price has no observations between {t0.date()} and {t1.date()}"
+        )
     if min(p0, p1) <= 0:
         raise InputError("prices must be positive")
     if e0 <= 0 or e1 <= 0:

@@ -109,14 +109,20 @@ class RelativeMultiple(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.concat(
-            [self.peers.rename("multiple").to_frame().assign(kind="peer"),
-             pd.Series({self.name: self.value}, name="multiple").to_frame().assign(kind="subject")]
+            [
+                self.peers.rename("multiple").to_frame().assign(kind="peer"),
+                pd.Series({self.name: self.value}, name="multiple")
+                .to_frame()
+                .assign(kind="subject"),
+            ]
         )
 
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
 
-        fig = go.Figure(go.Bar(x=[*self.peers.index, self.name], y=[*self.peers.to_numpy(), self.value]))
+        fig = go.Figure(
+            go.Bar(x=[*self.peers.index, self.name], y=[*self.peers.to_numpy(), self.value])
+        )
         fig.update_layout(title=f"{self.name} vs peers", yaxis_title="multiple")
         return fig
 
@@ -142,7 +148,11 @@ def _z(value: float, sample: np.ndarray) -> float:
     if sd == 0.0:
         import warnings
 
-        warnings.warn("zero dispersion in the comparison sample; z-score is NaN", NumericalWarning, stacklevel=3)
+        warnings.warn(
+            "zero dispersion in the comparison sample; z-score is NaN",
+            NumericalWarning,
+            stacklevel=3,
+        )
         return float("nan")
     return (value - float(np.mean(sample))) / sd
 
@@ -182,7 +192,11 @@ def relative_multiple(
     """
     if not np.isfinite(value):
         raise InputError(f"value={value!r}: the multiple must be a finite number")
-    ps = pd.Series(dict(peers) if not isinstance(peers, pd.Series) else peers, dtype=float) if peers is not None else pd.Series(dtype=float)
+    ps = (
+        pd.Series(dict(peers) if not isinstance(peers, pd.Series) else peers, dtype=float)
+        if peers is not None
+        else pd.Series(dtype=float)
+    )
     ps = ps[np.isfinite(ps) & (ps > 0)]
     hs = history.astype(float).dropna() if history is not None else pd.Series(dtype=float)
     if ps.empty and hs.empty:
