@@ -120,3 +120,32 @@ def test_claims_cli_json(capsys, shared_store):
     assert by["S0-1b"]["verdict"] == "confirmed"
     only = _json(capsys, ["claims", "--store", str(shared_store.path), "--id", "S2-1a", "--json"])
     assert [r["id"] for r in only] == ["S2-1a"]
+
+
+def test_multiple_cli_on_a_small_store(capsys, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from bubblewatch.data.store import Store
+
+    path = tmp_path / "s.duckdb"
+    quarters = pd.date_range("2023-03-31", periods=12, freq="QE")
+    days = pd.bdate_range("2024-01-02", "2025-12-31")
+    step = 0.01
+    with Store(path) as st:
+        for sym, eps, px in (("AAA", 1.0, 100.0), ("BBB", 2.0, 50.0), ("CCC", 1.0, 30.0)):
+            f = pd.DataFrame({"symbol": sym, "period_end": quarters.date, "metric": "eps",
+                              "value": eps, "source": "test"})
+            st.con.execute("INSERT INTO fundamentals SELECT * FROM f")
+            p = pd.DataFrame({"symbol": sym, "date": days.date,
+                              "close": px + step * np.arange(len(days)), "source": "test"})
+            st.con.execute("INSERT INTO prices (symbol, date, close, source) SELECT * FROM p")
+    last = len(days) - 1
+    d = _json(capsys, ["valuation", "multiple", "AAA", "--peers", "BBB,CCC", "--store", str(path), "--json"])
+    assert d["value"] == pytest.approx((100 + step * last) / 4)  # price / (4 x EPS 1)
+    assert d["peers"] == {
+        "BBB": pytest.approx((50 + step * last) / 8),
+        "CCC": pytest.approx((30 + step * last) / 4),
+    }
+    assert d["peer_percentile"] == 100.0
+    assert main(["valuation", "multiple", "ZZZ", "--store", str(path)]) == 2

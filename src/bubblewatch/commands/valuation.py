@@ -139,3 +139,58 @@ def cape_cmd(
     with data_store(data, store) as st:
         s = resolve_series(series, store=st)
     emit(cape_percentile(s, as_of), as_json)
+
+
+@app.command("multiple")
+def multiple_cmd(
+    symbol: Annotated[str, typer.Argument(help="Symbol whose multiple to put in context.")],
+    peers: Annotated[
+        str | None, typer.Option("--peers", help="Comma-separated peer symbols.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date of the reading (default: last price).")
+    ] = None,
+    metric: Annotated[
+        str, typer.Option("--metric", help="Per-share fundamental in the store (default eps).")
+    ] = "eps",
+    trailing: Annotated[
+        int, typer.Option("--trailing", help="Periods summed (4 quarters = TTM).")
+    ] = 4,
+    lag: Annotated[
+        int, typer.Option("--lag-days", help="Reporting lag before a figure counts.")
+    ] = 0,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Price / trailing fundamental (P/E for eps) vs peers and vs the symbol's own history."""
+    import pandas as pd
+
+    from bubblewatch.errors import NotFoundError
+    from bubblewatch.valuation.multiples import multiple_series, relative_multiple
+
+    def series_of(st: Store, sym: str) -> pd.Series:
+        f = st.fundamentals(sym, metric)
+        per_share = pd.Series(f["value"].to_numpy(float), index=pd.DatetimeIndex(f["period_end"]))
+        return multiple_series(
+            st.prices(sym)["close"].astype(float), per_share, trailing=trailing, lag_days=lag
+        ).dropna()
+
+    with data_store(data, store) as st:
+        own = series_of(st, symbol)
+        if own.empty:
+            raise NotFoundError(f"{symbol}: no positive trailing {metric} to divide the price by")
+        when = pd.Timestamp(date) if date else own.index[-1]
+        hist = own[own.index <= when]
+        if hist.empty:
+            raise NotFoundError(f"{symbol}: no multiple on or before {when.date()}")
+        peer_vals: dict[str, float] = {}
+        for p in [x.strip().upper() for x in (peers or "").split(",") if x.strip()]:
+            s = series_of(st, p)
+            s = s[s.index <= when]
+            if not s.empty:
+                peer_vals[p] = float(s.iloc[-1])
+    res = relative_multiple(
+        float(hist.iloc[-1]), peers=peer_vals, history=hist.iloc[:-1], name=f"{symbol} P/{metric}"
+    )
+    emit(res, as_json)
