@@ -134,14 +134,34 @@ def test_multiple_cli_on_a_small_store(capsys, tmp_path):
     step = 0.01
     with Store(path) as st:
         for sym, eps, px in (("AAA", 1.0, 100.0), ("BBB", 2.0, 50.0), ("CCC", 1.0, 30.0)):
-            f = pd.DataFrame({"symbol": sym, "period_end": quarters.date, "metric": "eps",
-                              "value": eps, "source": "test"})
-            st.con.execute("INSERT INTO fundamentals SELECT * FROM f")
-            p = pd.DataFrame({"symbol": sym, "date": days.date,
-                              "close": px + step * np.arange(len(days)), "source": "test"})
-            st.con.execute("INSERT INTO prices (symbol, date, close, source) SELECT * FROM p")
+            fund = pd.DataFrame(
+                {
+                    "symbol": sym,
+                    "period_end": quarters.date,
+                    "metric": "eps",
+                    "value": eps,
+                    "source": "test",
+                }
+            )
+            bars = pd.DataFrame(
+                {
+                    "symbol": sym,
+                    "date": days.date,
+                    "close": px + step * np.arange(len(days)),
+                    "source": "test",
+                }
+            )
+            st.con.register("fund_df", fund)
+            st.con.register("bars_df", bars)
+            st.con.execute("INSERT INTO fundamentals SELECT * FROM fund_df")
+            st.con.execute("INSERT INTO prices (symbol, date, close, source) SELECT * FROM bars_df")
+            st.con.unregister("fund_df")
+            st.con.unregister("bars_df")
     last = len(days) - 1
-    d = _json(capsys, ["valuation", "multiple", "AAA", "--peers", "BBB,CCC", "--store", str(path), "--json"])
+    d = _json(
+        capsys,
+        ["valuation", "multiple", "AAA", "--peers", "BBB,CCC", "--store", str(path), "--json"],
+    )
     assert d["value"] == pytest.approx((100 + step * last) / 4)  # price / (4 x EPS 1)
     assert d["peers"] == {
         "BBB": pytest.approx((50 + step * last) / 8),
