@@ -87,3 +87,28 @@ def test_every_verdict_is_one_of_three_and_json_shape(report):
 @pytest.mark.shared
 def test_claims_counts_for_the_header(shared_store, report):
     assert claims_counts(shared_store) == report.counts()
+
+
+def test_a_partial_store_names_what_is_missing(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "p.duckdb"
+    with Store(path) as st:
+        bars = pd.DataFrame(
+            {
+                "symbol": "NVDA",
+                "date": pd.to_datetime(["2025-11-03", "2025-11-04"]).date,
+                "close": [206.88, 198.69],
+                "source": "test",
+            }
+        )
+        st.con.register("bars_df", bars)
+        st.con.execute("INSERT INTO prices (symbol, date, close, source) SELECT * FROM bars_df")
+        st.con.unregister("bars_df")
+        rep = check_claims(st, ids=["S0-1a", "S0-1b", "S2-1a", "S0-2a"])
+    d = {v.claim.id: v.to_dict() for v in rep.verdicts}
+    assert d["S0-1a"]["verdict"] == CONTRADICTED  # prices alone suffice for the return
+    assert d["S0-1a"]["computed"] == pytest.approx(-3.9588, abs=1e-4)
+    assert d["S0-1b"]["verdict"] == NOT_CHECKABLE
+    assert d["S0-1b"]["missing"] == ["NVDA shares outstanding"]
+    assert "2025-10-14" in d["S0-2a"]["missing"][0]  # outside the stored prices

@@ -154,9 +154,11 @@ def _event(p: Mapping[str, Any], data: ClaimData, *, shares: bool = False, fx: b
 
     sym = p["symbol"]
     date = pd.Timestamp(p["date"])
-    px = data.prices(sym, (date - pd.Timedelta(days=7), date))
+    px = data.prices(sym, (date,))
     if date not in px.index:
         raise MissingData(f"{sym} has no session on {_d(date)}")
+    if px.index.get_loc(date) == 0:
+        raise MissingData(f"{sym} prices before {_d(date)} (the previous close)")
     sh = data.shares(sym) if shares else None
     usdcny = data.fx() if fx else None
     try:
