@@ -9,6 +9,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bubblewatch import __version__
 from bubblewatch.commands.common import console, set_quiet
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="bubblewatch", standalone_mode=False)
     except BubblewatchError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         code = exc.exit_code
         if argv is None:
             sys.exit(code)

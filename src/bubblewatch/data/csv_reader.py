@@ -15,8 +15,10 @@ import csv
 import gzip
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "RawTable",
     "is_data_file",
+    "normalise_column",
     "read_raw_table",
 ]
 
@@ -46,6 +49,28 @@ _ALIASES = {
     "adj._close": "adj_close",
     "shares_outstanding": "shares",
 }
+#: columns always read as text (codes like 005930 must keep their leading zeros)
+TEXT_COLUMNS = frozenset(
+    {
+        "date",
+        "as_of",
+        "period_end",
+        "month",
+        "index",
+        "ticker",
+        "symbol",
+        "name",
+        "metric",
+        "currency",
+        "form",
+        "filed",
+        "identifier",
+        "sedol",
+        "sector",
+        "local_currency",
+    }
+)
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?\s*$")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -64,20 +89,25 @@ def normalise_column(name: object) -> str:
 
 @dataclass
 class RawTable:
-    """A file's cells as text (CSV) or typed values (Parquet), with each row's line number.
+    """A file's cells (typed where the CSV parser could, text otherwise) with line numbers.
 
     Attributes
     ----------
     path : Path
         The file.
     frame : DataFrame
-        One column per file column, named by :func:`normalise_column`; CSV cells are str.
+        One column per file column, named by :func:`normalise_column`. Numeric columns
+        that parsed cleanly are float/int; others hold text (blank cells are NaN).
     lines : ndarray of int
         1-based line of each row in the file (header = line 1).
     original : dict
         Normalised column name -> the name as written in the file.
     parquet : bool
-        Whether the cells are typed (Parquet) rather than text.
+        Whether the cells come from a Parquet file (typed).
+    text_frame : callable, optional
+        Reads the whole file as text (used to quote a bad cell exactly as written).
+    rows : ndarray of int, optional
+        Positions of ``frame``'s rows in the text frame (after :meth:`subset`).
     """
 
     path: Path
@@ -85,6 +115,23 @@ class RawTable:
     lines: np.ndarray
     original: dict[str, str]
     parquet: bool = False
+    text_frame: Callable[[], pd.DataFrame] | None = None
+    rows: np.ndarray | None = None
+    _text_cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def subset(self, keep: np.ndarray) -> RawTable:
+        """The rows where ``keep`` is True (line numbers and raw text follow)."""
+        base = self.rows if self.rows is not None else np.arange(len(self.frame))
+        return RawTable(
+            self.path,
+            self.frame.loc[keep].reset_index(drop=True),
+            self.lines[keep],
+            self.original,
+            self.parquet,
+            self.text_frame,
+            base[keep],
+            self._text_cache,
+        )
 
     def error(
         self,
@@ -103,11 +150,18 @@ class RawTable:
         )
 
     def text(self, column: str) -> pd.Series:
-        """A column's cells as stripped text (Parquet values are converted to text)."""
+        """A column's cells as stripped text; blank cells are ``""``."""
         s = self.frame[column]
         if self.parquet:
             return s.astype(object).map(lambda v: "" if _isna(v) else str(v)).astype(str)
-        return s.astype(str).str.strip()
+        if pd.api.types.is_numeric_dtype(s.dtype) and self.text_frame is not None:
+            if "full" not in self._text_cache:
+                self._text_cache["full"] = self.text_frame()
+            full = self._text_cache["full"][column]
+            if self.rows is not None:
+                full = full.iloc[self.rows]
+            return full.reset_index(drop=True).astype(str).str.strip()
+        return s.fillna("").astype(str).str.strip()
 
     # -- typed conversions ----------------------------------------------------------------
     def numbers(
@@ -116,17 +170,14 @@ class RawTable:
         *,
         required: bool = False,
         what: str = "a number",
-        blanks_ok_note: str = "",
     ) -> np.ndarray:
         """A column as float64; blank cells are NaN unless ``required``.
 
         Raises DataFileError on text, inf, or (when ``required``) a blank cell.
         """
         s = self.frame[column]
-        if self.parquet and not (
-            pd.api.types.is_numeric_dtype(s.dtype)
-            or s.dtype == object
-            or pd.api.types.is_string_dtype(s.dtype)
+        if pd.api.types.is_bool_dtype(s.dtype) or (
+            self.parquet and not pd.api.types.is_numeric_dtype(s.dtype)
         ):
             raise self.error(
                 "wrong column type",
@@ -134,23 +185,11 @@ class RawTable:
                 value=str(s.dtype),
                 expected=f"a numeric column ({what})",
             )
-        if self.parquet and pd.api.types.is_bool_dtype(s.dtype):
-            raise self.error(
-                "wrong column type", column=column, value=str(s.dtype), expected="a numeric column"
-            )
-        if self.parquet and pd.api.types.is_numeric_dtype(s.dtype):
+        if pd.api.types.is_numeric_dtype(s.dtype):
             values = s.to_numpy(dtype=float, na_value=np.nan)
             blank = np.isnan(values)
-            raw = s
         else:
-            if self.parquet:
-                raise self.error(
-                    "wrong column type",
-                    column=column,
-                    value=str(s.dtype),
-                    expected=f"a numeric column ({what}); store numbers as float or int in Parquet",
-                )
-            raw = s.astype(str).str.strip()
+            raw = s.fillna("").astype(str).str.strip()
             blank_mask = raw.isin(BLANKS)
             values = pd.to_numeric(raw.mask(blank_mask, None), errors="coerce").to_numpy(
                 dtype=float, na_value=np.nan
@@ -169,8 +208,8 @@ class RawTable:
                 "not a finite number",
                 row=i,
                 column=column,
-                value=str(raw.iloc[i]) if not self.parquet else float(values[i]),
-                expected=f"{what} (finite)",
+                value=float(values[i]) if self.parquet else self.text(column).iloc[i],
+                expected=f"{what}, finite",
             )
         if required and blank.any():
             i = int(np.argmax(blank))
@@ -179,8 +218,7 @@ class RawTable:
                 row=i,
                 column=column,
                 value="",
-                expected=f"{what}; '{self.original.get(column, column)}' is required on every row"
-                + blanks_ok_note,
+                expected=f"{what}; '{self.original.get(column, column)}' is required on every row",
             )
         return values
 
@@ -195,15 +233,19 @@ class RawTable:
             raw = pd.Series(parsed.astype(str), index=s.index)
         else:
             raw = self.text(column)
-            if self.parquet and s.dtype == object:
-                raw = s.map(
-                    lambda v: "" if _isna(v) else str(v)[:10] if hasattr(v, "isoformat") else str(v)
-                ).astype(str)
-            if fmt == "%Y-%m-%d":
-                cleaned = raw.str.slice(0, 10).where(raw.str.match(_ISO_DATE), "")
-            else:
-                cleaned = raw
-            parsed = pd.DatetimeIndex(pd.to_datetime(cleaned, format=fmt, errors="coerce"))
+            parsed = pd.DatetimeIndex(pd.to_datetime(raw, format=fmt, errors="coerce"))
+            failed = np.asarray(parsed.isna())
+            if failed.any() and fmt == "%Y-%m-%d":
+                # also accept "YYYY-MM-DD 00:00:00" (midnight timestamps written as text)
+                retry = raw[failed]
+                ok = retry.str.match(_ISO_DATE)
+                if ok.any():
+                    fixed = pd.to_datetime(
+                        retry.where(ok, "").str.slice(0, 10), format=fmt, errors="coerce"
+                    )
+                    vals = parsed.to_numpy().copy()
+                    vals[failed] = fixed.to_numpy()
+                    parsed = pd.DatetimeIndex(vals)
         bad = np.asarray(parsed.isna())
         if bad.any():
             i = int(np.argmax(bad))
@@ -266,7 +308,7 @@ def _decode(path: Path, data: bytes) -> str:
             line=line,
             column=column,
             value=bad,
-            expected="a UTF-8 encoded file (re-save it as UTF-8)",
+            expected="UTF-8 text; re-save the file as UTF-8",
         ) from None
 
 
@@ -297,15 +339,39 @@ def read_raw_table(path: Path) -> RawTable:
             "empty file",
             expected="a header line such as date,open,high,low,close,adj_close,volume",
         )
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
+    first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    header = next(csv.reader(io.StringIO(first)))
+    names, original = _check_header(path, header)
+    text_cols = {h: str for h, n in zip(header, names, strict=True) if n in TEXT_COLUMNS}
+
+    def read_text() -> pd.DataFrame:
+        frame = _read_csv(path, text, dtype=str, keep_default_na=False, na_filter=False)
+        frame.columns = pd.Index(names)
+        return frame
+
+    frame = _read_csv(path, text, dtype=text_cols, keep_default_na=False, na_values=list(BLANKS))
+    frame.columns = pd.Index(names)
+    if _BLANK_LINE.search(text.strip("\r\n")) is None and not text[:1].isspace():
+        lines = np.arange(len(frame), dtype=np.int64) + 2
+    else:  # blank lines are skipped: count them so line numbers stay right
+        all_lines = text.split("\n")
+        blank = np.fromiter((not x.strip() for x in all_lines), bool, len(all_lines))
+        lines = np.flatnonzero(~blank)[1:] + 1
+    if len(lines) != len(frame):  # pragma: no cover - quoted newlines inside a cell
+        lines = np.arange(len(frame), dtype=np.int64) + 2
+    if len(frame) == 0:
+        raise DataFileError(
+            path,
+            "no data rows",
+            line=2,
+            expected="at least one row of data after the header",
         )
+    return RawTable(path, frame, lines, original, parquet=False, text_frame=read_text)
+
+
+def _read_csv(path: Path, text: str, **kw: Any) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(text), skip_blank_lines=True, engine="c", **kw)
     except pd.errors.ParserError as exc:
         m = _PARSER_LINE.search(str(exc))
         if m:
@@ -319,25 +385,9 @@ def read_raw_table(path: Path) -> RawTable:
         raise DataFileError(path, f"not a readable CSV file ({exc})") from None
     except pd.errors.EmptyDataError:
         raise DataFileError(path, "empty file", expected="a header line") from None
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0].rstrip("\r"))))
-    if len(header) != frame.shape[1]:  # pragma: no cover - pandas and csv agree on a header
-        header = [str(c) for c in frame.columns]
-    return _finish(path, frame, header, parquet=False)
 
 
-def _read_parquet(path: Path) -> RawTable:
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises many types for a bad file
-        raise DataFileError(
-            path, f"not a readable Parquet file ({type(exc).__name__}: {exc})"
-        ) from None
-    if isinstance(frame.index, pd.DatetimeIndex) or frame.index.name is not None:
-        frame = frame.reset_index()
-    return _finish(path, frame, [str(c) for c in frame.columns], parquet=True)
-
-
-def _finish(path: Path, frame: pd.DataFrame, header: list[str], *, parquet: bool) -> RawTable:
+def _check_header(path: Path, header: list[str]) -> tuple[list[str], dict[str, str]]:
     names: list[str] = []
     original: dict[str, str] = {}
     for i, col in enumerate(header):
@@ -356,14 +406,25 @@ def _finish(path: Path, frame: pd.DataFrame, header: list[str], *, parquet: bool
             )
         original[key] = col
         names.append(key)
+    return names, original
+
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a bad file
+        raise DataFileError(
+            path, f"not a readable Parquet file ({type(exc).__name__}: {exc})"
+        ) from None
+    if isinstance(frame.index, pd.DatetimeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()
+    return _finish(path, frame, [str(c) for c in frame.columns], parquet=True)
+
+
+def _finish(path: Path, frame: pd.DataFrame, header: list[str], *, parquet: bool) -> RawTable:
+    names, original = _check_header(path, header)
     frame = frame.copy()
     frame.columns = pd.Index(names)
-    lines = np.arange(len(frame), dtype=np.int64) + 2
-    if not parquet and len(frame):
-        empty = (frame == "").all(axis=1).to_numpy()
-        if empty.any():
-            frame = frame.loc[~empty].reset_index(drop=True)
-            lines = lines[~empty]
     if len(frame) == 0:
         raise DataFileError(
             path,
@@ -371,4 +432,5 @@ def _finish(path: Path, frame: pd.DataFrame, header: list[str], *, parquet: bool
             line=2,
             expected="at least one row of data after the header",
         )
+    lines = np.arange(len(frame), dtype=np.int64) + 2
     return RawTable(path=path, frame=frame, lines=lines, original=original, parquet=parquet)

@@ -100,8 +100,8 @@ _DATAHUB_NAMES = {
     "pe10": "PE10",
 }
 _PRICE_FORMAT = (
-    "a price file (date, close and optionally open, high, low, adj_close, volume, currency) "
-    "or a series file (date, value); see docs/data.md"
+    "a price file with date, close and optionally open, high, low, adj_close, volume, "
+    "currency; or a series file with date, value; see docs/data.md"
 )
 
 
@@ -127,7 +127,7 @@ class FileReport:
             "path": self.path,
             "table": self.table,
             "kind": self.kind,
-            "symbols": list(self.symbols) if len(self.symbols) <= 20 else len(self.symbols),
+            "symbols": list(self.symbols),
             "rows": self.rows,
             "first": self.first,
             "last": self.last,
@@ -339,7 +339,7 @@ def _check_unique(raw: RawTable, keys: pd.DataFrame | pd.Series, column: str, wh
             row=i,
             column=column,
             value=value,
-            expected=f"each {what} once (first seen on line {int(raw.lines[first])})",
+            expected=f"each {what} once; first seen on line {int(raw.lines[first])}",
         )
 
 
@@ -402,8 +402,8 @@ def _price_rows(
                     row=i,
                     column=col,
                     value=raw.text(col).iloc[i],
-                    expected=f"a price > 0 for kind '{kind}' (only kind 'future' may be zero or "
-                    "negative: use --kind future)",
+                    expected=f"a price > 0 for kind '{kind}'; only kind 'future' may be zero or "
+                    "negative (--kind future)",
                 )
     if "volume" in f.columns and value_column is None:
         vol = raw.numbers("volume", what="a volume (number of shares or contracts)")
@@ -415,7 +415,7 @@ def _price_rows(
                 row=i,
                 column="volume",
                 value=raw.text("volume").iloc[i],
-                expected="a volume >= 0 (or blank)",
+                expected="a volume >= 0 or blank",
             )
         out["volume"] = vol
     else:
@@ -455,7 +455,7 @@ def _series_rows(
     if spec.shift_days:
         dates = dates + pd.Timedelta(days=spec.shift_days)
     _check_unique(raw, pd.Series(dates), "date", "date")
-    vals = raw.numbers(column, what="a number (or blank for no observation)")
+    vals = raw.numbers(column, what="a number, or blank for no observation")
     keep = ~np.isnan(vals)
     notes: list[str] = []
     if table == "fx":
@@ -501,7 +501,7 @@ def _wide_rows(
     _check_unique(raw, pd.Series(dates), date_column, "date")
     parts = []
     for col, series in names.items():
-        vals = raw.numbers(col, what="a number (or blank)")
+        vals = raw.numbers(col, what="a number or blank")
         keep = ~np.isnan(vals)
         if col in zero_is_missing:
             keep &= vals != 0
@@ -519,7 +519,12 @@ def _series_name(prefix: str, column: str) -> str:
 def _catalogue(
     symbols: Iterable[str], kind: str, tbl: str, currency: object, spec: FileSpec
 ) -> pd.DataFrame:
-    syms = list(dict.fromkeys(symbols))
+    syms = pd.unique(
+        np.asarray(
+            list(symbols) if not isinstance(symbols, pd.Series) else symbols.to_numpy(dtype=object),
+            dtype=object,
+        )
+    )
     note = spec.note or None
     if spec.shift_days:
         note = f"dates shifted by {spec.shift_days:+d} day(s) at import" + (
@@ -621,13 +626,7 @@ def parse_file(spec: FileSpec) -> _Parsed:
                 )
             if spec.exclude:
                 keep = ~tick.isin(spec.exclude).to_numpy()
-                raw = RawTable(
-                    path,
-                    raw.frame.loc[keep].reset_index(drop=True),
-                    raw.lines[keep],
-                    raw.original,
-                    raw.parquet,
-                )
+                raw = raw.subset(keep)
                 tick = tick[keep].reset_index(drop=True)
             df, notes = _price_rows(raw, spec, kind, tick.to_numpy(dtype=object))
             cat = _catalogue(df["symbol"], kind, "prices", spec.currency, spec)
@@ -740,7 +739,7 @@ def _fundamentals(raw: RawTable, spec: FileSpec) -> _Parsed:
             raise raw.error(
                 "missing value", row=i, column=col, value="", expected=f"a {col} on every row"
             )
-    value = raw.numbers("value", what="a number (or blank)")
+    value = raw.numbers("value", what="a number or blank")
     _check_unique(
         raw,
         pd.DataFrame({"symbol": sym.to_numpy(), "period_end": period, "metric": metric.to_numpy()}),
@@ -930,36 +929,41 @@ def _cache_base() -> Path:
     return base / "cache"
 
 
-def data_dir_fingerprint(data_dir: str | Path) -> str:
-    """Hash of the relative paths, sizes and modification times of the files under ``data_dir``."""
+def data_dir_fingerprint(data_dir: str | Path, *, shift_days: int = 0) -> str:
+    """Hash of the relative paths, sizes and modification times of the files under ``data_dir``
+    (plus the importer version and the import options)."""
     root = Path(data_dir).resolve()
-    h = hashlib.sha256(f"bubblewatch-importer-{IMPORTER_VERSION}\n".encode())
+    h = hashlib.sha256(f"bubblewatch-importer-{IMPORTER_VERSION}:{shift_days}\n".encode())
     for f in sorted(p for p in root.rglob("*") if p.is_file()):
         st = f.stat()
         h.update(f"{f.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:20]
 
 
-def open_data_dir_store(data_dir: str | Path, *, cache_dir: str | Path | None = None) -> Store:
+def open_data_dir_store(
+    data_dir: str | Path, *, shift_days: int = 0, cache_dir: str | Path | None = None
+) -> Store:
     """A read-only store holding everything under ``data_dir`` (e.g. ``../shared/data``).
 
     Built once into ``$BUBBLEWATCH_HOME/cache/<hash>.duckdb`` (default
     ``~/.local/share/bubblewatch/cache``) and reused until a file under ``data_dir`` changes
-    (path, size or modification time). The caller closes the returned store.
+    (path, size or modification time). ``shift_days`` is passed to :func:`import_paths`
+    (in the shared layout it moves only the files documented as shifted). The caller closes
+    the returned store.
     """
     root = Path(data_dir).expanduser()
     if not root.is_dir():
         raise NotFoundError(f"data folder {root} does not exist")
     base = Path(cache_dir) if cache_dir is not None else _cache_base()
     base.mkdir(parents=True, exist_ok=True)
-    target = base / f"{data_dir_fingerprint(root)}.duckdb"
+    target = base / f"{data_dir_fingerprint(root, shift_days=shift_days)}.duckdb"
     if not target.exists():
         tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DataQualityWarning)
                 with Store(tmp) as st:
-                    import_paths(st, [root])
+                    import_paths(st, [root], shift_days=shift_days)
             os.replace(tmp, target)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
