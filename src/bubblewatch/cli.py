@@ -47,6 +47,9 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import market as market_cmd
+
+    app.add_typer(market_cmd.app, name="market")
     from bubblewatch.commands import claims as claims_cmd
     from bubblewatch.commands import macro as macro_cmd
     from bubblewatch.commands import valuation as valuation_cmd

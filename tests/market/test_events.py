@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
 from bubblewatch.market.events import (
@@ -175,3 +177,40 @@ def test_split_adjusted_shares_explicit_table_and_as_traded():
     assert mv.tolist() == [10000.0, 10000.0]
     with pytest.raises(InputError, match="split dates"):
         market_value(px, sh, price_basis="as_traded")
+
+
+@pytest.mark.shared
+def test_nvda_range_october_november_2025(nvda):
+    from bubblewatch.market.events import market_events
+
+    px, sh, fx = nvda
+    evs = market_events(px, "2025-10-01", "2025-11-28", shares=sh, usdcny=fx, symbol="NVDA")
+    r = evs.rows
+    assert r.index[0] == pd.Timestamp("2025-10-01") and r.index[-1] == pd.Timestamp("2025-11-28")
+    single = market_event(px, "2025-11-04", shares=sh, usdcny=fx, symbol="NVDA")
+    assert r.loc["2025-11-04", "rank_in_year"] == single.rank_in_year
+    assert r.loc["2025-11-04", "market_value_change_cny"] == pytest.approx(
+        single.market_value_change_cny
+    )
+    assert "2025-11-20" in evs.summary()
+    json.loads(evs.to_json())
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0.5, 2.0), min_size=2, max_size=60),
+    st.sampled_from([2, 3, 4, 5, 10, 20]),
+)
+def test_properties_drawdown_and_split_inference(prices, ratio):
+    idx = pd.date_range("2024-01-01", periods=len(prices))
+    c = pd.Series(np.cumprod(prices), index=idx)
+    dd = drawdown_from_peak(c)
+    assert (dd <= 0).all() and dd.iloc[0] == 0
+    assert dd.min() == pytest.approx(float((c / c.cummax() - 1).min()))
+    sh = pd.Series(
+        [1e9, 1.01e9 * ratio, 0.99e9 * ratio],
+        index=pd.to_datetime(["2024-01-01", "2024-04-01", "2024-07-01"]),
+    )
+    assert infer_splits(sh)["ratio"].tolist() == [float(ratio)]
+    adj = split_adjusted_shares(sh)
+    assert adj.iloc[0] == pytest.approx(1e9 * ratio)

@@ -46,12 +46,14 @@ __all__ = [
     "PANIC_RULE",
     "EarningsReaction",
     "MarketEvent",
+    "MarketEvents",
     "daily_metrics",
     "drawdown_from_peak",
     "earnings_reaction",
     "first_close_above",
     "infer_splits",
     "market_event",
+    "market_events",
     "market_value",
     "session_of",
     "shares_in_force",
@@ -440,8 +442,8 @@ def daily_metrics(
 
 def _panic(m: pd.DataFrame, panic_drop: float) -> pd.Series:
     fall = m["return"] <= -panic_drop
-    if "traded_value" not in m:
-        return pd.Series(np.nan, index=m.index, dtype=object).where(~fall, None)
+    if "traded_value" not in m:  # no volume: the rule cannot be evaluated
+        return pd.Series([None] * len(m), index=m.index, dtype=object)
     tv = (m["traded_value_change"] >= 0.30) | (m["traded_value_z"] >= 2.0)
     if "turnover_rate" in m:
         to = (m["turnover_high_3m"] == True) | (m["turnover_z"] >= 2.0)  # noqa: E712
@@ -480,6 +482,7 @@ class MarketEvent(Result):
     moves_in_window: int
     window_years: int
     window_start: pd.Timestamp
+    window_span_years: float
     moves_as_large_10y: int
     return_period_years: float
     return_period_sessions: float
@@ -529,6 +532,7 @@ class MarketEvent(Result):
             "moves_in_window": self.moves_in_window,
             "window_years": self.window_years,
             "window_start": self.window_start,
+            "window_span_years": self.window_span_years,
             "moves_as_large_10y": self.moves_as_large_10y,
             "return_period_years": self.return_period_years,
             "return_period_sessions": self.return_period_sessions,
@@ -587,8 +591,8 @@ class MarketEvent(Result):
         lines.append(
             f"  rank {self.rank_in_year} of {self.moves_in_year} moves in {self.date.year}; "
             f"rank {self.rank_in_window} of {self.moves_in_window} since {self.window_start.date()}; "
-            f"{self.moves_as_large_10y} moves as large in {self.window_years} y "
-            f"(return period {self.return_period_years:.2f} y)"
+            f"{self.moves_as_large_10y} moves as large in {self.window_span_years:.1f} y of data "
+            f"(return period {self.return_period_years:.2f} y = {self.return_period_sessions:.0f} sessions)"
         )
         if self.volume is not None:
             lines.append(
@@ -692,8 +696,8 @@ def market_event(
         Ranks count moves in the direction of the event (rank 1 = the largest fall of the
         period for a fall). ``moves_as_large_10y`` counts sessions in the ``years``-year window
         ending on the event whose move in the same direction is at least as large (the event
-        included), and the implied return period is ``years / count`` (in years) and
-        ``sessions / count`` (in sessions). The panic flag follows :data:`PANIC_RULE`.
+        included), and the implied return period is the window's span in years (``years``, or
+        less when the data start later: ``window_span_years``) / count, and sessions / count. The panic flag follows :data:`PANIC_RULE`.
         Drawdown is from the running peak of all earlier closes; the run-up is from the lowest
         close of the previous 252 sessions (52-week low).
 
@@ -806,6 +810,7 @@ def market_event(
         moves_in_window=len(win),
         window_years=years,
         window_start=pd.Timestamp(win.index[0]),
+        window_span_years=span_years,
         moves_as_large_10y=as_large,
         return_period_years=rp_years,
         return_period_sessions=rp_sessions,
@@ -933,4 +938,105 @@ def earnings_reaction(
         intraday_return=c[pos] / o - 1.0,
         ret=c[pos] / c[pos - 1] - 1.0,
         next_day_return=nxt,
+    )
+
+
+# --------------------------------------------------------------------------- date ranges
+@dataclasses.dataclass(frozen=True)
+class MarketEvents(Result):
+    """Per-session event metrics over a date range (see :func:`market_events`)."""
+
+    symbol: str | None
+    start: pd.Timestamp
+    end: pd.Timestamp
+    rows: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.rows.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "start": self.start,
+            "end": self.end,
+            "rows": self.rows.reset_index().to_dict(orient="records"),
+        }
+
+    def summary(self) -> str:
+        r = self.rows
+        who = self.symbol or "series"
+        lines = [f"{who} {self.start.date()}..{self.end.date()}: {len(r)} sessions"]
+        if len(r):
+            worst = r["return"].idxmin()
+            best = r["return"].idxmax()
+            lines.append(
+                f"  worst day {worst.date()} {100 * r.loc[worst, 'return']:+.2f}%, best day "
+                f"{best.date()} {100 * r.loc[best, 'return']:+.2f}%, total "
+                f"{100 * (float(np.prod(1 + r['return'].to_numpy())) - 1):+.2f}%"
+            )
+            if "market_value_change_usd" in r and r["market_value_change_usd"].notna().any():
+                d = r["market_value_change_usd"].idxmin()
+                lines.append(
+                    f"  largest market-value loss {d.date()}: USD "
+                    f"{r.loc[d, 'market_value_change_usd'] / 1e9:,.1f}B"
+                )
+            if "panic" in r:
+                days = [str(d.date()) for d in r.index[r["panic"] == True]]  # noqa: E712
+                lines.append(f"  panic-selling days: {', '.join(days) or 'none'}")
+        return "\n".join(lines)
+
+    def plot(self) -> go.Figure:
+        import plotly.graph_objects as go
+
+        r = self.rows
+        return go.Figure(
+            go.Bar(x=r.index, y=100 * r["return"].to_numpy(float), name="return")
+        ).update_layout(title=f"{self.symbol or ''} daily returns", yaxis_title="%")
+
+
+def market_events(
+    prices: pd.DataFrame,
+    start: Any,
+    end: Any,
+    *,
+    shares: pd.Series | None = None,
+    usdcny: pd.Series | None = None,
+    symbol: str | None = None,
+    splits: pd.Series | None = None,
+    price_basis: PriceBasis = "split_adjusted",
+    panic_drop: float = 0.03,
+) -> MarketEvents:
+    """The metrics of :func:`daily_metrics` for every session in ``[start, end]``, plus the
+    direction-aware rank of each move within its calendar year (``rank_in_year``).
+
+    The CNY change uses each day's own USD/CNY rate (NaN on days without one: nothing is
+    filled in).
+    """
+    px = _check_prices(prices)
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if hi < lo:
+        raise InputError(f"end {hi.date()} is before start {lo.date()}")
+    m = daily_metrics(
+        px, shares, usdcny, splits=splits, price_basis=price_basis, panic_drop=panic_drop
+    )
+    r = m["return"]
+    signed = r.where(r >= 0, -r)  # magnitude, ranked within same-sign moves of the year
+    sign = np.sign(r)
+    key = pd.DataFrame({"y": r.index.year, "s": sign, "v": signed})
+    m["rank_in_year"] = key.groupby(["y", "s"])["v"].rank(ascending=False, method="min")
+    rows = m[(m.index >= lo) & (m.index <= hi)]
+    if rows.empty:
+        raise NotFoundError(
+            f"no session of {symbol or 'the data'} between {lo.date()} and {hi.date()} "
+            f"(data {px.index[0].date()}..{px.index[-1].date()})"
+        )
+    return MarketEvents(
+        metadata=make_metadata(
+            {"symbol": symbol, "start": lo.date().isoformat(), "end": hi.date().isoformat()},
+            data=px,
+        ),
+        symbol=symbol,
+        start=lo,
+        end=hi,
+        rows=rows,
     )

@@ -17,9 +17,9 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import claims, macro, valuation
+    from bubblewatch.report.sections import claims, macro, market, valuation
 
-    return [valuation.build, macro.build, claims.build]
+    return [market.build, valuation.build, macro.build, claims.build]
 
 
 SECTIONS: list[SectionBuilder] = _builders()
