@@ -26,6 +26,13 @@ def test_macro_debt_json_and_typed_error(capsys):
     assert main(["macro", "debt", "--g", "-100"]) == 2
     assert "-100%" in capsys.readouterr().err
     assert main(["macro", "debt", "--d0", "-5"]) == 2
+    sc = _json(
+        capsys, ["macro", "debt", "--scenario", "hi=5,4,-3", "--scenario", "lo=3,5,-2", "--json"]
+    )
+    names = [p["name"] for p in sc["scenarios"]]
+    assert names == ["scenario", "hi", "lo"]
+    assert sc["scenarios"][1]["final_debt_gdp_pct"] > sc["scenarios"][2]["final_debt_gdp_pct"]
+    assert main(["macro", "debt", "--scenario", "bad=1,2"]) == 2
 
 
 def test_macro_rate_cut_with_given_debt(capsys):
