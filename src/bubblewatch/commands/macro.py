@@ -24,15 +24,33 @@ def debt_cmd(
     d0: Annotated[float, typer.Option("--d0", help="Starting debt/GDP, %.")] = 99.0,
     start: Annotated[int, typer.Option("--from", help="Starting year.")] = 2025,
     to: Annotated[int, typer.Option("--to", help="Last year.")] = 2034,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", help="Extra scenario NAME=R,G,PB in percent (repeatable)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Debt/GDP path d' = d(1+r)/(1+g) - pb (all inputs in percent)."""
-    from bubblewatch.macro.debt import debt_path
+    from bubblewatch.errors import InputError
+    from bubblewatch.macro.debt import debt_path, debt_scenarios
 
-    res = debt_path(
-        d0 / 100, r / 100, g / 100, pb / 100, start_year=start, end_year=to, name="scenario"
-    )
-    emit(res, as_json)
+    if not scenario:
+        res = debt_path(
+            d0 / 100, r / 100, g / 100, pb / 100, start_year=start, end_year=to, name="scenario"
+        )
+        emit(res, as_json)
+        return
+    scen: dict[str, tuple[float, float, float]] = {"scenario": (r / 100, g / 100, pb / 100)}
+    for item in scenario:
+        name, _, vals = item.partition("=")
+        try:
+            rr, gg, pp = (float(x) / 100 for x in vals.split(","))
+        except ValueError:
+            raise InputError(
+                f"--scenario {item!r}: expected NAME=R,G,PB in percent, e.g. high-rates=4.5,4,-3"
+            ) from None
+        scen[name.strip() or f"scenario {len(scen) + 1}"] = (rr, gg, pp)
+    emit(debt_scenarios(d0 / 100, scen, start_year=start, end_year=to), as_json)
 
 
 @app.command("rate-cut")
