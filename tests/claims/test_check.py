@@ -112,3 +112,18 @@ def test_a_partial_store_names_what_is_missing(tmp_path):
     assert d["S0-1b"]["verdict"] == NOT_CHECKABLE
     assert d["S0-1b"]["missing"] == ["NVDA shares outstanding"]
     assert "2025-10-14" in d["S0-2a"]["missing"][0]  # outside the stored prices
+
+
+def test_a_failing_check_is_reported_on_its_claim_only(monkeypatch):
+    from bubblewatch.claims import checks
+
+    def boom(p, data):
+        raise IndexError("empty window")
+
+    monkeypatch.setitem(checks.CHECKS, "daily_return", boom)
+    with Store(":memory:") as st:
+        rep = check_claims(st, ids=["S0-1a", "S2-11"])
+    d = {v.claim.id: v.to_dict() for v in rep.verdicts}
+    assert d["S0-1a"]["verdict"] == NOT_CHECKABLE
+    assert "IndexError" in d["S0-1a"]["note"]
+    assert d["S2-11"]["verdict"] == CONFIRMED

@@ -232,6 +232,14 @@ def check_claim(c: Claim, data: ClaimData) -> Verdict:
         return Verdict(
             c, NOT_CHECKABLE, note=f"check failed on the data: {exc}", missing=(str(exc),)
         )
+    except (KeyError, IndexError, ValueError, ZeroDivisionError) as exc:
+        # e.g. an empty window in a user's store: report it on this claim, keep the run going
+        return Verdict(
+            c,
+            NOT_CHECKABLE,
+            note=f"check {c.check} could not run on the data ({type(exc).__name__}: {exc})",
+            missing=(f"data for {c.check} over {c.when}",),
+        )
     value = res.value
     if isinstance(value, float | np.floating) and not np.isfinite(value):
         return Verdict(c, NOT_CHECKABLE, note="computed value is not finite", source=res.source)
