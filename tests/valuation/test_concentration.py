@@ -110,3 +110,23 @@ def test_spy_history_and_missing_date(shared_store):
     assert np.all(df["effective_n"] > 0)
     with pytest.raises(NotFoundError, match="2025-09-30"):
         shared_store.holdings("SPY", "2025-09-29")
+
+
+def test_properties_hold_for_any_weights():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.floats(0.001, 50.0), min_size=2, max_size=40))
+    def prop(ws):
+        h = _h([(f"T{i}", f"T{i}", w) for i, w in enumerate(ws)])
+        n = len(ws)
+        r = concentration(h, top_n=min(3, n), groups={"all": [f"T{i}" for i in range(n)]})
+        assert 1.0 / n - 1e-12 <= r.hhi <= 1.0 + 1e-12
+        assert r.effective_n <= n + 1e-9
+        assert r.group_weight["all"] == pytest.approx(100.0)
+        assert r.weights.sum() == pytest.approx(100.0)
+        r1 = concentration(h, top_n=1, groups={})
+        assert r1.top_weight <= r.top_weight + 1e-9
+
+    prop()
