@@ -318,14 +318,27 @@ def first_close_below_after_above(p: Mapping[str, Any], data: ClaimData) -> Comp
 
 @register("rank_in_year")
 def rank_in_year(p: Mapping[str, Any], data: ClaimData) -> Computed:
-    """Rank of the session's fall among the year's one-day returns (1 = largest fall)."""
+    """Rank of the session's fall among the year's one-day returns to date (1 = largest fall)."""
+    from bubblewatch.market.events import daily_metrics
+
     ev = _event(p, data)
-    y = pd.Timestamp(p["date"]).year
-    return Computed(
-        ev.rank_in_year,
-        (_src_prices(p["symbol"], f"{y}-01-01", ev.date),),
-        note=f"return {ev.ret * 100:+.2f}%; {ev.moves_in_year} moves in {y} to date",
-    )
+    y = ev.date.year
+    sym = p["symbol"]
+    px = data.prices(sym, (ev.date,))
+    try:
+        m = daily_metrics(px, data.shares(sym))
+    except MissingData:
+        m = daily_metrics(px)
+    ytd = m[(m.index.year == y) & (m.index <= ev.date)]
+    rets = ytd["return"].dropna()
+    rank = int((rets < rets.loc[ev.date]).sum()) + 1
+    note = f"return {ev.ret * 100:+.2f}%; {len(rets)} sessions in {y} to {_d(ev.date)}"
+    if "market_value_change_usd" in ytd:
+        mv = ytd["market_value_change_usd"].dropna()
+        if ev.date in mv.index:
+            by_value = int((mv < mv.loc[ev.date]).sum()) + 1
+            note += f"; rank {by_value} by market value lost (USD {-mv.loc[ev.date] / 1e9:.0f}B)"
+    return Computed(rank, (_src_prices(sym, rets.index[0], ev.date),), note=note)
 
 
 @register("traded_value")
