@@ -184,6 +184,11 @@ def relative_multiple(
         ``peer_percentile`` = share of peers at or below the value (percent); the same for
         ``history_*``.
 
+    References
+    ----------
+    .. [1] Damodaran, A. (2012). *Investment Valuation*, 3rd ed., ch. 17-18 (relative
+       valuation: comparing multiples across firms and over time). Wiley.
+
     Examples
     --------
     >>> r = relative_multiple(52.85, peers={"AAPL": 28.0, "MSFT": 32.0, "SOX": 25.0}, name="NVDA")
