@@ -47,6 +47,14 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import data_online
+
+    data_cmd.app.command("load-demo")(data_online.load_demo)
+    data_cmd.app.command("fetch")(data_online.fetch)
+    from bubblewatch.commands import report as report_cmd
+
+    app.command("report")(report_cmd.command)
+    app.command("serve")(report_cmd.serve)
     from bubblewatch.commands import market as market_cmd
 
     app.add_typer(market_cmd.app, name="market")

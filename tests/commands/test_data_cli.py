@@ -99,6 +99,7 @@ def test_list_empty_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_shared_import_via_cli(
     shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -122,3 +123,18 @@ def test_shared_import_via_cli(
         "first": "2010-03-15",
         "last": "2026-05-21",
     }
+
+
+def test_dry_run_and_replace(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(files["store"])
+    assert main(["data", "import", str(files["prices"]), "--dry-run", "--store", store]) == 0
+    assert capsys.readouterr().out.startswith("checked (dry run, nothing written) 1 file(s)")
+    with Store(store, read_only=True) as st:
+        assert st.row_counts()["prices"] == 0
+    assert main(["data", "import", str(files["prices"]), "--store", store]) == 0
+    short = files["prices"].with_name("SHORT.csv")
+    short.write_text("date,close\n2025-01-03,3\n", encoding="utf-8")
+    args = ["data", "import", str(short), "--symbol", "ACME", "--replace", "--store", store]
+    assert main(args) == 0
+    with Store(store, read_only=True) as st:
+        assert list(st.prices("ACME")["close"]) == [3.0]

@@ -147,6 +147,11 @@ CASES = [
         "{path}, line 1, column 'close': a price file cannot be imported as kind 'macro' (expected a series file with columns date,value for kind 'macro')",
     ),
     (
+        "semicolon_separated.csv",
+        [],
+        "{path}, line 1: not comma-separated: 'date;close' (expected columns separated by commas, e.g. date,close; this header uses semicolons)",
+    ),
+    (
         "series_text_value.csv",
         ["--kind", "macro"],
         "{path}, line 3, column 'value': not a number: 'seven' (expected a number, or blank for no observation)",

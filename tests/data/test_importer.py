@@ -367,12 +367,10 @@ def test_shared_tsmc_shift_option(shared_data: Path, tmp_path: Path) -> None:
         with pytest.warns(DataQualityWarning, match="caveat 5"):
             import_paths(st, [tsmc])
         assert st.prices("TSMC_2330.TW").index[1] == pd.Timestamp("2025-08-24")  # a Sunday
-        import_paths(st, [tsmc], shift_days=1)
+        # re-import shifted; --replace drops the unshifted rows the upsert would keep
+        import_paths(st, [tsmc], shift_days=1, replace=True)
         df = st.prices("TSMC_2330.TW")
-        # the upsert keeps the unshifted rows too: import shifted into a fresh store
-    with Store(tmp_path / "t2.duckdb") as st:
-        import_paths(st, [tsmc], shift_days=1)
-        df = st.prices("TSMC_2330.TW")
+        assert len(df) == 243
         assert df.index[1] == pd.Timestamp("2025-08-25")
         assert (df.index.day_of_week < 5).all()
 
@@ -417,3 +415,24 @@ def test_round_trip_property(closes: list[float], start: dt.date, tmp_path: Path
         back = mem.prices("RT")["close"]
     assert list(back.index) == list(dates)
     assert back.tolist() == closes
+
+
+def test_replace_and_dry_run(store: Store, tmp_path: Path) -> None:
+    f = write(tmp_path / "R.csv", PRICE_HEADER + GOOD_ROWS)
+    report = import_paths(store, [f], dry_run=True)
+    assert report.dry_run and report.rows == {"prices": 2}
+    assert store.row_counts()["prices"] == 0
+    import_paths(store, [f])
+    g = write(tmp_path / "R2.csv", PRICE_HEADER + "2025-01-03,1.5,2.5,1,7,7,200\n")
+    import_paths(store, [g], symbol="R")  # upsert: keeps 2025-01-02
+    assert list(store.prices("R")["close"]) == [1.5, 7.0]
+    import_paths(store, [g], symbol="R", replace=True)  # exactly the file's rows
+    assert list(store.prices("R")["close"]) == [7.0]
+    h = write(
+        tmp_path / "spy_holdings_x.csv",
+        "as_of,ticker,weight\n2025-09-30,NVDA,8\n2025-09-30,MSFT,7\n",
+    )
+    import_paths(store, [h])
+    write(h, "as_of,ticker,weight\n2025-09-30,NVDA,8.5\n")
+    import_paths(store, [h], replace=True)
+    assert list(store.holdings("SPY")["symbol"]) == ["NVDA"]

@@ -62,6 +62,17 @@ def import_(
         list[str] | None,
         typer.Option("--shift", help="Per-symbol shift SYMBOL=DAYS (repeatable)."),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Delete the stored rows of each imported series first (default: upsert by "
+            "date, keeping stored dates the files do not mention).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+    ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -81,6 +92,8 @@ def import_(
                 symbol=symbol,
                 shift_days=shift_days,
                 shift=shifts,
+                replace=replace,
+                dry_run=dry_run,
                 on_progress=lambda done, total, label: advance(),
             )
     emit(report.to_dict(), as_json, text=report.summary())

@@ -1,9 +1,10 @@
 """Reading user data files (CSV, gzip'd CSV, Parquet) into raw tables with line numbers.
 
 Everything here raises :class:`~bubblewatch.errors.DataFileError` with the file, the 1-based
-line (the header is line 1), the column, the offending value and what was expected. Cells are
-read as text first and converted column by column, so a bad cell is reported exactly as it
-appears in the file.
+line (the header is line 1), the column, the offending value and what was expected. The CSV
+parser types the clean numeric columns in one pass; a column holding text is converted cell by
+cell to find the bad one, and a bad value is always quoted exactly as written in the file (the
+file is re-read as text on that error path only).
 
 For Parquet files "line" counts as if the file were a CSV with a header: the first data row
 is line 2.
@@ -341,6 +342,16 @@ def read_raw_table(path: Path) -> RawTable:
         )
     first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
     header = next(csv.reader(io.StringIO(first)))
+    if len(header) == 1:
+        for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if sep in first:
+                raise DataFileError(
+                    path,
+                    "not comma-separated",
+                    line=1,
+                    value=first[:80],
+                    expected=f"columns separated by commas, e.g. date,close; this header uses {label}",
+                )
     names, original = _check_header(path, header)
     text_cols = {h: str for h, n in zip(header, names, strict=True) if n in TEXT_COLUMNS}
 

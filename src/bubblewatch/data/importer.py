@@ -78,6 +78,15 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "fx": ("pair", "date", "rate", "source"),
     "holdings": ("index_name", "as_of", "symbol", "name", "weight", "source"),
 }
+#: what ``replace=True`` deletes before writing: every row of the incoming series
+REPLACE_KEYS: dict[str, tuple[str, ...]] = {
+    "prices": ("symbol",),
+    "shares": ("symbol",),
+    "fundamentals": ("symbol",),
+    "macro": ("series",),
+    "fx": ("pair",),
+    "holdings": ("index_name", "as_of"),
+}
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "series": ("symbol",),
     "prices": ("symbol", "date"),
@@ -167,6 +176,7 @@ class ImportReport:
     seconds: float
     store: str
     series: int = 0
+    dry_run: bool = False
 
     @property
     def imported(self) -> tuple[FileReport, ...]:
@@ -186,14 +196,16 @@ class ImportReport:
             "rows": dict(self.rows),
             "warnings": list(self.warnings),
             "seconds": round(self.seconds, 3),
+            "dry_run": self.dry_run,
         }
 
     def summary(self) -> str:
         rows = ", ".join(f"{t} {n}" for t, n in self.rows.items() if n)
+        verb = "checked (dry run, nothing written)" if self.dry_run else "imported"
         lines = [
-            f"imported {len(self.imported)} file(s), {self.series} series into {self.store} "
+            f"{verb} {len(self.imported)} file(s), {self.series} series into {self.store} "
             f"in {self.seconds:.1f} s",
-            f"rows written: {rows or 'none'}",
+            f"rows {'to write' if self.dry_run else 'written'}: {rows or 'none'}",
         ]
         for f in self.skipped:
             lines.append(f"skipped {f.path}: {f.skipped}")
@@ -469,7 +481,9 @@ def _series_rows(
                 value=raw.text(column).iloc[i],
                 expected="an exchange rate > 0",
             )
-        df = pd.DataFrame({"pair": name, "date": dates, "rate": vals, "source": _source(spec.path)})
+        df = pd.DataFrame(
+            {"pair": name, "date": dates[keep], "rate": vals[keep], "source": _source(spec.path)}
+        )
         w = _weekend_warning(spec.path, dates[keep], spec)
         if w:
             notes.append(w)
@@ -477,13 +491,13 @@ def _series_rows(
         df = pd.DataFrame(
             {
                 "series": name,
-                "date": dates,
-                "value": vals,
+                "date": dates[keep],
+                "value": vals[keep],
                 "vintage": spec.vintage,
                 "source": _source(spec.path),
             }
         )
-    return df.loc[keep].reset_index(drop=True), notes
+    return df, notes
 
 
 def _wide_rows(
@@ -801,6 +815,8 @@ def import_paths(
     symbol: str | None = None,
     shift_days: int = 0,
     shift: Mapping[str, int] | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportReport:
     """Import files or folders (CSV, ``.csv.gz``, Parquet, or the shared data layout).
@@ -819,6 +835,12 @@ def import_paths(
         Calendar days added to every date (see :func:`discover` for the shared layout).
     shift : mapping, optional
         Per-symbol shifts ``{"TSMC_2330.TW": 1}``.
+    replace : bool
+        First delete every stored row of the series being imported (holdings: of the
+        snapshots being imported), so the store holds exactly the files' rows. Default:
+        upsert by key, keeping stored dates the files do not mention.
+    dry_run : bool
+        Read and validate everything, write nothing (the report says what would be written).
     on_progress : callable, optional
         Called as ``on_progress(done, total, label)`` after each file is read and once more
         after the write.
@@ -866,22 +888,10 @@ def import_paths(
     cat = merged.get("series")
     if cat is not None:
         _check_tables(store, cat)
-    with store.transaction() as con:
-        for table in TABLE_COLUMNS:
-            df = merged.get(table)
-            if df is None or not len(df):
-                continue
-            cols = TABLE_COLUMNS[table]
-            select = ", ".join(f"CAST({c} AS DATE)" if c in _DATE_COLUMNS else c for c in cols)
-            con.register("_bw_incoming", df[list(cols)])
-            try:
-                con.execute(
-                    f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM _bw_incoming"
-                )
-            finally:
-                con.unregister("_bw_incoming")
+    if not dry_run:
+        _write(store, merged, replace=replace)
     if on_progress is not None:
-        on_progress(total, total, "written")
+        on_progress(total, total, "checked" if dry_run else "written")
     files = tuple(p.report() for p in parsed)
     all_warnings = [w for p in parsed for w in p.warnings] + notes
     for w in all_warnings:
@@ -894,7 +904,39 @@ def import_paths(
         seconds=time.perf_counter() - t0,
         store=str(store.path),
         series=0 if cat is None else len(cat),
+        dry_run=dry_run,
     )
+
+
+def _write(store: Store, merged: Mapping[str, pd.DataFrame], *, replace: bool) -> None:
+    """One transaction: optional deletes of the series being replaced, then upserts."""
+    with store.transaction() as con:
+        for table in TABLE_COLUMNS:
+            df = merged.get(table)
+            if df is None or not len(df):
+                continue
+            if replace and table in REPLACE_KEYS:
+                keys = list(REPLACE_KEYS[table])
+                con.register("_bw_keys", df[keys].drop_duplicates())
+                try:
+                    cond = " AND ".join(
+                        f"{table}.{k} = CAST(_bw_keys.{k} AS DATE)"
+                        if k in _DATE_COLUMNS
+                        else f"{table}.{k} = _bw_keys.{k}"
+                        for k in keys
+                    )
+                    con.execute(f"DELETE FROM {table} USING _bw_keys WHERE {cond}")
+                finally:
+                    con.unregister("_bw_keys")
+            cols = TABLE_COLUMNS[table]
+            select = ", ".join(f"CAST({c} AS DATE)" if c in _DATE_COLUMNS else c for c in cols)
+            con.register("_bw_incoming", df[list(cols)])
+            try:
+                con.execute(
+                    f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM _bw_incoming"
+                )
+            finally:
+                con.unregister("_bw_incoming")
 
 
 def _check_tables(store: Store, cat: pd.DataFrame) -> None:

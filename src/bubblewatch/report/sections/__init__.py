@@ -17,9 +17,15 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import claims, macro, market, valuation
+    from bubblewatch.report.sections import claims, coverage, macro, market, valuation
 
-    return [market.build, valuation.build, macro.build, claims.build]
+    return [
+        coverage.build,
+        market.build,
+        valuation.build,
+        macro.build,
+        claims.build,
+    ]
 
 
 SECTIONS: list[SectionBuilder] = _builders()
