@@ -159,3 +159,12 @@ def test_spillover_store_symbols_and_errors(store_args, tmp_path, capsys):
     bad.write_text("date,a,b\n2025-01-01,1,2\n2025-01-0x,2,1\n")
     assert main(["market", "spillover", str(bad)]) == 2
     assert "line 3" in capsys.readouterr().err
+
+
+def test_event_range(store_args, capsys):
+    args = ["market", "event", "NVDA", "--date", "2025-10-01", "--end", "2025-11-28", "--json"]
+    assert main([*args, *store_args]) == 0
+    d = _json(capsys)
+    assert len(d["rows"]) == 42
+    panic = [r["date"] for r in d["rows"] if r["panic"]]
+    assert "2025-11-20" in panic

@@ -48,6 +48,10 @@ def _store(store: Path | None, data: Path | None) -> Iterator[Store]:
 def event(
     symbol: Annotated[str, typer.Argument(help="Symbol in the store (e.g. NVDA).")],
     date: Annotated[str, typer.Option("--date", help="Event session, YYYY-MM-DD.")],
+    end: Annotated[
+        str | None,
+        typer.Option("--end", help="With --end: every session from --date to --end (a range)."),
+    ] = None,
     years: Annotated[int, typer.Option("--years", help="Look-back years for ranks/rarity.")] = 10,
     fx: Annotated[
         str,
@@ -64,7 +68,7 @@ def event(
     as_json: JsonOpt = False,
 ) -> None:
     """Return, market value in USD/CNY, rank, rarity, volume, panic flag and drawdown of one day."""
-    from bubblewatch.market.events import market_event
+    from bubblewatch.market.events import market_event, market_events
 
     with _store(store, data) as st:
         prices = st.prices(symbol)
@@ -83,6 +87,12 @@ def event(
             except NotFoundError:
                 if fx != "DEXCHUS_USDCNY":
                     raise
+        if end is not None:
+            emit(
+                market_events(prices, date, end, shares=sh, usdcny=usdcny, symbol=symbol),
+                as_json,
+            )
+            return
         try:
             result = market_event(
                 prices, date, shares=sh, usdcny=usdcny, years=years, symbol=symbol, fx_name=fx

@@ -87,22 +87,39 @@ def fevd_reference(phi: np.ndarray, sigma: np.ndarray, method: int) -> np.ndarra
 
 # --------------------------------------------------------------------------- numba kernels
 @njit(cache=True)
+def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = a @ b for small matrices (plain loops: no BLAS call, quick to compile)."""
+    n, m = a.shape
+    q = b.shape[1]
+    for i in range(n):
+        for j in range(q):
+            s = 0.0
+            for r in range(m):
+                s += a[i, r] * b[r, j]
+            out[i, j] = s
+
+
+@njit(cache=True)
 def _fevd(a: np.ndarray, sigma: np.ndarray, n_terms: int, method: int, out: np.ndarray) -> bool:
     p, k, _ = a.shape[0], a.shape[1], a.shape[2]
     phi = np.zeros((n_terms, k, k))
     for i in range(k):
         phi[0, i, i] = 1.0
+    tmp = np.empty((k, k))
     for h in range(1, n_terms):
         for j in range(1, min(h, p) + 1):
-            phi[h] += a[j - 1] @ phi[h - j]
+            _matmul(a[j - 1], phi[h - j], tmp)
+            phi[h] += tmp
     num = np.zeros((k, k))
+    ps = np.empty((k, k))
+    pc = np.empty((k, k))
     den = np.zeros(k)
     if method == GENERALIZED:
         for i in range(k):
             if not sigma[i, i] > 0.0:
                 return False
         for h in range(n_terms):
-            ps = phi[h] @ sigma
+            _matmul(phi[h], sigma, ps)
             for i in range(k):
                 s = 0.0
                 for j in range(k):
@@ -125,8 +142,8 @@ def _fevd(a: np.ndarray, sigma: np.ndarray, n_terms: int, method: int, out: np.n
                     t -= chol[i, m] * chol[j, m]
                 chol[i, j] = t / chol[j, j]
         for h in range(n_terms):
-            pc = phi[h] @ chol
-            ps = phi[h] @ sigma
+            _matmul(phi[h], chol, pc)
+            _matmul(phi[h], sigma, ps)
             for i in range(k):
                 s = 0.0
                 for j in range(k):
@@ -166,6 +183,7 @@ def rolling_connectedness(
     z = np.empty(m)
     a = np.empty((p, k, k))
     out = np.empty((k, k))
+    sigma = np.empty((k, k))
     for w in range(n_win):
         if w % refresh == 0:
             xtx[:, :] = 0.0
@@ -229,7 +247,10 @@ def rolling_connectedness(
                 for q in range(i + 1, m):
                     s -= lo[q, i] * b[q, c]
                 b[i, c] = s / lo[i, i]
-        sigma = (yty - xty.T @ b) / (length - m)
+        _matmul(xty.T, b, sigma)
+        for r in range(k):
+            for c in range(k):
+                sigma[r, c] = (yty[r, c] - sigma[r, c]) / (length - m)
         for j in range(p):
             for r in range(k):
                 for c in range(k):

@@ -97,6 +97,11 @@ def _check_prices(prices: pd.DataFrame, *, need: tuple[str, ...] = ("close",)) -
         prices = prices.tz_localize(None)
     prices = prices[~prices.index.duplicated(keep="last")].sort_index()
     prices = prices[prices["close"].notna()]
+    nonpos = prices.index[prices["close"].astype(float) <= 0]
+    if len(nonpos):
+        raise InputError(
+            f"close must be positive; it is {prices.loc[nonpos[0], 'close']} on {nonpos[0].date()}"
+        )
     if len(prices) < 2:
         raise InsufficientDataError(f"need at least two sessions with a close; got {len(prices)}")
     return prices
