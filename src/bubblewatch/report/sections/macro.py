@@ -32,6 +32,17 @@ def build(ctx: ReportContext) -> SectionOutput:
         debt_bn = st.macro("GFDEBTN") / 1000
         bill = interest_bill(st.macro("A091RC1Q027SBEA"), debt_bn, st.macro("GDP"))
         parts.append(f"<p>{escape(bill.summary())}</p>")
+        last = bill.table.tail(6)
+        rows = "".join(
+            f"<tr><td>{d.date()}</td><td>{r['debt_usd_bn'] / 1000:.2f}</td>"
+            f"<td>{r['interest_usd_bn'] / 1000:.3f}</td><td>{r['effective_rate_pct']:.2f}%</td>"
+            f"<td>{r.get('interest_gdp_pct', float('nan')):.2f}%</td></tr>"
+            for d, r in last.iterrows()
+        )
+        parts.append(
+            "<table><thead><tr><th>quarter</th><th>debt (USD T)</th><th>interest (USD T/yr)</th>"
+            f"<th>effective rate</th><th>interest / GDP</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
         figures.append(bill.plot())
         cut = rate_cut_saving(
             float(debt_bn.iloc[-1]), 25, debt_label=f"GFDEBTN {debt_bn.index[-1].date()}"

@@ -10,6 +10,8 @@ from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "valuation"
+#: the month of the source articles (DIGEST: late October - November 2025)
+ARTICLE_MONTH = "2025-10-01"
 TITLE = "Valuation and concentration"
 
 
@@ -27,6 +29,12 @@ def build(ctx: ReportContext) -> SectionOutput:
     try:
         cape = cape_percentile(st.macro("SHILLER_CAPE"), ctx.as_of)
         parts.append(f"<p>{escape(cape.summary())}</p>")
+        at_articles = cape_percentile(st.macro("SHILLER_CAPE"), ARTICLE_MONTH)
+        if at_articles.as_of != cape.as_of:
+            parts.append(
+                f"<p>At the articles' time ({at_articles.as_of:%b %Y}): CAPE "
+                f"{at_articles.value:.1f}, percentile {at_articles.percentile:.1f}.</p>"
+            )
         figures.append(cape.plot())
     except BubblewatchError as exc:
         missing.append(f"SHILLER_CAPE (Shiller monthly CAPE): {exc}")
