@@ -817,3 +817,39 @@ def balance_sheet_change(p: Mapping[str, Any], data: ClaimData) -> Computed:
 def arithmetic_sum(p: Mapping[str, Any], data: ClaimData) -> Computed:
     """The sum of the stated parts (internal consistency of a sentence)."""
     return Computed(float(np.sum(p["parts"])), ("the claim's own figures",))
+
+
+@register("count_falls")
+def count_falls(p: Mapping[str, Any], data: ClaimData) -> Computed:
+    """How many of ``symbols`` closed lower on the date."""
+    rets, src = {}, []
+    for s in p["symbols"]:
+        ev = _event({**p, "symbol": s}, data)
+        rets[s] = ev.ret * 100
+        src.append(_src_prices(s, ev.previous_date, ev.date))
+    note = ", ".join(f"{k} {v:+.2f}%" for k, v in rets.items())
+    return Computed(sum(v < 0 for v in rets.values()), tuple(src), note=note, detail=rets)
+
+
+@register("max_daily_return")
+def max_daily_return(p: Mapping[str, Any], data: ClaimData) -> Computed:
+    """The highest one-session return among ``symbols`` on the date, percent."""
+    res = count_falls(p, data)
+    rets = dict(res.detail)
+    return Computed(max(rets.values()), res.source, note=res.note, detail=rets)
+
+
+@register("below_year_high")
+def below_year_high(p: Mapping[str, Any], data: ClaimData) -> Computed:
+    """Largest distance (percent, <= 0) of ``symbols``' closes from their year-to-date closing highs."""
+    d = pd.Timestamp(p["date"])
+    dist, src = {}, []
+    for s in p["symbols"]:
+        c = data.prices(s, (d,))["close"].astype(float)
+        ytd = c[(c.index.year == d.year) & (c.index <= d)]
+        if d not in ytd.index:
+            raise MissingData(f"{s} has no session on {_d(d)}")
+        dist[s] = (ytd.loc[d] / ytd.max() - 1) * 100
+        src.append(_src_prices(s, ytd.index[0], d))
+    note = ", ".join(f"{k} {v:+.2f}% from its {d.year} high" for k, v in dist.items())
+    return Computed(min(dist.values()), tuple(src), note=note, detail=dist)
