@@ -66,6 +66,9 @@ def test_must_show_verdicts(report):
     assert d["S2-8b"]["computed"] == pytest.approx(40.40, abs=0.01)
     assert d["S2-8d"]["computed"] == pytest.approx(34.54, abs=0.01)
     assert "SPY holdings 2025-09-30" in d["S2-8b"]["source"]
+    # qualitative figures read from data: the Magnificent 7 except Apple fell on 2025-11-04
+    assert d["S3-2c"]["verdict"] == CONFIRMED and d["S3-2d"]["verdict"] == CONFIRMED
+    assert d["S0-11e"]["verdict"] == CONTRADICTED  # gold and oil both rose on 2025-10-29
     # missing data is named, with the dates available
     assert d["S2-8e"]["verdict"] == NOT_CHECKABLE
     assert "2022-06-13" in d["S2-8e"]["missing"][0]
