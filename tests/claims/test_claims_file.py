@@ -78,6 +78,14 @@ def test_every_digest_number_is_in_the_claims_file(shared_data: Path):
                     problems.append(f"{sid}: year {int(v)} not in any claim's date/window/text")
             elif round(v, 6) not in stated:
                 problems.append(f"{sid}: figure {v:g} is not a stated value of any claim")
+    # exact dates of an item appear in one of its claims (date, window or text)
+    text = digest.read_text("utf-8")
+    for sid, body in re.findall(r"^- (S\d-\d+) (.*?)(?=^- S\d|^## |\Z)", text, flags=re.M | re.S):
+        body = re.sub(r"\(Check:.*?\)", " ", body, flags=re.S)
+        joined = " ".join(f"{c.claim} {c.date} {c.window} {c.note}" for c in by_item.get(sid, []))
+        for day in re.findall(r"\d{4}-\d{2}-\d{2}", body):
+            if day not in joined:
+                problems.append(f"{sid}: date {day} not in any claim")
     assert not problems, "\n".join(problems)
 
 
