@@ -58,6 +58,13 @@ def _register() -> None:
     from bubblewatch.commands import market as market_cmd
 
     app.add_typer(market_cmd.app, name="market")
+    from bubblewatch.commands import claims as claims_cmd
+    from bubblewatch.commands import macro as macro_cmd
+    from bubblewatch.commands import valuation as valuation_cmd
+
+    app.add_typer(valuation_cmd.app, name="valuation")
+    app.add_typer(macro_cmd.app, name="macro")
+    app.command("claims")(claims_cmd.command)
 
 
 _register()

@@ -17,11 +17,14 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import coverage, market
+    from bubblewatch.report.sections import claims, coverage, macro, market, valuation
 
     return [
         coverage.build,
         market.build,
+        valuation.build,
+        macro.build,
+        claims.build,
     ]
 
 
