@@ -185,6 +185,19 @@ def test_section_html_is_not_double_escaped_but_titles_are(store, tmp_path):
     assert "&lt;script&gt;x&lt;/script&gt;" in html
 
 
+def test_section_headline_facts_appear_in_the_header(store, tmp_path):
+    def verdicts(ctx: ReportContext) -> SectionOutput:
+        return SectionOutput(
+            id="verdicts", title="Verdicts", headline=(("Claims check", "3 confirmed / 1 <x>"),)
+        )
+
+    build_report(store, tmp_path / "r.html", sections=[verdicts])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    header = html.split("</header>")[0]
+    assert "<dt>Claims check</dt>" in header
+    assert "3 confirmed / 1 &lt;x&gt;" in header
+
+
 def test_empty_store_reports_missing(tmp_path):
     with Store(":memory:") as st:
         res = build_report(st, tmp_path / "r.html")

@@ -394,6 +394,7 @@ def render_report(
                 "figures": [Markup(f) for f in figs],
                 "missing": list(out.missing),
                 "error": None,
+                "headline": list(out.headline),
             }
             status = "missing" if out.missing else "ok"
             err = None
@@ -408,6 +409,7 @@ def render_report(
                 "figures": [],
                 "missing": [],
                 "error": err,
+                "headline": [],
             }
             status = "error"
         used_ids.add(str(entry["id"]))
@@ -445,6 +447,7 @@ def render_report(
         data_dir=str(ctx.data_dir) if ctx.data_dir else None,
         store_path=str(ctx.store.path),
         sections=rendered,
+        headline=[item for entry in rendered for item in entry["headline"]],
         plotlyjs=Markup(get_plotlyjs()),
     )
     return page, tuple(statuses), digest

@@ -49,4 +49,14 @@ def build(ctx: ReportContext) -> SectionOutput:
         + "".join(rows)
         + "</tbody></table>"
     )
-    return SectionOutput(id=ID, title=TITLE, html=head + table, figures=(report.plot(),))
+    counts = (
+        f"{n['confirmed']} confirmed / {n['contradicted']} contradicted / "
+        f"{n['not_checkable']} not checkable"
+    )
+    return SectionOutput(
+        id=ID,
+        title=TITLE,
+        html=head + table,
+        figures=(report.plot(),),
+        headline=(("Claims check", counts),),
+    )
