@@ -17,9 +17,16 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import psy
+    from bubblewatch.report.sections import claims, coverage, macro, market, psy, valuation
 
-    return [psy.build]
+    return [
+        coverage.build,
+        market.build,
+        psy.build,
+        valuation.build,
+        macro.build,
+        claims.build,
+    ]
 
 
 SECTIONS: list[SectionBuilder] = _builders()
