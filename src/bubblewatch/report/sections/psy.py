@@ -1,9 +1,9 @@
 """Report section: PSY bubble tests (BSADF against its critical value) for the tracked symbols.
 
-Each symbol's close is taken weekly (last close of the week) over the last ten years (five
-with ``options["fast"]``), in logs; the statistics use PSY's default window and lag 0, and
-the critical values come from the shipped Monte Carlo table (no simulation), so the section
-builds in well under a second per symbol.
+Each symbol's close is taken over the last ten years (five with ``options["fast"]``), in
+logs: weekly (last close of the week) when that gives at least 150 weeks, else daily; the
+statistics use PSY's default window and lag 0, and the critical values come from the shipped
+Monte Carlo table (no simulation), so the section builds in well under a second per symbol.
 """
 
 from __future__ import annotations
@@ -17,32 +17,39 @@ ID = "psy"
 TITLE = "Explosive-bubble tests (PSY)"
 YEARS = 10
 FAST_YEARS = 5
-MIN_WEEKS = 60
+MIN_OBS = 60
+MIN_WEEKS_FOR_WEEKLY = 150
 
 
-def _weekly(s: pd.Series, years: int) -> pd.Series:
+def _sample(s: pd.Series, years: int) -> tuple[pd.Series, str]:
+    """The last ``years`` of positive closes: weekly if long enough, else daily."""
     s = s.dropna()
     s = s[s > 0]
     if not isinstance(s.index, pd.DatetimeIndex) or s.empty:
-        return s
+        return s, "observations"
     s = s[s.index >= s.index.max() - pd.DateOffset(years=years)]
-    return s.resample("W-FRI").last().dropna()
+    weekly = s.resample("W-FRI").last().dropna()
+    if len(weekly) >= MIN_WEEKS_FOR_WEEKLY:
+        return weekly, "weeks"
+    return s, "days"
 
 
-def _describe(sym: str, res, eps: pd.DataFrame) -> str:  # type: ignore[no-untyped-def]
+def _describe(sym: str, res, eps: pd.DataFrame, unit: str) -> str:  # type: ignore[no-untyped-def]
     cv95 = res.cv.gsadf[95]
     last_b = float(res.bsadf.iloc[-1])
     last_cv = float(res.cv.bsadf[95].iloc[-1])
     verdict = "rejects" if res.gsadf > cv95 else "does not reject"
     text = (
-        f"{escape(sym)}: GSADF {res.gsadf:.2f} against a 95% critical value of {cv95:.2f} "
+        f"{escape(sym)} ({res.nobs} {'weekly' if unit == 'weeks' else 'daily'} closes from "
+        f"{pd.Timestamp(res.y.index[0]).date()}): GSADF {res.gsadf:.2f} against a 95% critical "
+        f"value of {cv95:.2f} "
         f"({verdict} a random walk in favour of explosive growth)"
     )
     if len(eps):
         ongoing = eps[eps["ongoing"]]
         if len(ongoing):
             start = pd.Timestamp(ongoing.iloc[-1]["start"]).date().isoformat()
-            text += f"; an explosive episode is ongoing since the week of {start}"
+            text += f"; an explosive episode is ongoing since {start}"
         else:
             last = eps.iloc[-1]
             text += (
@@ -66,12 +73,12 @@ def build(ctx: ReportContext) -> SectionOutput:
     durations: list[int] = []
     for sym in ctx.symbols:
         try:
-            s = _weekly(ctx.store.series(sym), years)
+            s, unit = _sample(ctx.store.series(sym), years)
         except BubblewatchError:
             missing.append(f"{sym} close prices")
             continue
-        if len(s) < MIN_WEEKS:
-            missing.append(f"{sym}: at least {MIN_WEEKS} weekly closes (has {len(s)})")
+        if len(s) < MIN_OBS:
+            missing.append(f"{sym}: at least {MIN_OBS} closes (has {len(s)})")
             continue
         try:
             res = psy(s, log=True)
@@ -81,9 +88,10 @@ def build(ctx: ReportContext) -> SectionOutput:
             missing.append(f"{sym}: {exc}")
             continue
         fig = res.plot()
-        fig.update_layout(title=f"{sym}: log price and BSADF vs 95% critical value (weekly)")
+        freq = "weekly" if unit == "weeks" else "daily"
+        fig.update_layout(title=f"{sym}: log price and BSADF vs 95% critical value ({freq})")
         figures.append(fig)
-        sentences.append(_describe(sym, res, eps))
+        sentences.append(_describe(sym, res, eps, unit))
         durations.append(default_min_duration(res.nobs))
     if not sentences:
         return SectionOutput(
@@ -91,14 +99,15 @@ def build(ctx: ReportContext) -> SectionOutput:
         )
     intro = (
         f"The PSY test (Phillips, Shi &amp; Yu 2015) asks whether a price grew faster than a random "
-        f"walk allows. On weekly log closes over the last {years} years, with the smallest window "
-        f"floor((0.01 + 1.8/&radic;T)&middot;T) and no lags, "
+        f"walk allows. On log closes over at most the last {years} years (weekly when there are "
+        f"at least {MIN_WEEKS_FOR_WEEKLY} weeks, else daily), with the smallest window "
+        f"floor((0.01 + 1.8/&radic;T)&middot;T) and no lags: "
     )
     para = intro + " ".join(sentences)
     para += (
         " Shaded spans are episodes where the BSADF stayed above its 95% critical value "
-        f"(running maximum rule, shipped Monte Carlo table) for at least log(T) &asymp; "
-        f"{max(durations)} weeks."
+        f"(running maximum rule, shipped Monte Carlo table) for at least round(log T) "
+        f"observations ({min(durations)}-{max(durations)} here)."
     )
     return SectionOutput(
         id=ID,
