@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit
-from bubblewatch.commands.valuation import DataOpt, data_store
+from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit
 
 
 def command(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -11,37 +9,13 @@ import numpy as np
 import pandas as pd
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, open_store, progress
-from bubblewatch.data.store import Store
+from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit, progress
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
 
 app = typer.Typer(
     help="Market shocks and contagion: event analytics, reaction tables, spillovers.",
     no_args_is_help=True,
 )
-
-DataOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        help="Read from a data folder (e.g. ../shared/data) instead of the store "
-        "(imported once into a cache).",
-    ),
-]
-
-
-@contextlib.contextmanager
-def _store(store: Path | None, data: Path | None) -> Iterator[Store]:
-    if data is not None:
-        from bubblewatch.data.importer import open_data_dir_store
-
-        st = open_data_dir_store(data)
-    else:
-        st = open_store(store, read_only=True)
-    try:
-        yield st
-    finally:
-        st.close()
 
 
 @app.command("event")
@@ -70,7 +44,7 @@ def event(
     """Return, market value in USD/CNY, rank, rarity, volume, panic flag and drawdown of one day."""
     from bubblewatch.market.events import market_event, market_events
 
-    with _store(store, data) as st:
+    with data_store(data, store) as st:
         prices = st.prices(symbol)
         sh = None
         sh_sym = symbol if shares is None else shares
@@ -148,7 +122,7 @@ def reaction(
     from bubblewatch.market.contagion import reaction_table
 
     members = [symbol, *[s for s in _universe(universe) if s != symbol]]
-    with _store(store, data) as st:
+    with data_store(data, store) as st:
         series = {m: resolve_series(m, column="close", store=st) for m in members}
     result = reaction_table(series, date, event_symbol=symbol, z_window=z_window)
     emit(result, as_json)
@@ -249,7 +223,7 @@ def spillover_cmd(
     if symbols:
         from bubblewatch.data.resolve import resolve_series
 
-        with _store(store, data) as st:
+        with data_store(data, store) as st:
             for s in symbols:
                 frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
     df = pd.concat(frames, axis=1, join="inner") if len(frames) > 1 else frames[0]

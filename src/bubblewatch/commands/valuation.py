@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, open_store
+from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterator
-
     from bubblewatch.data.store import Store
 
 app = typer.Typer(
     help="Valuation: concentration, return decomposition, CAPE.", no_args_is_help=True
 )
-
-DataOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data", help="Read from a data folder (e.g. ../shared/data) instead of the store."
-    ),
-]
-
-
-@contextmanager
-def data_store(data: Path | None, store: Path | None) -> Iterator[Store]:
-    """The store to read: a cached read-only store built from ``--data``, else ``--store``."""
-    if data is not None:
-        from bubblewatch.data.importer import open_data_dir_store
-
-        st = open_data_dir_store(data)
-    else:
-        st = open_store(store, read_only=True)
-    try:
-        yield st
-    finally:
-        st.close()
 
 
 @app.command("concentration")
