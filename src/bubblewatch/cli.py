@@ -65,6 +65,9 @@ def _register() -> None:
     app.add_typer(valuation_cmd.app, name="valuation")
     app.add_typer(macro_cmd.app, name="macro")
     app.command("claims")(claims_cmd.command)
+    from bubblewatch.commands import scan as scan_cmd
+
+    app.command("scan")(scan_cmd.command)
     from bubblewatch.commands import psy as psy_cmd
 
     app.command("psy")(psy_cmd.command)

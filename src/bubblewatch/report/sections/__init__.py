@@ -17,12 +17,13 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import claims, coverage, macro, market, psy, valuation
+    from bubblewatch.report.sections import claims, coverage, macro, market, psy, scan, valuation
 
     return [
         coverage.build,
         market.build,
         psy.build,
+        scan.build,
         valuation.build,
         macro.build,
         claims.build,
