@@ -4,36 +4,7 @@ The loaders and :func:`load_demo` live in the data layer; this module re-exports
 that ``import bubblewatch.datasets`` works as documented.
 """
 
-from bubblewatch.data.datasets import (
-    DEMO_SERIES,
-    DemoSeries,
-    amzn,
-    btc_usd,
-    is_bundled_source,
-    load,
-    load_demo,
-    msft,
-    nasdaq,
-    nflx,
-    nvda,
-    sp500,
-    vix,
-    wti,
-)
+from bubblewatch.data import datasets as _datasets
+from bubblewatch.data.datasets import *  # noqa: F403
 
-__all__ = [
-    "DEMO_SERIES",
-    "DemoSeries",
-    "amzn",
-    "btc_usd",
-    "is_bundled_source",
-    "load",
-    "load_demo",
-    "msft",
-    "nasdaq",
-    "nflx",
-    "nvda",
-    "sp500",
-    "vix",
-    "wti",
-]
+__all__ = list(_datasets.__all__)
