@@ -25,6 +25,7 @@ __all__ = [
     "data_store",
     "emit",
     "is_quiet",
+    "open_data_folder",
     "open_store",
     "progress",
     "set_quiet",
@@ -66,21 +67,23 @@ def open_store(path: Path | None, *, read_only: bool = False) -> Store:
     return Store(path, read_only=read_only)
 
 
+def open_data_folder(data: Path, store: Path | None = None) -> Store:
+    """The cached read-only store built from a ``--data`` folder (``--store`` must be unset)."""
+    if store is not None:
+        raise InputError("use either --data DIR or --store FILE, not both")
+    if not data.is_dir():
+        raise InputError(f"--data {data}: not a folder")
+    from bubblewatch.data.importer import open_data_dir_store
+
+    with progress(f"importing {data}"):
+        return open_data_dir_store(data)
+
+
 @contextmanager
 def data_store(data: Path | None, store: Path | None) -> Iterator[Store]:
     """The store a command reads: a cached read-only store built from ``--data``, else
     ``--store`` (or the default store), opened read-only."""
-    if data is not None:
-        if store is not None:
-            raise InputError("use either --data DIR or --store FILE, not both")
-        if not data.is_dir():
-            raise InputError(f"--data {data}: not a folder")
-        from bubblewatch.data.importer import open_data_dir_store
-
-        with progress(f"importing {data}"):
-            st = open_data_dir_store(data)
-    else:
-        st = open_store(store, read_only=True)
+    st = open_data_folder(data, store) if data is not None else open_store(store, read_only=True)
     try:
         yield st
     finally:

@@ -13,6 +13,7 @@ from bubblewatch.commands.common import (
     console,
     emit,
     is_quiet,
+    open_data_folder,
     open_store,
     progress,
 )
@@ -55,17 +56,7 @@ def command(
 
     wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
     options = {"fast": fast}
-    if data is not None:
-        if store is not None:
-            raise InputError("use either --data DIR or --store FILE, not both")
-        if not data.is_dir():
-            raise InputError(f"--data {data}: not a folder")
-        from bubblewatch.data.importer import open_data_dir_store
-
-        with progress(f"importing {data}"):
-            st = open_data_dir_store(data)
-    else:
-        st = open_store(store)
+    st = open_data_folder(data, store) if data is not None else open_store(store)
     with st:
         if data is None and st.list_series().empty:
             if not is_quiet() and not as_json:
