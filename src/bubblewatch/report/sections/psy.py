@@ -103,16 +103,16 @@ def build(ctx: ReportContext) -> SectionOutput:
         f"at least {MIN_WEEKS_FOR_WEEKLY} weeks, else daily), with the smallest window "
         f"floor((0.01 + 1.8/&radic;T)&middot;T) and no lags: "
     )
-    para = intro + " ".join(sentences)
-    para += (
-        " Shaded spans are episodes where the BSADF stayed above its 95% critical value "
+    outro = (
+        "Shaded spans are episodes where the BSADF stayed above its 95% critical value "
         f"(running maximum rule, shipped Monte Carlo table) for at least round(log T) "
         f"observations ({min(durations)}-{max(durations)} here)."
     )
+    items = "".join(f"<li>{sentence}</li>" for sentence in sentences)
     return SectionOutput(
         id=ID,
         title=TITLE,
-        html=f"<p>{para}</p>",
+        html=f"<p>{intro}</p><ul class='readings'>{items}</ul><p>{outro}</p>",
         figures=tuple(figures),
         missing=tuple(missing),
     )
