@@ -46,6 +46,9 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import network as network_cmd
+
+    app.add_typer(network_cmd.app, name="network")
 
 
 _register()

@@ -11,6 +11,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import DataFileError
@@ -24,7 +25,14 @@ from bubblewatch.network.ledger import (
     Ledger,
 )
 
-__all__ = ["default_parties_path", "read_deals", "read_ledger", "read_parties"]
+__all__ = [
+    "default_parties_path",
+    "read_deals",
+    "read_ledger",
+    "read_liabilities",
+    "read_outside_assets",
+    "read_parties",
+]
 
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _REQUIRED_DEALS = ("deal_id", "announced", "from_party", "to_party", "kind", "status", "source")
@@ -291,3 +299,94 @@ def read_ledger(
     parties = read_parties(parties_path) if parties_path is not None else None
     label = name or Path(deals_path).stem.removesuffix("_deals")
     return Ledger.from_frames(deals, parties, name=label)
+
+
+def read_liabilities(path: str | Path) -> pd.DataFrame:
+    """Read a square liabilities matrix CSV: party names as header and first column, row owes
+    column. Returns a float DataFrame whose index and columns are the names (header order).
+
+    Raises
+    ------
+    DataFileError
+        On a non-square table, names that do not match, or a bad amount.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path, "file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(path, f"not a readable CSV file ({exc})") from exc
+    if raw.shape[1] < 2:
+        raise DataFileError(
+            path, "no party columns", line=1, expected="a first column of names, then one per party"
+        )
+    names = [str(c).strip() for c in raw.columns[1:]]
+    if len(set(names)) != len(names):
+        raise DataFileError(path, "duplicate party in the header", line=1)
+    rows = [str(x).strip() for x in raw.iloc[:, 0]]
+    if len(rows) != len(names):
+        raise DataFileError(
+            path,
+            f"the matrix is not square: {len(rows)} rows for {len(names)} columns",
+            expected="one row per party named in the header",
+        )
+    for i, nm in enumerate(rows):
+        if nm not in names:
+            raise DataFileError(
+                path,
+                "row party not in the header",
+                line=i + 2,
+                column=str(raw.columns[0]),
+                value=nm,
+                expected=f"one of {names}",
+            )
+    if len(set(rows)) != len(rows):
+        raise DataFileError(path, "duplicate party in the first column")
+    vals = np.zeros((len(rows), len(names)))
+    for i in range(len(rows)):
+        for j, col in enumerate(raw.columns[1:]):
+            text = str(raw.iat[i, j + 1]).strip()
+            x = _number(path, i + 2, str(col).strip(), text)
+            vals[i, j] = 0.0 if math.isnan(x) else x
+    df = pd.DataFrame(vals, index=rows, columns=names).loc[names, names]
+    for k, nm in enumerate(names):
+        if df.iat[k, k] != 0:
+            raise DataFileError(
+                path,
+                "a party cannot owe itself",
+                line=rows.index(nm) + 2,
+                column=nm,
+                value=df.iat[k, k],
+                expected="0 on the diagonal",
+            )
+    return df
+
+
+def read_outside_assets(path: str | Path, names: list[str]) -> np.ndarray:
+    """Read ``party,outside_assets`` and return the assets in the order of ``names``."""
+    path = Path(path)
+    df = _read_csv(path, ("party", "outside_assets"), ("party", "outside_assets"))
+    out: dict[str, float] = {}
+    for i, (p, x) in enumerate(zip(df["party"], df["outside_assets"])):
+        if p not in names:
+            raise DataFileError(
+                path,
+                "unknown party",
+                line=i + 2,
+                column="party",
+                value=p,
+                expected=f"one of {names}",
+            )
+        if p in out:
+            raise DataFileError(path, "duplicate party", line=i + 2, column="party", value=p)
+        v = _number(path, i + 2, "outside_assets", x)
+        if math.isnan(v):
+            raise DataFileError(path, "empty value", line=i + 2, column="outside_assets")
+        out[p] = v
+    missing = [n for n in names if n not in out]
+    if missing:
+        raise DataFileError(
+            path, f"no outside assets for {missing}", column="party", expected="one row per party"
+        )
+    return np.array([out[n] for n in names])

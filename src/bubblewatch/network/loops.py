@@ -165,7 +165,7 @@ def simple_cycles(
     out = []
     for cyc in found:
         amounts = [float(lookup[a, b]) for a, b in zip(cyc, (*cyc[1:], cyc[0]))]  # type: ignore[index]
-        out.append(Cycle(tuple(labels[i] for i in cyc), min(amounts)))
+        out.append(Cycle(tuple(labels[i] for i in cyc), float(np.min(amounts))))
     out.sort(key=lambda c: (math.isnan(c.bottleneck), -np.nan_to_num(c.bottleneck), len(c.parties)))
     return out
 
