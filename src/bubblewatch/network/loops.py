@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 #: above this many edges, cycles are enumerated with rustworkx instead of networkx
-RUSTWORKX_EDGES = 2_000
+RUSTWORKX_EDGES = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,13 +161,16 @@ def simple_cycles(
                 break
     else:
         raise InputError(f"unknown engine {engine!r}; use auto, networkx or rustworkx")
-    lookup = Wt.todok() if len(found) else None
-    out = []
+    Wc = Wt.tocoo()
+    lookup = dict(zip(zip(Wc.row.tolist(), Wc.col.tolist()), Wc.data.tolist()))
+    keyed = []
     for cyc in found:
-        amounts = [float(lookup[a, b]) for a, b in zip(cyc, (*cyc[1:], cyc[0]))]  # type: ignore[index]
-        out.append(Cycle(tuple(labels[i] for i in cyc), float(np.min(amounts))))
-    out.sort(key=lambda c: (math.isnan(c.bottleneck), -np.nan_to_num(c.bottleneck), len(c.parties)))
-    return out
+        amounts = [lookup.get(e, 0.0) for e in zip(cyc, (*cyc[1:], cyc[0]))]
+        unknown = any(a != a for a in amounts)  # NaN: an undisclosed amount
+        b = math.nan if unknown else min(amounts)
+        keyed.append(((unknown, 0.0 if unknown else -b, len(cyc)), cyc, b))
+    keyed.sort(key=lambda t: t[0])
+    return [Cycle(tuple(labels[i] for i in cyc), b) for _, cyc, b in keyed]
 
 
 def _hhi(x: np.ndarray) -> float:
