@@ -116,3 +116,24 @@ def test_result_interface():
     assert list(df.columns) == ["owes", "pays", "shortfall", "assets", "defaulted"]
     assert r.plot().data
     assert '"unique": true' in r.to_json()
+
+
+def _rv_map(L, e, p, alpha, beta):
+    pbar = L.sum(1)
+    Pi = np.divide(L, pbar[:, None], out=np.zeros_like(L), where=pbar[:, None] > 0)
+    v = e + Pi.T @ p
+    return np.where(v >= pbar - 1e-12, pbar, np.minimum(pbar, alpha * e + beta * (Pi.T @ p)))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_rogers_veraart_greatest_and_least_are_clearing_vectors(seed):
+    rng = np.random.default_rng(seed)
+    n = 40
+    L = rng.exponential(1.0, (n, n)) * (rng.random((n, n)) < 0.15)
+    np.fill_diagonal(L, 0)
+    e = rng.exponential(0.8, n)
+    r = clearing_vector(L, e, alpha=0.6, beta=0.7)
+    np.testing.assert_allclose(_rv_map(L, e, r.payments, 0.6, 0.7), r.payments, atol=1e-10)
+    np.testing.assert_allclose(_rv_map(L, e, r.least, 0.6, 0.7), r.least, atol=1e-10)
+    assert (r.least <= r.payments + 1e-12).all()
+    assert r.unique == bool(np.abs(r.least - r.payments).max() <= 1e-9 * L.sum(1).max())

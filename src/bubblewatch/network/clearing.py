@@ -218,38 +218,67 @@ def _closed_dry_set(
     return S
 
 
+def _linear_solve(M: sp.csc_matrix, rhs: np.ndarray) -> np.ndarray | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", spla.MatrixRankWarning)
+        x = spla.spsolve(M, rhs) if M.shape[0] > 1 else np.array([rhs[0] / M[0, 0]])
+    x = np.atleast_1d(np.asarray(x, dtype=float))
+    if not np.all(np.isfinite(x)) or np.abs(M @ x - rhs).max() > 1e-9 * max(
+        1.0, float(np.abs(rhs).max())
+    ):
+        return None
+    return x
+
+
+def _capped_solution(
+    PiT: sp.csr_matrix,
+    solvent: np.ndarray,
+    e: np.ndarray,
+    pbar: np.ndarray,
+    alpha: float,
+    beta: float,
+) -> np.ndarray | None:
+    """Fixed point of ``p_i = pbar_i`` (solvent) and ``p_i = min(pbar_i, alpha e_i + beta
+    (Pi^T p)_i)`` (the rest), by capped-set iteration from above (unique when beta < 1)."""
+    n = len(e)
+    p = pbar.copy()
+    short = np.zeros(n, dtype=bool)
+    thresh = pbar - 1e-12 * np.maximum(1.0, pbar)
+    for _ in range(n + 1):
+        new = short | (~solvent & (alpha * e + beta * (PiT @ p) < thresh))
+        if np.array_equal(new, short):
+            return p
+        short = new
+        idx = np.flatnonzero(short)
+        rest = np.flatnonzero(~short)
+        M = sp.identity(len(idx), format="csc") - beta * PiT[idx][:, idx].tocsc()
+        rhs = alpha * e[idx] + beta * (PiT[idx][:, rest] @ pbar[rest])
+        x = _linear_solve(M, rhs)
+        if x is None:
+            return None
+        p = pbar.copy()
+        p[idx] = np.clip(x, 0.0, pbar[idx])
+    return p  # pragma: no cover
+
+
 def _least_vector(
     Pi: sp.csr_matrix, e: np.ndarray, pbar: np.ndarray, alpha: float, beta: float
 ) -> np.ndarray | None:
-    """Least clearing vector by 'fictitious solvency' from below (None if a solve is singular)."""
+    """Least clearing vector by 'fictitious solvency' from below: assume nobody solvent,
+    solve, add whoever turns out solvent, repeat (monotone; None if a solve is singular)."""
     PiT = sp.csr_matrix(Pi.T)
     n = len(e)
     solvent = np.zeros(n, dtype=bool)
-    p = np.zeros(n)
     for _ in range(n + 1):
-        D = ~solvent
-        idx = np.flatnonzero(D)
-        out = pbar.copy()
-        if len(idx):
-            A = PiT[idx][:, idx].tocsc()
-            rhs = alpha * e[idx] + beta * (PiT[idx][:, ~D] @ pbar[~D])
-            M = sp.identity(len(idx), format="csc") - beta * A
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", spla.MatrixRankWarning)
-                x = spla.spsolve(M, rhs) if len(idx) > 1 else np.array([rhs[0] / M[0, 0]])
-            x = np.atleast_1d(np.asarray(x, dtype=float))
-            if not np.all(np.isfinite(x)) or np.abs(M @ x - rhs).max() > 1e-9 * max(
-                1.0, float(np.abs(rhs).max())
-            ):
-                return None
-            out[idx] = np.minimum(x, pbar[idx])
-        p = out
+        p = _capped_solution(PiT, solvent, e, pbar, alpha, beta)
+        if p is None:
+            return None
         v = e + PiT @ p
         new = solvent | (v >= pbar - 1e-12 * np.maximum(1.0, pbar))
         if np.array_equal(new, solvent):
             return p
         solvent = new
-    return p  # pragma: no cover
+    return None  # pragma: no cover
 
 
 def clearing_vector(
