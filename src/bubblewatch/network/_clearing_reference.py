@@ -51,8 +51,13 @@ def clearing_dense_iteration(
     return p, max_iter
 
 
-def clearing_lp(L: np.ndarray | sp.spmatrix, e: np.ndarray) -> np.ndarray:
-    """Greatest Eisenberg-Noe clearing vector from the linear programme (HiGHS)."""
+def clearing_lp(L: np.ndarray | sp.spmatrix, e: np.ndarray, *, polish: bool = False) -> np.ndarray:
+    """Greatest Eisenberg-Noe clearing vector from the linear programme (HiGHS).
+
+    With ``polish=True`` the LP's optimal vertex is re-solved exactly: the parties the LP
+    leaves short of ``pbar`` are taken as defaulters and their payments solved from the
+    vertex's linear system (removes the solver's feasibility tolerance, ~1e-8 at 10^4 nodes).
+    """
     Ls = sp.csr_matrix(L, dtype=float)
     pbar = np.asarray(Ls.sum(axis=1)).ravel()
     inv = np.divide(1.0, pbar, out=np.zeros_like(pbar), where=pbar > 0)
@@ -69,7 +74,19 @@ def clearing_lp(L: np.ndarray | sp.spmatrix, e: np.ndarray) -> np.ndarray:
     )
     if not res.success:  # pragma: no cover
         raise RuntimeError(res.message)
-    return np.asarray(res.x)
+    x = np.asarray(res.x)
+    if not polish:
+        return x
+    D = x < pbar - 1e-7 * max(1.0, float(pbar.max()))
+    idx, rest = np.flatnonzero(D), np.flatnonzero(~D)
+    PiT = sp.csr_matrix(Pi.T)
+    M = sp.identity(len(idx), format="csc") - PiT[idx][:, idx].tocsc()
+    out = pbar.copy()
+    if len(idx):
+        from scipy.sparse.linalg import spsolve
+
+        out[idx] = np.atleast_1d(spsolve(M, e[idx] + PiT[idx][:, rest] @ pbar[rest]))
+    return out
 
 
 def debtrank_dense(
