@@ -137,3 +137,22 @@ def test_rogers_veraart_greatest_and_least_are_clearing_vectors(seed):
     np.testing.assert_allclose(_rv_map(L, e, r.least, 0.6, 0.7), r.least, atol=1e-10)
     assert (r.least <= r.payments + 1e-12).all()
     assert r.unique == bool(np.abs(r.least - r.payments).max() <= 1e-9 * L.sum(1).max())
+
+
+def test_iterative_and_direct_solves_agree(monkeypatch):
+    import bubblewatch.network.clearing as clearing
+
+    rng = np.random.default_rng(11)
+    n = 300
+    L = rng.exponential(1.0, (n, n)) * (rng.random((n, n)) < 0.03)
+    np.fill_diagonal(L, 0)
+    e = rng.uniform(0, 1.5, n)
+    direct = clearing.clearing_vector(L, e)
+    rv_direct = clearing.clearing_vector(L, e, alpha=0.8, beta=0.9)
+    monkeypatch.setattr(clearing, "DIRECT_SOLVE_MAX", 5)
+    iterative = clearing.clearing_vector(L, e)
+    rv_iterative = clearing.clearing_vector(L, e, alpha=0.8, beta=0.9)
+    assert direct.defaulted.sum() > 5
+    np.testing.assert_allclose(iterative.payments, direct.payments, atol=1e-10)
+    np.testing.assert_allclose(rv_iterative.payments, rv_direct.payments, atol=1e-10)
+    assert iterative.rounds == direct.rounds

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-__all__ = ["clearing_dense_iteration", "clearing_lp", "debtrank_dense"]
+__all__ = ["clearing_dense_iteration", "clearing_lp", "debtrank_dense", "lp_vertex_resolve"]
 
 
 def _dense_pi(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -75,17 +75,29 @@ def clearing_lp(L: np.ndarray | sp.spmatrix, e: np.ndarray, *, polish: bool = Fa
     if not res.success:  # pragma: no cover
         raise RuntimeError(res.message)
     x = np.asarray(res.x)
-    if not polish:
-        return x
+    return lp_vertex_resolve(Ls, e, x) if polish else x
+
+
+def lp_vertex_resolve(L: np.ndarray | sp.spmatrix, e: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Re-solve the LP's optimal vertex exactly: parties short of ``pbar`` in ``x`` default,
+    their payments come from the vertex's linear system (GMRES + refinement)."""
+    from scipy.sparse.linalg import gmres
+
+    Ls = sp.csr_matrix(L, dtype=float)
+    pbar = np.asarray(Ls.sum(axis=1)).ravel()
+    inv = np.divide(1.0, pbar, out=np.zeros_like(pbar), where=pbar > 0)
+    PiT = sp.csr_matrix((sp.diags(inv) @ Ls).T)
     D = x < pbar - 1e-7 * max(1.0, float(pbar.max()))
     idx, rest = np.flatnonzero(D), np.flatnonzero(~D)
-    PiT = sp.csr_matrix(Pi.T)
-    M = sp.identity(len(idx), format="csc") - PiT[idx][:, idx].tocsc()
     out = pbar.copy()
     if len(idx):
-        from scipy.sparse.linalg import spsolve
-
-        out[idx] = np.atleast_1d(spsolve(M, e[idx] + PiT[idx][:, rest] @ pbar[rest]))
+        M = sp.identity(len(idx), format="csc") - PiT[idx][:, idx].tocsc()
+        rhs = e[idx] + PiT[idx][:, rest] @ pbar[rest]
+        y, _ = gmres(M, rhs, x0=x[idx], rtol=1e-15, atol=1e-15, restart=100, maxiter=10_000)
+        for _ in range(2):  # iterative refinement
+            dy, _ = gmres(M, rhs - M @ y, rtol=1e-15, atol=1e-16, restart=100, maxiter=10_000)
+            y = y + dy
+        out[idx] = y
     return out
 
 
