@@ -160,7 +160,7 @@ def relative_liabilities(L: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
 
 #: default sets up to this size are solved by sparse LU; larger ones iteratively (random
 #: networks fill LU factors in: 14 s for 6,000 defaulters against 10 ms for BiCGSTAB)
-DIRECT_SOLVE_MAX = 1_500
+DIRECT_SOLVE_MAX = 200
 
 
 def _linear_solve(

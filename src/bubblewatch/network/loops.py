@@ -95,8 +95,9 @@ def strongly_connected_components(
 
 
 def _canonical(cycle: Sequence[int]) -> tuple[int, ...]:
-    k = int(np.argmin(cycle))
-    return tuple(cycle[k:]) + tuple(cycle[:k])
+    c = list(cycle)
+    k = c.index(min(c))
+    return tuple(c[k:] + c[:k])
 
 
 def simple_cycles(

@@ -50,7 +50,9 @@ def build(ctx: ReportContext) -> SectionOutput:
 
     n_standing = int((ledger.deals["status"] != "replaced").sum())
     cycles = "".join(
-        f"<li>{escape(c)} — bottleneck USD {escape(_usd_bn(c.bottleneck))}B</li>"
+        f"<li>{escape(c)} — bottleneck "
+        + ("undisclosed" if math.isnan(c.bottleneck) else f"USD {escape(_usd_bn(c.bottleneck))}B")
+        + "</li>"
         for c in loops.cycles[:12]
     )
     rt = loops.round_trip
@@ -69,7 +71,7 @@ def build(ctx: ReportContext) -> SectionOutput:
             "undisclosed deals": cov["undisclosed_deals"],
             "annual revenue (USD B)": cov["revenue_usd"].map(_usd_bn),
             "cover (x revenue + cash)": cov["cover"].map(
-                lambda x: "n/a" if math.isnan(x) else f"{x:,.1f}x"
+                lambda x: "n/a" if math.isnan(x) else f"{x:,.2f}x"
             ),
         }
     )
