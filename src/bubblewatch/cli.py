@@ -9,6 +9,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from bubblewatch import __version__
 from bubblewatch.commands.common import console, set_quiet
@@ -46,6 +47,30 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import data_online
+
+    data_cmd.app.command("load-demo")(data_online.load_demo)
+    data_cmd.app.command("fetch")(data_online.fetch)
+    from bubblewatch.commands import report as report_cmd
+
+    app.command("report")(report_cmd.command)
+    app.command("serve")(report_cmd.serve)
+    from bubblewatch.commands import market as market_cmd
+
+    app.add_typer(market_cmd.app, name="market")
+    from bubblewatch.commands import claims as claims_cmd
+    from bubblewatch.commands import macro as macro_cmd
+    from bubblewatch.commands import valuation as valuation_cmd
+
+    app.add_typer(valuation_cmd.app, name="valuation")
+    app.add_typer(macro_cmd.app, name="macro")
+    app.command("claims")(claims_cmd.command)
+    from bubblewatch.commands import scan as scan_cmd
+
+    app.command("scan")(scan_cmd.command)
+    from bubblewatch.commands import psy as psy_cmd
+
+    app.command("psy")(psy_cmd.command)
     from bubblewatch.commands import network as network_cmd
 
     app.add_typer(network_cmd.app, name="network")
@@ -59,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="bubblewatch", standalone_mode=False)
     except BubblewatchError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         code = exc.exit_code
         if argv is None:
             sys.exit(code)

@@ -14,14 +14,18 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bubblewatch.data.store import Store
+from bubblewatch.errors import InputError
 from bubblewatch.results import Result, jsonable
 
 __all__ = [
+    "DataOpt",
     "JsonOpt",
     "StoreOpt",
     "console",
+    "data_store",
     "emit",
     "is_quiet",
+    "open_data_folder",
     "open_store",
     "progress",
     "set_quiet",
@@ -40,6 +44,14 @@ StoreOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Read from a data folder (e.g. ../shared/data) instead of the store "
+        "(imported once into a cache that is rebuilt when the files change).",
+    ),
+]
 
 
 def set_quiet(value: bool) -> None:
@@ -53,6 +65,29 @@ def is_quiet() -> bool:
 def open_store(path: Path | None, *, read_only: bool = False) -> Store:
     """Open the store named by ``--store`` (or the default)."""
     return Store(path, read_only=read_only)
+
+
+def open_data_folder(data: Path, store: Path | None = None) -> Store:
+    """The cached read-only store built from a ``--data`` folder (``--store`` must be unset)."""
+    if store is not None:
+        raise InputError("use either --data DIR or --store FILE, not both")
+    if not data.is_dir():
+        raise InputError(f"--data {data}: not a folder")
+    from bubblewatch.data.importer import open_data_dir_store
+
+    with progress(f"importing {data}"):
+        return open_data_dir_store(data)
+
+
+@contextmanager
+def data_store(data: Path | None, store: Path | None) -> Iterator[Store]:
+    """The store a command reads: a cached read-only store built from ``--data``, else
+    ``--store`` (or the default store), opened read-only."""
+    st = open_data_folder(data, store) if data is not None else open_store(store, read_only=True)
+    try:
+        yield st
+    finally:
+        st.close()
 
 
 def emit(

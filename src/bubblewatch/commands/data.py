@@ -2,11 +2,101 @@
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, open_store
+from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, open_store, progress
+from bubblewatch.errors import DataQualityWarning, InputError
 
 app = typer.Typer(help="Import, list and fetch data in the local store.", no_args_is_help=True)
+
+
+def _parse_shifts(items: list[str] | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items or []:
+        sym, sep, days = item.rpartition("=")
+        try:
+            if not sep or not sym:
+                raise ValueError
+            out[sym] = int(days)
+        except ValueError:
+            raise InputError(
+                f"--shift {item!r}: expected SYMBOL=DAYS, e.g. --shift TSMC_2330.TW=1"
+            ) from None
+    return out
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV / .csv.gz / Parquet files or folders (e.g. ../shared/data).",
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Asset kind: equity, index, future, fx, crypto or macro "
+            "(default: the shared layout's folder, else equity).",
+        ),
+    ] = None,
+    symbol: Annotated[
+        str | None,
+        typer.Option("--symbol", help="Symbol to store the file under (default: file name)."),
+    ] = None,
+    shift_days: Annotated[
+        int,
+        typer.Option(
+            "--shift-days",
+            help="Add N calendar days to every date. In the shared layout it applies only to "
+            "the files SOURCES.md says are shifted (TSMC_2330.TW).",
+        ),
+    ] = 0,
+    shift: Annotated[
+        list[str] | None,
+        typer.Option("--shift", help="Per-symbol shift SYMBOL=DAYS (repeatable)."),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Delete the stored rows of each imported series first (default: upsert by "
+            "date, keeping stored dates the files do not mention).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing.")
+    ] = False,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import files or folders into the store: all-or-nothing, idempotent (upsert by key)."""
+    from bubblewatch.data.importer import discover, import_paths
+
+    shifts = _parse_shifts(shift)
+    specs = discover(paths, kind=kind, symbol=symbol, shift_days=shift_days, shift=shifts)
+    with open_store(store) as st, progress("importing", total=len(specs) + 1) as advance:
+        with warnings.catch_warnings():
+            # the report lists the data-quality warnings itself
+            warnings.simplefilter("ignore", DataQualityWarning)
+            report = import_paths(
+                st,
+                paths,
+                kind=kind,
+                symbol=symbol,
+                shift_days=shift_days,
+                shift=shifts,
+                replace=replace,
+                dry_run=dry_run,
+                on_progress=lambda done, total, label: advance(),
+            )
+    emit(report.to_dict(), as_json, text=report.summary())
 
 
 @app.command("list")

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from bubblewatch.data.csv_reader import normalise_column, read_raw_table
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DataFileError, NotFoundError
 
@@ -19,21 +21,22 @@ def read_series_file(path: str | Path, column: str = "close") -> pd.Series:
     """Read ``date`` and ``column`` from a CSV or Parquet file into a float Series.
 
     A file with a ``date`` column and a single other column uses that column whatever
-    its name (``date,value`` files).
+    its name (``date,value`` files). The file is checked like an import (see
+    :mod:`bubblewatch.data.csv_reader`): bad dates, text in the column, duplicate dates
+    raise :class:`~bubblewatch.errors.DataFileError` naming the line. Blank cells are
+    dropped; rows are returned in date order.
     """
     p = Path(path)
-    try:
-        df = pd.read_parquet(p) if p.suffix == ".parquet" else pd.read_csv(p)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataFileError(p, f"cannot read file ({exc})") from exc
-    cols = {str(c).strip().lower(): c for c in df.columns}
+    raw = read_raw_table(p)
+    cols = list(raw.frame.columns)
     if "date" not in cols:
         raise DataFileError(
             p, "missing required column", line=1, column="date", expected="a 'date' column"
         )
-    others = [c for c in df.columns if c != cols["date"]]
-    if column.lower() in cols:
-        col = cols[column.lower()]
+    others = [c for c in cols if c != "date"]
+    want = normalise_column(column)
+    if want in cols:
+        col = want
     elif len(others) == 1:
         col = others[0]
     else:
@@ -42,24 +45,24 @@ def read_series_file(path: str | Path, column: str = "close") -> pd.Series:
             "missing required column",
             line=1,
             column=column,
-            expected=f"one of the columns {', '.join(map(str, others))} (use --column)",
+            expected="one of the columns "
+            + ", ".join(raw.original[c] for c in others)
+            + " (use --column)",
         )
-    dates = pd.to_datetime(df[cols["date"]], errors="coerce")
-    bad = dates.isna()
-    if bad.any():
-        i = int(bad.to_numpy().argmax())
-        raise DataFileError(
-            p,
-            "unparsable date",
-            line=i + 2,
+    dates = raw.dates("date")
+    dup = dates.duplicated()
+    if dup.any():
+        i = int(np.argmax(dup))
+        raise raw.error(
+            "duplicate date",
+            row=i,
             column="date",
-            value=df[cols["date"]].iloc[i],
-            expected="an ISO date YYYY-MM-DD",
+            value=raw.text("date").iloc[i],
+            expected="each date once",
         )
-    values = pd.to_numeric(df[col], errors="coerce")
-    s = pd.Series(values.to_numpy(float), index=pd.DatetimeIndex(dates, name="date"), name=p.stem)
-    s = s[~s.index.duplicated(keep="last")].sort_index()
-    return s.dropna()
+    values = raw.numbers(col, what="a number")
+    s = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=p.stem)
+    return s.sort_index().dropna()
 
 
 def resolve_series(

@@ -1,19 +1,28 @@
 """The store's tables (DuckDB DDL). Every row records its ``source`` (file path or provider).
 
 =================  ==========================================================================
-table              columns
+table (key)        columns
 =================  ==========================================================================
-series             symbol, kind, tbl, currency, source, notes  -- one row per series (catalogue)
-prices             symbol, date, open, high, low, close, adj_close, volume, currency, source,
-                   warning  -- daily bars; ``warning`` keeps data-quality notes (high < low)
-shares             symbol, date, shares, source  -- shares outstanding in force from ``date``
-fundamentals       symbol, period_end, metric, value, source
-macro              series, date, value, vintage, source  -- FRED-style series
-fx                 pair, date, rate, source  -- units of quote currency per unit of base
-holdings           index_name, as_of, symbol, name, weight, source  -- weight in percent
+series (symbol)    symbol, kind, tbl, currency, source, notes -- one row per price, FX or
+                   macro series (catalogue); ``tbl`` names the table holding its rows
+prices             symbol, date, open, high, low, close, adj_close (in ``currency`` per unit),
+(symbol, date)     volume (shares/contracts), currency, source, warning -- daily bars;
+                   ``warning`` keeps data-quality notes (``high < low``)
+shares             symbol, date, shares, source -- shares outstanding reported on ``date``
+(symbol, date)     (as reported, not split-adjusted)
+fundamentals       symbol, period_end, metric, value, source -- value in the metric's unit
+(symbol,
+period_end,
+metric)
+macro              series, date, value, vintage, source -- FRED-style series in their own
+(series, date)     units; ``vintage`` says which copy of the series
+fx (pair, date)    pair, date, rate, source -- units of quote currency per unit of base
+holdings           index_name, as_of, symbol, name, weight, source -- weight in percent
+(index_name,
+as_of, symbol)
 =================  ==========================================================================
 
-Kinds: ``equity``, ``index``, ``future``, ``fx``, ``crypto``, ``macro``.
+Kinds: ``equity``, ``index``, ``future``, ``fx``, ``crypto``, ``macro``. See docs/data.md.
 """
 
 from __future__ import annotations

@@ -59,6 +59,8 @@ class SectionOutput:
     html: str = ""
     figures: tuple[go.Figure, ...] = ()
     missing: tuple[str, ...] = ()
+    #: (label, text) facts shown in the report header, e.g. the claims check's verdict counts
+    headline: tuple[tuple[str, str], ...] = ()
 
 
 def escape(text: Any) -> str:

@@ -17,9 +17,27 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import network
+    from bubblewatch.report.sections import (
+        claims,
+        coverage,
+        macro,
+        market,
+        network,
+        psy,
+        scan,
+        valuation,
+    )
 
-    return [network.build]
+    return [
+        coverage.build,
+        market.build,
+        psy.build,
+        scan.build,
+        valuation.build,
+        network.build,
+        macro.build,
+        claims.build,
+    ]
 
 
 SECTIONS: list[SectionBuilder] = _builders()

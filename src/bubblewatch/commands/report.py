@@ -1,0 +1,107 @@
+"""``bubblewatch report``: write the self-contained HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bubblewatch.commands.common import (
+    JsonOpt,
+    StoreOpt,
+    console,
+    emit,
+    is_quiet,
+    open_data_folder,
+    open_store,
+    progress,
+)
+from bubblewatch.errors import InputError
+
+__all__ = ["command", "serve"]
+
+
+def command(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Import this folder (e.g. ../shared/data) into a fresh store and report on it.",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
+        "out/report.html"
+    ),
+    symbols: Annotated[
+        str | None,
+        typer.Option(
+            "--symbols", help="Comma-separated tracked symbols (default: the watch list)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="As-of date (default: last date of the data).")
+    ] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Ask sections to cut slow work.")] = False,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write one self-contained HTML report (plotly.js inlined, no network needed).
+
+    Without --data the store is used (--store or the default); an empty store first gets
+    the embedded default data (`bubblewatch data load-demo`).
+    """
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.report.build import build_report
+
+    wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
+    options = {"fast": fast}
+    st = open_data_folder(data, store) if data is not None else open_store(store)
+    with st:
+        if data is None and st.list_series().empty:
+            if not is_quiet() and not as_json:
+                console.print(
+                    f"the store {st.path} is empty: loading the embedded default data",
+                    highlight=False,
+                )
+            with progress("loading the embedded default data"):
+                load_demo(st)
+        with progress("building the report"):
+            result = build_report(
+                st, out, symbols=wanted, as_of=as_of, data_dir=data, options=options
+            )
+    emit(result, as_json)
+
+
+def serve(
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Serve this HTML report instead of building one."),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the report and the stored series (JSON at /api/series/SYMBOL) on a local port."""
+    try:
+        import uvicorn
+
+        from bubblewatch.web.app import create_app
+    except ImportError as exc:
+        raise InputError(
+            f"the dashboard needs the 'web' extra ({exc.name} is missing): pip install 'bubblewatch[web]'"
+        ) from exc
+    from bubblewatch.data.datasets import load_demo
+
+    with open_store(store) as st:
+        if st.list_series().empty:
+            if not is_quiet():
+                console.print(f"the store {st.path} is empty: loading the embedded default data")
+            load_demo(st)
+        path = Path(str(st.path))
+    if report is not None and not report.is_file():
+        raise InputError(f"--report {report}: no such file")
+    app = create_app(path, report_path=report)
+    if not is_quiet():
+        console.print(f"serving http://{host}:{port}/ (store {path}); Ctrl-C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

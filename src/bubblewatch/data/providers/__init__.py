@@ -1,0 +1,335 @@
+"""Online data providers (optional): Yahoo Finance daily bars and FRED series, cached in the store.
+
+``fetch(store, "yahoo", ["NVDA"], start, end)`` downloads, validates and writes the series
+(source ``yahoo:NVDA`` / ``fred:DGS10``) in one transaction, and records the fetched date
+window in the series catalogue (``notes``) so that ``offline=True`` can tell whether the
+cache covers a request. A provider never returns an empty success: no network, an HTTP
+error, an empty or malformed answer all raise :class:`~bubblewatch.errors.ProviderError`.
+
+All network access goes through :func:`http_get` (tests replace it with recorded answers);
+setting ``BUBBLEWATCH_OFFLINE=1`` makes it refuse to connect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bubblewatch.errors import InputError, NotFoundError, ProviderError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bubblewatch.data.store import Store
+
+__all__ = [
+    "PROVIDERS",
+    "Fetched",
+    "ProviderSpec",
+    "cached_windows",
+    "fetch",
+    "http_get",
+    "parse_date",
+]
+
+USER_AGENT = "Mozilla/5.0 (compatible; bubblewatch; +https://pypi.org/project/bubblewatch/)"
+
+
+def http_get(url: str, *, headers: dict[str, str] | None = None, timeout: float = 20.0) -> bytes:
+    """GET ``url`` and return the body; every failure becomes a :class:`ProviderError`.
+
+    The message names the host and says what to do (check the network, or use ``--offline``
+    to read the cache). ``BUBBLEWATCH_OFFLINE=1`` refuses to connect at all.
+    """
+    host = urllib.parse.urlsplit(url).netloc or url
+    if os.environ.get("BUBBLEWATCH_OFFLINE"):
+        raise ProviderError(
+            f"network access is disabled (BUBBLEWATCH_OFFLINE is set): cannot reach {host}; "
+            "use --offline to read the cache"
+        )
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return bytes(resp.read())
+    except urllib.error.HTTPError as exc:
+        body = b""
+        try:
+            body = exc.read()
+        except Exception:  # pragma: no cover - best effort
+            pass
+        err = ProviderError(f"{host} answered HTTP {exc.code} ({exc.reason})")
+        err.status = exc.code  # type: ignore[attr-defined]
+        err.body = body  # type: ignore[attr-defined]
+        raise err from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ProviderError(
+            f"cannot reach {host}: {reason}; check the network connection "
+            "or use --offline to read the cache"
+        ) from exc
+
+
+def parse_date(value: str | _dt.date | pd.Timestamp | None, what: str) -> pd.Timestamp:
+    """Parse a YYYY-MM-DD argument (``what`` names it in the error)."""
+    if value is None:
+        raise InputError(f"{what} is required (YYYY-MM-DD)")
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{what}: unparsable date {value!r} (expected YYYY-MM-DD)") from exc
+    if pd.isna(ts):
+        raise InputError(f"{what}: unparsable date {value!r} (expected YYYY-MM-DD)")
+    return ts.normalize()
+
+
+@dataclasses.dataclass(frozen=True)
+class ProviderSpec:
+    """A provider: how to download one name, where it is stored, and its source prefix.
+
+    ``download(name, start, end)`` returns ``(frame, kind, currency)``: a price frame for the
+    ``prices`` table or a ``date, value`` frame for ``macro``.
+    """
+
+    name: str
+    table: str
+    download: Callable[[str, pd.Timestamp, pd.Timestamp], tuple[pd.DataFrame, str, str | None]]
+    #: calendar days a cached window may miss at either end (weekends, holidays, periodicity)
+    slack_days: int = 5
+
+    def source(self, name: str) -> str:
+        return f"{self.name}:{name}"
+
+
+def _providers() -> dict[str, ProviderSpec]:
+    from bubblewatch.data.providers import fred, yahoo
+
+    return {
+        "yahoo": ProviderSpec("yahoo", "prices", yahoo.download),
+        "fred": ProviderSpec("fred", "macro", fred.download, slack_days=5),
+    }
+
+
+PROVIDERS: tuple[str, ...] = ("yahoo", "fred")
+
+
+@dataclasses.dataclass(frozen=True)
+class Fetched:
+    """One fetched (or cache-read) series."""
+
+    provider: str
+    symbol: str
+    rows: int
+    first: str
+    last: str
+    source: str
+    from_cache: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _windows_from_notes(notes: str | None) -> list[tuple[str, str]]:
+    if not notes:
+        return []
+    try:
+        doc = json.loads(notes)
+    except ValueError:
+        return []
+    if not isinstance(doc, dict):
+        return []
+    return [(str(a), str(b)) for a, b in doc.get("fetched", [])]
+
+
+def _merge(windows: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    spans = sorted((pd.Timestamp(a), pd.Timestamp(b)) for a, b in windows)
+    out: list[list[pd.Timestamp]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1] + pd.Timedelta(days=1):
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a.date().isoformat(), b.date().isoformat()) for a, b in out]
+
+
+def cached_windows(store: Store, symbol: str) -> list[tuple[str, str]]:
+    """The date windows a provider has fetched for ``symbol`` (merged), from the catalogue."""
+    row = store.con.execute("SELECT notes FROM series WHERE symbol = ?", [symbol]).fetchone()
+    return _merge(_windows_from_notes(row[0] if row else None))
+
+
+def _covers(windows: list[tuple[str, str]], start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    return any(pd.Timestamp(a) <= start and end <= pd.Timestamp(b) for a, b in windows)
+
+
+def _today() -> pd.Timestamp:
+    return pd.Timestamp(_dt.date.today())
+
+
+def _read_cache(
+    store: Store, spec: ProviderSpec, name: str, start: pd.Timestamp, end: pd.Timestamp
+) -> Fetched:
+    symbol = name
+    row = store.con.execute(
+        "SELECT tbl, source, notes FROM series WHERE symbol = ?", [symbol]
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(
+            f"--offline: {symbol} is not in the cache (store {store.path}); "
+            f"fetch it first: bubblewatch data fetch --provider {spec.name} {symbol} "
+            f"--start {start.date()} --end {end.date()}"
+        )
+    tbl, source, notes = row
+    if tbl != spec.table:
+        raise NotFoundError(
+            f"--offline: {symbol} in the store is not a {spec.name} series ({source})"
+        )
+    windows = _merge(_windows_from_notes(notes))
+    if tbl == "prices":
+        df = store.query(
+            "SELECT min(date) a, max(date) b, count(*) n FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
+            [symbol, start.date(), end.date()],
+        )
+    else:
+        df = store.query(
+            "SELECT min(date) a, max(date) b, count(*) n FROM macro WHERE series = ? AND date BETWEEN ? AND ?",
+            [symbol, start.date(), end.date()],
+        )
+    n = int(df["n"].iloc[0])
+    if not windows:  # imported data: judge by the rows, with slack for holidays and periodicity
+        full = store.query(
+            f"SELECT min(date) a, max(date) b FROM {'prices' if tbl == 'prices' else 'macro'} "
+            f"WHERE {'symbol' if tbl == 'prices' else 'series'} = ?",
+            [symbol],
+        )
+        slack = pd.Timedelta(days=spec.slack_days)
+        a, b = full["a"].iloc[0], full["b"].iloc[0]
+        if pd.notna(a):
+            windows = [
+                (
+                    (pd.Timestamp(a) - slack).date().isoformat(),
+                    (pd.Timestamp(b) + slack).date().isoformat(),
+                )
+            ]
+    want_end = min(end, _today())
+    if n == 0 or not _covers(windows, start, want_end):
+        have = ", ".join(f"{a}..{b}" for a, b in windows) or "nothing"
+        raise NotFoundError(
+            f"--offline: the cache lacks {symbol} for {start.date()}..{want_end.date()} "
+            f"(it holds {have}); run without --offline to fetch it"
+        )
+    return Fetched(
+        provider=spec.name,
+        symbol=symbol,
+        rows=n,
+        first=str(df["a"].iloc[0])[:10],
+        last=str(df["b"].iloc[0])[:10],
+        source=str(source),
+        from_cache=True,
+    )
+
+
+def fetch(
+    store: Store,
+    provider: str,
+    names: Sequence[str],
+    start: str | _dt.date | pd.Timestamp,
+    end: str | _dt.date | pd.Timestamp | None = None,
+    *,
+    offline: bool = False,
+) -> list[Fetched]:
+    """Fetch ``names`` from ``provider`` into the store (or, ``offline``, check the cache).
+
+    Every name is downloaded and validated before anything is written; then all are written
+    in one transaction. Rows already cached for the fetched dates are replaced; other dates
+    are kept.
+
+    Raises
+    ------
+    InputError
+        Unknown provider, no names, bad dates.
+    ProviderError
+        No network, an HTTP error, an empty or malformed answer.
+    NotFoundError
+        ``offline`` and the cache lacks a name or part of the range.
+    """
+    specs = _providers()
+    if provider not in specs:
+        raise InputError(f"unknown provider '{provider}'; choose one of {', '.join(PROVIDERS)}")
+    spec = specs[provider]
+    names = [n.strip() for n in names if n and n.strip()]
+    if not names:
+        raise InputError("name at least one symbol or series to fetch")
+    t0 = parse_date(start, "--start")
+    t1 = parse_date(end, "--end") if end is not None else _today()
+    if t1 < t0:
+        raise InputError(f"--end {t1.date()} is before --start {t0.date()}")
+    if offline:
+        return [_read_cache(store, spec, n, t0, t1) for n in names]
+
+    downloaded = []
+    for n in names:
+        frame, kind, currency = spec.download(n, t0, t1)
+        if frame.empty:  # the modules raise first; this guards the contract
+            raise ProviderError(
+                f"{provider} returned no data for {n} between {t0.date()} and {t1.date()}"
+            )
+        downloaded.append((n, frame, kind, currency))
+
+    from bubblewatch.data.tables import write_macro, write_prices
+
+    window_end = min(t1, _today()).date().isoformat()
+    results: list[Fetched] = []
+    with store.transaction() as con:
+        for n, frame, kind, currency in downloaded:
+            source = spec.source(n)
+            row = con.execute("SELECT notes, source FROM series WHERE symbol = ?", [n]).fetchone()
+            if row is not None and row[1] != source:
+                raise InputError(
+                    f"{n} is already in the store from {row[1]}; it cannot be mixed with {source} "
+                    "(use another --store)"
+                )
+            windows = _merge(
+                [*_windows_from_notes(row[0] if row else None), (t0.date().isoformat(), window_end)]
+            )
+            notes = json.dumps({"fetched": windows})
+            if spec.table == "prices":
+                write_prices(
+                    con,
+                    n,
+                    frame,
+                    kind=kind,
+                    source=source,
+                    currency=currency,
+                    notes=notes,
+                    replace=False,
+                )
+            else:
+                write_macro(
+                    con,
+                    n,
+                    frame,
+                    source=source,
+                    vintage=_today().date().isoformat(),
+                    notes=notes,
+                    replace=False,
+                )
+            dates = pd.to_datetime(frame["date"])
+            results.append(
+                Fetched(
+                    provider=provider,
+                    symbol=n,
+                    rows=len(frame),
+                    first=dates.iloc[0].date().isoformat(),
+                    last=dates.iloc[-1].date().isoformat(),
+                    source=source,
+                    from_cache=False,
+                )
+            )
+    return results

@@ -1,0 +1,171 @@
+"""Write validated frames into the store's tables (used by the bundled datasets and providers).
+
+Two write modes: ``replace=True`` drops every stored row of the series first (the bundled
+datasets: loading twice leaves the same rows); ``replace=False`` overwrites only the dates
+present in the frame and keeps the rest (the providers' cache grows range by range).
+Callers wrap the writes of one call in :meth:`bubblewatch.data.store.Store.transaction`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import InputError
+
+__all__ = ["PRICE_COLUMNS", "check_price_frame", "write_macro", "write_prices"]
+
+#: the columns of a price frame (our price schema, without ``symbol``)
+PRICE_COLUMNS = (
+    "date",
+    "open",
+    "high",
+    "low",
+    "close",
+    "adj_close",
+    "volume",
+    "currency",
+    "source",
+)
+
+
+def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: bool = False) -> None:
+    """Validate a price frame: schema columns, unique sorted dates, finite positive closes.
+
+    Raises
+    ------
+    InputError
+        Naming ``what`` (the series and its origin), the first offending date and value.
+    """
+    missing = [c for c in PRICE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(f"{what}: missing columns {', '.join(missing)}")
+    if frame.empty:
+        raise InputError(f"{what}: no rows")
+    dates = pd.DatetimeIndex(frame["date"])
+    if dates.hasnans:
+        raise InputError(f"{what}: a date is missing")
+    dup = dates.duplicated()
+    if dup.any():
+        raise InputError(f"{what}: duplicate date {dates[dup][0].date().isoformat()}")
+    if not dates.is_monotonic_increasing:
+        raise InputError(f"{what}: dates are not in increasing order")
+    close = frame["close"].to_numpy(float)
+    bad = ~np.isfinite(close)
+    if not allow_non_positive:
+        bad |= close <= 0
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise InputError(
+            f"{what}: bad close {close[i]!r} on {dates[i].date().isoformat()} "
+            "(expected a finite positive price)"
+        )
+
+
+def _upsert_catalogue(
+    con: Any, symbol: str, kind: str, tbl: str, currency: str | None, source: str, notes: str | None
+) -> None:
+    con.execute("DELETE FROM series WHERE symbol = ?", [symbol])
+    con.execute(
+        "INSERT INTO series (symbol, kind, tbl, currency, source, notes) VALUES (?, ?, ?, ?, ?, ?)",
+        [symbol, kind, tbl, currency, source, notes],
+    )
+
+
+def write_prices(
+    con: Any,
+    symbol: str,
+    frame: pd.DataFrame,
+    *,
+    kind: str,
+    source: str,
+    currency: str | None = "USD",
+    notes: str | None = None,
+    replace: bool = True,
+) -> int:
+    """Write a price frame (columns :data:`PRICE_COLUMNS`) as ``symbol``; return the row count.
+
+    ``con`` is the store's connection inside an open transaction.
+    """
+    check_price_frame(frame, f"{symbol} ({source})", allow_non_positive=kind == "future")
+    df = frame.loc[:, list(PRICE_COLUMNS)].copy()
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    df.insert(0, "symbol", symbol)
+    for c in ("open", "high", "low", "close", "adj_close", "volume"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+    df["currency"] = df["currency"].astype(object)
+    df["source"] = df["source"].astype(str)
+    if replace:
+        con.execute("DELETE FROM prices WHERE symbol = ?", [symbol])
+    else:
+        con.execute(
+            "DELETE FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
+            [symbol, df["date"].iloc[0], df["date"].iloc[-1]],
+        )
+    con.register("_bw_prices_in", df)
+    try:
+        con.execute(
+            "INSERT INTO prices (symbol, date, open, high, low, close, adj_close, volume, "
+            "currency, source, warning) SELECT symbol, date, open, high, low, close, adj_close, "
+            "volume, currency, source, NULL FROM _bw_prices_in"
+        )
+    finally:
+        con.unregister("_bw_prices_in")
+    _upsert_catalogue(con, symbol, kind, "prices", currency, source, notes)
+    return len(df)
+
+
+def write_macro(
+    con: Any,
+    series: str,
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    vintage: str | None = None,
+    kind: str = "macro",
+    notes: str | None = None,
+    replace: bool = True,
+) -> int:
+    """Write a ``date, value`` frame as the macro series ``series``; return the row count.
+
+    Blank values (NaN) are kept as NULL: FRED marks holidays with ``.``.
+    """
+    what = f"{series} ({source})"
+    if frame.empty:
+        raise InputError(f"{what}: no rows")
+    df = pd.DataFrame(
+        {
+            "series": series,
+            "date": pd.to_datetime(frame["date"]).dt.date,
+            "value": pd.to_numeric(frame["value"], errors="coerce").astype(float),
+            "vintage": vintage,
+            "source": source,
+        }
+    )
+    if df["date"].duplicated().any():
+        raise InputError(f"{what}: duplicate date {df['date'][df['date'].duplicated()].iloc[0]}")
+    vals = df["value"].to_numpy(float)
+    if np.isinf(vals).any():
+        raise InputError(f"{what}: infinite value")
+    if df["value"].notna().sum() == 0:
+        raise InputError(f"{what}: every value is blank")
+    df = df.sort_values("date")
+    if replace:
+        con.execute("DELETE FROM macro WHERE series = ?", [series])
+    else:
+        con.execute(
+            "DELETE FROM macro WHERE series = ? AND date BETWEEN ? AND ?",
+            [series, df["date"].iloc[0], df["date"].iloc[-1]],
+        )
+    con.register("_bw_macro_in", df)
+    try:
+        con.execute(
+            "INSERT INTO macro (series, date, value, vintage, source) "
+            "SELECT series, date, value, vintage, source FROM _bw_macro_in"
+        )
+    finally:
+        con.unregister("_bw_macro_in")
+    _upsert_catalogue(con, series, kind, "macro", None, source, notes)
+    return len(df)

@@ -1,0 +1,127 @@
+"""``bubblewatch report`` and ``bubblewatch data load-demo`` on the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bubblewatch.cli import main
+from bubblewatch.data.store import Store
+
+
+@pytest.fixture()
+def demo_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "demo.duckdb"
+    assert (
+        main(["--quiet", "data", "load-demo", "--store", str(path), "--symbols", "NVDA,^IXIC,MSFT"])
+        == 0
+    )
+    return path
+
+
+def test_report_on_empty_store_loads_demo_first(tmp_path, capsys):
+    store = tmp_path / "fresh.duckdb"
+    out = tmp_path / "out" / "report.html"
+    code = main(["report", "--store", str(store), "--out", str(out), "--json"])
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["out"] == str(out) and out.exists()
+    assert payload["as_of"] == "2025-02-14"  # last NVDA day in the bundled data
+    assert len(payload["inputs_hash"]) == 64
+    assert payload["sections"][0]["id"] == "coverage"
+    assert payload["symbols"] == ["NVDA", "MSFT", "AMZN", "^IXIC", "^GSPC"]
+    with Store(store, read_only=True) as st:
+        assert st.has("NVDA") and st.has("DCOILWTICO")
+
+
+def test_report_symbols_and_text_output(demo_store, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    code = main(
+        ["report", "--store", str(demo_store), "--out", str(out), "--symbols", "NVDA,^IXIC"]
+    )
+    assert code == 0
+    text = capsys.readouterr().out
+    assert f"report written to {out}" in text
+    assert "tracked: NVDA, ^IXIC" in text
+
+
+def test_report_same_inputs_same_hash(demo_store, tmp_path, capsys):
+    hashes = []
+    for name in ("a.html", "b.html"):
+        assert (
+            main(["report", "--store", str(demo_store), "--out", str(tmp_path / name), "--json"])
+            == 0
+        )
+        hashes.append(json.loads(capsys.readouterr().out)["inputs_hash"])
+    assert hashes[0] == hashes[1]
+
+
+def test_report_unknown_symbol_exits_2(demo_store, tmp_path, capsys):
+    code = main(
+        [
+            "report",
+            "--store",
+            str(demo_store),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--symbols",
+            "NOPE",
+        ]
+    )
+    assert code == 2
+    assert "no prices for NOPE" in capsys.readouterr().err
+
+
+def test_report_missing_data_dir_exits_2(tmp_path, capsys):
+    code = main(["report", "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "r.html")])
+    assert code == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_report_out_is_a_folder_exits_2(demo_store, tmp_path, capsys):
+    code = main(["report", "--store", str(demo_store), "--out", str(tmp_path)])
+    assert code == 2
+
+
+def test_load_demo_json(tmp_path, capsys):
+    code = main(
+        ["data", "load-demo", "--store", str(tmp_path / "s.duckdb"), "--symbols", "^GSPC", "--json"]
+    )
+    assert code == 0
+    (rec,) = json.loads(capsys.readouterr().out)
+    assert rec["symbol"] == "^GSPC" and rec["rows"] == 5031 and rec["status"] == "loaded"
+    assert rec["source"].startswith("arch ")
+
+
+def test_report_bad_as_of_exits_2(demo_store, tmp_path, capsys):
+    code = main(
+        [
+            "report",
+            "--store",
+            str(demo_store),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--as-of",
+            "2025-13-45",
+        ]
+    )
+    assert code == 2
+    assert "--as-of: unparsable date '2025-13-45'" in capsys.readouterr().err
+
+
+def test_report_as_of_cuts_the_chart(demo_store, tmp_path, capsys):
+    code = main(
+        [
+            "report",
+            "--store",
+            str(demo_store),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--as-of",
+            "2016-01-04",
+            "--json",
+        ]
+    )
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2016-01-04"

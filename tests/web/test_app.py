@@ -1,0 +1,79 @@
+"""The dashboard app over a small store, through FastAPI's TestClient (no server, no network)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+with warnings.catch_warnings():
+    # starlette announces a future switch of its test client's HTTP library; not our concern
+    warnings.filterwarnings("ignore", message="Using `httpx` with")
+    from fastapi.testclient import TestClient
+
+from bubblewatch.data.datasets import load_demo
+from bubblewatch.data.store import Store
+from bubblewatch.errors import NotFoundError
+from bubblewatch.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    path = tmp_path_factory.mktemp("web") / "s.duckdb"
+    with Store(path) as st:
+        load_demo(st, ["NVDA", "^IXIC", "DCOILWTICO"])
+    return TestClient(create_app(path))
+
+
+def test_health(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+def test_series_list(client):
+    rows = client.get("/api/series").json()
+    assert [r["symbol"] for r in rows] == ["DCOILWTICO", "NVDA", "^IXIC"]
+    nvda = rows[1]
+    assert (nvda["kind"], nvda["rows"], nvda["first"], nvda["last"]) == (
+        "equity",
+        6558,
+        "1999-01-22",
+        "2025-02-14",
+    )
+
+
+def test_series_json_window(client):
+    r = client.get("/api/series/NVDA", params={"start": "2025-02-12", "end": "2025-02-14"})
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["kind"] == "equity" and doc["source"].endswith("data/NVDA.csv")
+    assert [p["date"] for p in doc["data"]] == ["2025-02-12", "2025-02-13", "2025-02-14"]
+    assert doc["data"][-1]["value"] == pytest.approx(138.8500061)
+
+
+def test_series_index_symbol_and_macro(client):
+    r = client.get("/api/series/%5EIXIC", params={"start": "2018-12-31"})
+    assert r.json()["data"] == [{"date": "2018-12-31", "value": pytest.approx(6635.279785)}]
+    w = client.get("/api/series/DCOILWTICO", params={"end": "1986-01-03"}).json()
+    assert [p["value"] for p in w["data"]] == [25.56, 26.0]
+
+
+def test_series_errors(client):
+    r = client.get("/api/series/NOPE")
+    assert r.status_code == 404 and "no prices for 'NOPE'" in r.json()["detail"]
+    assert client.get("/api/series/NVDA", params={"column": "vwap"}).status_code == 404
+    assert client.get("/api/series/NVDA", params={"start": "someday"}).status_code == 422
+
+
+def test_index_serves_the_report(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Data coverage" in r.text and 'id="inputs-hash"' in r.text
+
+
+def test_missing_store(tmp_path):
+    with pytest.raises(NotFoundError, match="does not exist"):
+        create_app(tmp_path / "absent.duckdb")
