@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bubblewatch.errors import InputError
 from bubblewatch.network._clearing_reference import clearing_dense_iteration, clearing_lp
@@ -156,3 +158,33 @@ def test_iterative_and_direct_solves_agree(monkeypatch):
     np.testing.assert_allclose(iterative.payments, direct.payments, atol=1e-10)
     np.testing.assert_allclose(rv_iterative.payments, rv_direct.payments, atol=1e-10)
     assert iterative.rounds == direct.rounds
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=7).flatmap(
+        lambda n: st.tuples(
+            st.lists(
+                st.lists(st.sampled_from([0.0, 0.0, 1.0, 2.5, 4.0]), min_size=n, max_size=n),
+                min_size=n,
+                max_size=n,
+            ),
+            st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=n, max_size=n),
+        )
+    ),
+    st.sampled_from([(1.0, 1.0), (0.5, 0.5), (0.9, 0.6)]),
+)
+def test_clearing_properties(case, ab):
+    L, e = np.array(case[0]), np.array(case[1])
+    np.fill_diagonal(L, 0.0)
+    alpha, beta = ab
+    r = clearing_vector(L, e, alpha=alpha, beta=beta)
+    pbar = L.sum(1)
+    assert (r.payments >= -1e-12).all() and (r.payments <= pbar + 1e-12).all()
+    np.testing.assert_allclose(_rv_map(L, e, r.payments, alpha, beta), r.payments, atol=1e-9)
+    if r.least is not None:
+        np.testing.assert_allclose(_rv_map(L, e, r.least, alpha, beta), r.least, atol=1e-9)
+        assert (r.least <= r.payments + 1e-9).all()
+    # greatest: matches the dense iteration from pbar
+    p_dense, _ = clearing_dense_iteration(L, e, alpha, beta)
+    np.testing.assert_allclose(r.payments, p_dense, atol=1e-9)

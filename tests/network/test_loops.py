@@ -167,3 +167,18 @@ def test_round_trip_cover_and_hhi():
     assert res.plot().data
     assert "simple cycles" in res.summary()
     assert "finn_cycling" in res.to_frame().columns
+
+
+def test_finn_matches_inverse_formula_on_leaky_random_network():
+    # with exports at every node, N = (I - G)^{-1} exists and cycling_i = (n_ii - 1) / n_ii
+    rng = np.random.default_rng(8)
+    n = 15
+    W = rng.exponential(1.0, (n, n)) * (rng.random((n, n)) < 0.3)
+    np.fill_diagonal(W, 0)
+    c, total = finn_cycling_index(W)
+    T = np.maximum(W.sum(0), W.sum(1))
+    G = W / T[:, None]
+    N = np.linalg.inv(np.eye(n) - G)
+    ref = (np.diag(N) - 1) / np.diag(N)
+    np.testing.assert_allclose(c, ref, atol=1e-12)
+    assert total == pytest.approx(float(ref @ T / T.sum()))
