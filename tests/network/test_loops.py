@@ -182,3 +182,15 @@ def test_finn_matches_inverse_formula_on_leaky_random_network():
     ref = (np.diag(N) - 1) / np.diag(N)
     np.testing.assert_allclose(c, ref, atol=1e-12)
     assert total == pytest.approx(float(ref @ T / T.sum()))
+
+
+def test_degenerate_ledgers_do_not_break():
+    one = _ledger([("A", "B", "equity_investment", 1.0)])
+    res = loop_analysis(one)
+    assert res.cycles == () and res.max_circulation_usd == 0.0
+    assert "none" in res.summary() and len(res.to_frame()) == 2
+    assert res.to_dict()["round_trip"] == {} and res.plot().data
+    blank = _ledger([("A", "B", "cloud_contract", np.nan)])
+    res = loop_analysis(blank)
+    assert res.gross_usd == 0.0 and math.isnan(res.circular_share)
+    assert res.to_json()

@@ -174,6 +174,18 @@ def simple_cycles(
     return [Cycle(tuple(labels[i] for i in cyc), b) for _, cyc, b in keyed]
 
 
+_RT_COLS = ("revenue_usd", "direct_usd", "round_trip_usd", "direct_share", "round_trip_share")
+_COVER_COLS = ("committed_usd", "undisclosed_deals", "revenue_usd", "cash_usd", "cover")
+_BACKLOG_COLS = ("backlog_usd", "counterparties", "hhi", "top_counterparty", "top_share")
+
+
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Rows indexed by party, with the columns present even when there are no rows."""
+    if rows:
+        return pd.DataFrame(rows).set_index("party")
+    return pd.DataFrame(columns=list(columns), index=pd.Index([], name="party"))
+
+
 def _hhi(x: np.ndarray) -> float:
     s = x.sum()
     return float(((x / s) ** 2).sum()) if s > 0 else float("nan")
@@ -214,7 +226,7 @@ def round_trip_share(ledger: Ledger) -> pd.DataFrame:
                 "round_trip_share": loop / total if total > 0 else float("nan"),
             }
         )
-    return pd.DataFrame(rows).set_index("party") if rows else pd.DataFrame()
+    return _frame(rows, _RT_COLS)
 
 
 def commitment_cover(ledger: Ledger) -> pd.DataFrame:
@@ -241,9 +253,7 @@ def commitment_cover(ledger: Ledger) -> pd.DataFrame:
                 "cover": float(amount) / base if base and not np.isnan(base) else float("nan"),
             }
         )
-    if not rows:
-        return pd.DataFrame()
-    return pd.DataFrame(rows).set_index("party").sort_values("committed_usd", ascending=False)
+    return _frame(rows, _COVER_COLS).sort_values("committed_usd", ascending=False)
 
 
 def backlog_concentration(ledger: Ledger) -> pd.DataFrame:
@@ -264,7 +274,7 @@ def backlog_concentration(ledger: Ledger) -> pd.DataFrame:
                 "top_share": float(x[0] / x.sum()) if x.sum() > 0 else float("nan"),
             }
         )
-    return pd.DataFrame(rows).set_index("party") if rows else pd.DataFrame()
+    return _frame(rows, _BACKLOG_COLS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -300,7 +310,7 @@ class LoopResult(Result):
             f"= {self.circular_share:.1%} of gross flows; Hodge cyclic share "
             f"{self.hodge_cyclic_share:.1%}; Finn cycling index {self.finn_index:.1%}",
             "Strongly connected components: "
-            + "; ".join("{" + ", ".join(c) + "}" for c in self.components),
+            + ("; ".join("{" + ", ".join(c) + "}" for c in self.components) or "none"),
             f"{len(self.cycles)} simple cycles (bottleneck USD B):",
         ]
         for c in self.cycles[:15]:
