@@ -17,6 +17,26 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["network_figure", "waterfall_figure"]
 
 
+def _layout(G: nx.DiGraph) -> dict[str, np.ndarray]:
+    """Kamada-Kawai for the largest connected group; the other groups in a row below it."""
+    U = G.to_undirected()
+    comps = sorted(nx.connected_components(U), key=len, reverse=True)
+    if not comps:
+        return {}
+    main = U.subgraph(comps[0])
+    pos = nx.kamada_kawai_layout(main) if len(main) > 2 else nx.circular_layout(main)
+    rest = comps[1:]
+    for k, comp in enumerate(rest):
+        sub = U.subgraph(comp)
+        sp_ = (
+            nx.circular_layout(sub, scale=0.15) if len(sub) > 1 else {next(iter(comp)): np.zeros(2)}
+        )
+        x = -1.0 + 2.0 * (k + 0.5) / max(len(rest), 1)
+        for node, xy in sp_.items():
+            pos[node] = np.asarray(xy) + np.array([x, -1.15])
+    return {str(k): np.asarray(v) for k, v in pos.items()}
+
+
 def network_figure(ledger: Ledger, cycles: Sequence[Cycle] = (), *, seed: int = 7) -> Any:
     """Interactive network: parties as nodes, one arrowed edge per ``from -> to`` pair,
     width proportional to USD (dotted when undisclosed), edges on a cycle in red."""
@@ -27,7 +47,8 @@ def network_figure(ledger: Ledger, cycles: Sequence[Cycle] = (), *, seed: int = 
     G.add_nodes_from(ledger.party_names)
     for r in flows.itertuples(index=False):
         G.add_edge(r.from_party, r.to_party)
-    pos = nx.kamada_kawai_layout(G.to_undirected()) if len(G) > 2 else nx.circular_layout(G)
+    pos = _layout(G)
+    pairs = {(r.from_party, r.to_party) for r in flows.itertuples(index=False)}
     on_cycle: set[tuple[str, str]] = set()
     for c in cycles:
         ps = c.parties
@@ -38,6 +59,11 @@ def network_figure(ledger: Ledger, cycles: Sequence[Cycle] = (), *, seed: int = 
     annotations = []
     for r in flows.itertuples(index=False):
         (x0, y0), (x1, y1) = pos[r.from_party], pos[r.to_party]
+        if (r.to_party, r.from_party) in pairs:  # two-way: offset each direction sideways
+            nx_, ny_ = y1 - y0, x0 - x1
+            norm = math.hypot(nx_, ny_) or 1.0
+            x0, x1 = x0 + 0.012 * nx_ / norm, x1 + 0.012 * nx_ / norm
+            y0, y1 = y0 + 0.012 * ny_ / norm, y1 + 0.012 * ny_ / norm
         amt = float(r.amount_usd)
         undisclosed = math.isnan(amt)
         width = 1.0 if undisclosed else 1.0 + 11.0 * math.sqrt(amt / top)
