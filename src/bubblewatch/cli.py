@@ -71,6 +71,9 @@ def _register() -> None:
     from bubblewatch.commands import psy as psy_cmd
 
     app.command("psy")(psy_cmd.command)
+    from bubblewatch.commands import network as network_cmd
+
+    app.add_typer(network_cmd.app, name="network")
 
 
 _register()

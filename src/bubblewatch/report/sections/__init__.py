@@ -17,7 +17,16 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    from bubblewatch.report.sections import claims, coverage, macro, market, psy, scan, valuation
+    from bubblewatch.report.sections import (
+        claims,
+        coverage,
+        macro,
+        market,
+        network,
+        psy,
+        scan,
+        valuation,
+    )
 
     return [
         coverage.build,
@@ -25,6 +34,7 @@ def _builders() -> list[SectionBuilder]:
         psy.build,
         scan.build,
         valuation.build,
+        network.build,
         macro.build,
         claims.build,
     ]

@@ -1,0 +1,392 @@
+"""Read and validate a deals ledger (deals CSV + parties CSV) into a :class:`Ledger`.
+
+The format is documented in ``docs/network.md``. Every problem raises
+:class:`~bubblewatch.errors.DataFileError` naming the file, the line (header = line 1),
+the column and the offending value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import DataFileError
+from bubblewatch.network.ledger import (
+    CONDITIONALITY,
+    DEAL_COLUMNS,
+    KINDS,
+    PARTY_COLUMNS,
+    PARTY_TYPES,
+    STATUSES,
+    Ledger,
+)
+
+__all__ = [
+    "default_parties_path",
+    "read_deals",
+    "read_ledger",
+    "read_liabilities",
+    "read_outside_assets",
+    "read_parties",
+]
+
+_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_REQUIRED_DEALS = ("deal_id", "announced", "from_party", "to_party", "kind", "status", "source")
+_NUMERIC_DEALS = ("amount_usd", "amount_low_usd", "amount_high_usd", "gw", "horizon_years")
+_NUMERIC_PARTIES = ("revenue_usd", "value_usd", "cash_usd", "debt_usd")
+
+
+def _read_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> pd.DataFrame:
+    if not path.exists():
+        raise DataFileError(path, "file not found")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(path, f"not a readable CSV file ({exc})") from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    for col in required:
+        if col not in df.columns:
+            raise DataFileError(
+                path, "missing column", line=1, column=col, expected=f"columns {list(columns)}"
+            )
+    unknown = [c for c in df.columns if c not in columns]
+    if unknown:
+        raise DataFileError(
+            path, "unknown column", line=1, column=unknown[0], expected=f"one of {list(columns)}"
+        )
+    for col in columns:
+        if col not in df.columns:
+            df[col] = ""
+    return df.apply(lambda s: s.str.strip()).loc[:, list(columns)]
+
+
+def _number(path: Path, line: int, col: str, text: str, *, positive: bool = False) -> float:
+    if text == "":
+        return math.nan
+    try:
+        x = float(text.replace("_", ""))
+    except ValueError:
+        raise DataFileError(
+            path, "not a number", line=line, column=col, value=text, expected="a plain number"
+        ) from None
+    if not math.isfinite(x) or x < 0 or (positive and x == 0):
+        raise DataFileError(
+            path,
+            "out of range",
+            line=line,
+            column=col,
+            value=text,
+            expected="a positive number" if positive else "a number >= 0",
+        )
+    return x
+
+
+def read_deals(path: str | Path) -> pd.DataFrame:
+    """Read and validate a deals CSV (columns :data:`~bubblewatch.network.ledger.DEAL_COLUMNS`).
+
+    Raises
+    ------
+    DataFileError
+        Naming the file, line and column of the first problem found.
+    """
+    path = Path(path)
+    df = _read_csv(path, DEAL_COLUMNS, _REQUIRED_DEALS)
+    if df.empty:
+        raise DataFileError(path, "no deals in the file", expected="at least one row")
+    seen: dict[str, int] = {}
+    numbers: dict[str, list[float]] = {c: [] for c in _NUMERIC_DEALS}
+    for i, row in enumerate(df.itertuples(index=False)):
+        line = i + 2
+        r = row._asdict()
+        for col in ("deal_id", "from_party", "to_party", "kind", "status", "source"):
+            if r[col] == "":
+                raise DataFileError(path, "empty required field", line=line, column=col)
+        if r["deal_id"] in seen:
+            raise DataFileError(
+                path,
+                f"duplicate deal id (first on line {seen[r['deal_id']]})",
+                line=line,
+                column="deal_id",
+                value=r["deal_id"],
+            )
+        seen[r["deal_id"]] = line
+        if not _DATE.match(r["announced"]):
+            raise DataFileError(
+                path,
+                "bad date",
+                line=line,
+                column="announced",
+                value=r["announced"],
+                expected="YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+        if r["from_party"] == r["to_party"]:
+            raise DataFileError(
+                path, "a deal needs two different parties", line=line, column="to_party"
+            )
+        if r["kind"] not in KINDS:
+            raise DataFileError(
+                path,
+                "unknown kind",
+                line=line,
+                column="kind",
+                value=r["kind"],
+                expected=f"one of {list(KINDS)}",
+            )
+        if r["status"] not in STATUSES:
+            raise DataFileError(
+                path,
+                "unknown status",
+                line=line,
+                column="status",
+                value=r["status"],
+                expected=f"one of {list(STATUSES)}",
+            )
+        if r["conditionality"] not in ("", *CONDITIONALITY):
+            raise DataFileError(
+                path,
+                "unknown conditionality",
+                line=line,
+                column="conditionality",
+                value=r["conditionality"],
+                expected=f"one of {list(CONDITIONALITY)}",
+            )
+        vals = {
+            c: _number(path, line, c, r[c], positive=c == "horizon_years") for c in _NUMERIC_DEALS
+        }
+        if not math.isnan(vals["amount_usd"]) and not (
+            math.isnan(vals["amount_low_usd"]) and math.isnan(vals["amount_high_usd"])
+        ):
+            raise DataFileError(
+                path,
+                "give either a point amount or a low/high range, not both",
+                line=line,
+                column="amount_usd",
+                value=r["amount_usd"],
+            )
+        if vals["amount_low_usd"] > vals["amount_high_usd"]:
+            raise DataFileError(
+                path,
+                "low above high",
+                line=line,
+                column="amount_low_usd",
+                value=r["amount_low_usd"],
+                expected=f"<= amount_high_usd ({r['amount_high_usd']})",
+            )
+        if (r["status"] == "replaced") != (r["replaced_by"] != ""):
+            raise DataFileError(
+                path,
+                "status 'replaced' needs replaced_by (and only it)",
+                line=line,
+                column="replaced_by",
+                value=r["replaced_by"],
+            )
+        for c in _NUMERIC_DEALS:
+            numbers[c].append(vals[c])
+    for i, rb in enumerate(df["replaced_by"]):
+        if rb and rb not in seen:
+            raise DataFileError(
+                path,
+                "replaced_by names no deal in the file",
+                line=i + 2,
+                column="replaced_by",
+                value=rb,
+            )
+    out = df.copy()
+    for c in _NUMERIC_DEALS:
+        out[c] = numbers[c]
+    out["conditionality"] = out["conditionality"].replace("", "unknown")
+    return out
+
+
+def read_parties(path: str | Path) -> pd.DataFrame:
+    """Read and validate a parties CSV (columns :data:`~bubblewatch.network.ledger.PARTY_COLUMNS`).
+
+    Every figure must carry its as-of date and source (blank figures need neither).
+    """
+    path = Path(path)
+    df = _read_csv(path, PARTY_COLUMNS, ("name", "type"))
+    seen: dict[str, int] = {}
+    numbers: dict[str, list[float]] = {c: [] for c in _NUMERIC_PARTIES}
+    for i, row in enumerate(df.itertuples(index=False)):
+        line = i + 2
+        r = row._asdict()
+        if r["name"] == "":
+            raise DataFileError(path, "empty required field", line=line, column="name")
+        if r["name"] in seen:
+            raise DataFileError(
+                path,
+                f"duplicate party (first on line {seen[r['name']]})",
+                line=line,
+                column="name",
+                value=r["name"],
+            )
+        seen[r["name"]] = line
+        if r["type"] not in PARTY_TYPES:
+            raise DataFileError(
+                path,
+                "unknown party type",
+                line=line,
+                column="type",
+                value=r["type"],
+                expected=f"one of {list(PARTY_TYPES)}",
+            )
+        if r["value_kind"] not in ("", "market", "private"):
+            raise DataFileError(
+                path,
+                "unknown value kind",
+                line=line,
+                column="value_kind",
+                value=r["value_kind"],
+                expected="market or private",
+            )
+        for c in _NUMERIC_PARTIES:
+            x = _number(path, line, c, r[c])
+            numbers[c].append(x)
+            stem = c.removesuffix("_usd")
+            if not math.isnan(x):
+                for extra in (f"{stem}_as_of", f"{stem}_source"):
+                    if r[extra] == "":
+                        raise DataFileError(
+                            path,
+                            f"a {stem} figure needs its {extra.split('_', 1)[1]}",
+                            line=line,
+                            column=extra,
+                        )
+                if not _DATE.match(r[f"{stem}_as_of"]):
+                    raise DataFileError(
+                        path,
+                        "bad date",
+                        line=line,
+                        column=f"{stem}_as_of",
+                        value=r[f"{stem}_as_of"],
+                        expected="YYYY, YYYY-MM or YYYY-MM-DD",
+                    )
+    out = df.copy()
+    for c in _NUMERIC_PARTIES:
+        out[c] = numbers[c]
+    return out
+
+
+def default_parties_path(deals_path: str | Path) -> Path | None:
+    """The parties file beside a deals file: ``X_deals.csv`` -> ``X_parties.csv`` if it exists."""
+    p = Path(deals_path)
+    if p.name.endswith("_deals.csv"):
+        cand = p.with_name(p.name.removesuffix("_deals.csv") + "_parties.csv")
+        if cand.exists():
+            return cand
+    return None
+
+
+def read_ledger(
+    deals_path: str | Path, parties_path: str | Path | None = None, *, name: str | None = None
+) -> Ledger:
+    """Read a ledger: the deals CSV and its parties CSV (default: the ``_parties.csv`` sibling).
+
+    Parties named in deals but absent from the parties file are added with blank figures.
+
+    Raises
+    ------
+    DataFileError
+        On any malformed row or field (file, line and column named).
+    """
+    deals = read_deals(deals_path)
+    if parties_path is None:
+        parties_path = default_parties_path(deals_path)
+    parties = read_parties(parties_path) if parties_path is not None else None
+    label = name or Path(deals_path).stem.removesuffix("_deals")
+    return Ledger.from_frames(deals, parties, name=label)
+
+
+def read_liabilities(path: str | Path) -> pd.DataFrame:
+    """Read a square liabilities matrix CSV: party names as header and first column, row owes
+    column. Returns a float DataFrame whose index and columns are the names (header order).
+
+    Raises
+    ------
+    DataFileError
+        On a non-square table, names that do not match, or a bad amount.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path, "file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(path, f"not a readable CSV file ({exc})") from exc
+    if raw.shape[1] < 2:
+        raise DataFileError(
+            path, "no party columns", line=1, expected="a first column of names, then one per party"
+        )
+    names = [str(c).strip() for c in raw.columns[1:]]
+    if len(set(names)) != len(names):
+        raise DataFileError(path, "duplicate party in the header", line=1)
+    rows = [str(x).strip() for x in raw.iloc[:, 0]]
+    if len(rows) != len(names):
+        raise DataFileError(
+            path,
+            f"the matrix is not square: {len(rows)} rows for {len(names)} columns",
+            expected="one row per party named in the header",
+        )
+    for i, nm in enumerate(rows):
+        if nm not in names:
+            raise DataFileError(
+                path,
+                "row party not in the header",
+                line=i + 2,
+                column=str(raw.columns[0]),
+                value=nm,
+                expected=f"one of {names}",
+            )
+    if len(set(rows)) != len(rows):
+        raise DataFileError(path, "duplicate party in the first column")
+    vals = np.zeros((len(rows), len(names)))
+    for i in range(len(rows)):
+        for j, col in enumerate(raw.columns[1:]):
+            text = str(raw.iat[i, j + 1]).strip()
+            x = _number(path, i + 2, str(col).strip(), text)
+            vals[i, j] = 0.0 if math.isnan(x) else x
+    df = pd.DataFrame(vals, index=rows, columns=names).loc[names, names]
+    for k, nm in enumerate(names):
+        if df.iat[k, k] != 0:
+            raise DataFileError(
+                path,
+                "a party cannot owe itself",
+                line=rows.index(nm) + 2,
+                column=nm,
+                value=df.iat[k, k],
+                expected="0 on the diagonal",
+            )
+    return df
+
+
+def read_outside_assets(path: str | Path, names: list[str]) -> np.ndarray:
+    """Read ``party,outside_assets`` and return the assets in the order of ``names``."""
+    path = Path(path)
+    df = _read_csv(path, ("party", "outside_assets"), ("party", "outside_assets"))
+    out: dict[str, float] = {}
+    for i, (p, x) in enumerate(zip(df["party"], df["outside_assets"])):
+        if p not in names:
+            raise DataFileError(
+                path,
+                "unknown party",
+                line=i + 2,
+                column="party",
+                value=p,
+                expected=f"one of {names}",
+            )
+        if p in out:
+            raise DataFileError(path, "duplicate party", line=i + 2, column="party", value=p)
+        v = _number(path, i + 2, "outside_assets", x)
+        if math.isnan(v):
+            raise DataFileError(path, "empty value", line=i + 2, column="outside_assets")
+        out[p] = v
+    missing = [n for n in names if n not in out]
+    if missing:
+        raise DataFileError(
+            path, f"no outside assets for {missing}", column="party", expected="one row per party"
+        )
+    return np.array([out[n] for n in names])
