@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bubblewatch.data.ledger_io import read_deals, read_ledger, read_liabilities, read_parties
+from bubblewatch.data.ledger_io import (
+    read_deals,
+    read_ledger_frames,
+    read_liabilities,
+    read_parties,
+)
 from bubblewatch.episodes import ai2025
 from bubblewatch.errors import DataFileError, InputError
 from bubblewatch.network.ledger import DIRECTIONS, KINDS, Ledger
@@ -151,7 +156,8 @@ def test_read_ledger_finds_parties_beside_deals(tmp_path):
     (tmp_path / "x_parties.csv").write_text(
         "name,type,revenue_usd,revenue_as_of,revenue_source\nA,listed,50,2025,S0-2\n"
     )
-    led = read_ledger(d)
+    deals, parties, name = read_ledger_frames(d)
+    led = Ledger.from_frames(deals, parties, name=name)
     assert led.name == "x"
     assert led.parties.at["A", "revenue_usd"] == 50
     assert led.party_names == ["A", "B"]  # B added with blank figures

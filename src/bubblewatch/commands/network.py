@@ -32,9 +32,11 @@ def _ledger(path: Path | None, parties: Path | None):  # type: ignore[no-untyped
         from bubblewatch.episodes import ai2025
 
         return ai2025.ledger()
-    from bubblewatch.data.ledger_io import read_ledger
+    from bubblewatch.data.ledger_io import read_ledger_frames
+    from bubblewatch.network.ledger import Ledger
 
-    return read_ledger(path, parties)
+    deals, party_frame, name = read_ledger_frames(path, parties)
+    return Ledger.from_frames(deals, party_frame, name=name)
 
 
 @app.command("show")

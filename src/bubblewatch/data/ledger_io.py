@@ -1,4 +1,4 @@
-"""Read and validate a deals ledger (deals CSV + parties CSV) into a :class:`Ledger`.
+"""Read and validate a deals ledger (deals CSV + parties CSV) into validated frames (the model is :class:`bubblewatch.network.ledger.Ledger`).
 
 The format is documented in ``docs/network.md``. Every problem raises
 :class:`~bubblewatch.errors.DataFileError` naming the file, the line (header = line 1),
@@ -14,21 +14,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import DataFileError
-from bubblewatch.network.ledger import (
+from bubblewatch.data.ledger_schema import (
     CONDITIONALITY,
     DEAL_COLUMNS,
     KINDS,
     PARTY_COLUMNS,
     PARTY_TYPES,
     STATUSES,
-    Ledger,
 )
+from bubblewatch.errors import DataFileError
 
 __all__ = [
     "default_parties_path",
     "read_deals",
-    "read_ledger",
+    "read_ledger_frames",
     "read_liabilities",
     "read_outside_assets",
     "read_parties",
@@ -281,12 +280,14 @@ def default_parties_path(deals_path: str | Path) -> Path | None:
     return None
 
 
-def read_ledger(
+def read_ledger_frames(
     deals_path: str | Path, parties_path: str | Path | None = None, *, name: str | None = None
-) -> Ledger:
-    """Read a ledger: the deals CSV and its parties CSV (default: the ``_parties.csv`` sibling).
+) -> tuple[pd.DataFrame, pd.DataFrame | None, str]:
+    """Read a ledger's deals CSV and its parties CSV (default: the ``_parties.csv`` sibling).
 
-    Parties named in deals but absent from the parties file are added with blank figures.
+    Returns ``(deals, parties, name)``, validated, ready for
+    :meth:`bubblewatch.network.ledger.Ledger.from_frames` (which adds parties named in
+    deals but absent from the parties file, with blank figures).
 
     Raises
     ------
@@ -298,7 +299,7 @@ def read_ledger(
         parties_path = default_parties_path(deals_path)
     parties = read_parties(parties_path) if parties_path is not None else None
     label = name or Path(deals_path).stem.removesuffix("_deals")
-    return Ledger.from_frames(deals, parties, name=label)
+    return deals, parties, label
 
 
 def read_liabilities(path: str | Path) -> pd.DataFrame:

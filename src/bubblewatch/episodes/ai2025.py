@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from bubblewatch.data.ledger_io import read_ledger
+from bubblewatch.data.ledger_io import read_ledger_frames
 from bubblewatch.network.ledger import Ledger
 
 __all__ = ["DEALS_PATH", "PARTIES_PATH", "ledger", "load"]
@@ -31,7 +31,8 @@ PARTIES_PATH = _HERE / "ai2025_parties.csv"
 @lru_cache(maxsize=1)
 def ledger() -> Ledger:
     """The AI 2025-26 deals ledger (validated; cached)."""
-    return read_ledger(DEALS_PATH, PARTIES_PATH, name="ai2025")
+    deals, parties, name = read_ledger_frames(DEALS_PATH, PARTIES_PATH, name="ai2025")
+    return Ledger.from_frames(deals, parties, name=name)
 
 
 def load() -> Ledger:
