@@ -23,6 +23,7 @@ def shared_data() -> Path:
 def shared_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     """A read-only store filled once per session by importing the whole ../shared/data layout."""
     from bubblewatch.data.importer import import_paths
+
     from bubblewatch.data.store import Store
 
     path = tmp_path_factory.mktemp("store") / "shared.duckdb"
