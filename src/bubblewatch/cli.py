@@ -46,6 +46,9 @@ def _register() -> None:
     from bubblewatch.commands import data as data_cmd
 
     app.add_typer(data_cmd.app, name="data")
+    from bubblewatch.commands import lppls as lppls_cmd
+
+    app.add_typer(lppls_cmd.app, name="lppls")
 
 
 _register()

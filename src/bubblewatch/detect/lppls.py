@@ -418,6 +418,12 @@ def _from_ordinal(x: float) -> pd.Timestamp | None:
         return None
 
 
+def _tc_date(x: float) -> pd.Timestamp | None:
+    """tc as a date (rounded to the nearest day)."""
+    ts = _from_ordinal(x)
+    return ts.round("D") if ts is not None else None
+
+
 def _grid_offsets(seed: int | None) -> np.ndarray:
     if not seed:
         return np.array([0.5, 0.5, 0.5])
@@ -466,7 +472,7 @@ class LPPLSFit(Result):
     Attributes
     ----------
     tc : pandas.Timestamp or None
-        Critical time as a date (None if not representable).
+        Critical time as a date, rounded to the day (None if not representable).
     tc_days : float
         Critical time in calendar days after the window's last date.
     m, omega, A, B, C1, C2, C, phi : float
@@ -731,7 +737,7 @@ def _make_fit(
     )
     return LPPLSFit(
         metadata=md,
-        tc=_from_ordinal(tc_abs),
+        tc=_tc_date(tc_abs),
         tc_days=float(tc_days),
         m=m,
         omega=om,

@@ -10,7 +10,7 @@ filter preset's Confidence filter:
 
 and ``trust_pos``/``trust_neg`` likewise with the Trust filter (FCO's definition,
 Sornette et al. [1]_, Demirer et al. [2]_). The denominator counts every window, including
-fits that failed or did not converge (``n_failed`` says how many). The ``lppls`` package
+fits that failed or did not converge (``n_unconverged`` says how many). The ``lppls`` package
 divides instead by the number of fits of the same sign of B, which makes its indicator
 jump to 1 when a single fit of that sign exists and qualifies.
 
@@ -62,7 +62,7 @@ __all__ = ["CONFIDENCE_GRID", "LPPLSConfidence", "lppls_confidence"]
 
 #: the batch grid: smaller than a single fit's, since every window also warm-starts from
 #: the previous end date's optimum
-CONFIDENCE_GRID = SearchGrid(n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=1, max_iter=40)
+CONFIDENCE_GRID = SearchGrid(n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=1, max_iter=60)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +72,7 @@ class LPPLSConfidence(Result):
     Attributes
     ----------
     indicator : pandas.DataFrame
-        Indexed by end date: ``pos``, ``neg``, ``n_windows``, ``n_failed`` and, when the
+        Indexed by end date: ``pos``, ``neg``, ``n_windows``, ``n_unconverged`` and, when the
         preset has a Trust filter, ``trust_pos``, ``trust_neg``; plus ``price``.
     fits : pandas.DataFrame or None
         One row per (end date, window) when requested.
@@ -90,7 +90,7 @@ class LPPLSConfidence(Result):
         peak = ind["pos"].idxmax()
         return (
             f"LPPLS confidence {_fmt(ind.index[0])}..{_fmt(ind.index[-1])}: {len(ind)} end dates, "
-            f"{self.n_fits} fits ({int(ind['n_failed'].sum())} failed)\n"
+            f"{self.n_fits} fits ({int(ind['n_unconverged'].sum())} not converged)\n"
             f"  last: pos = {last['pos']:.3f}, neg = {last['neg']:.3f}\n"
             f"  highest pos = {ind['pos'].max():.3f} on {_fmt(peak)}"
         )
@@ -135,7 +135,7 @@ class LPPLSConfidence(Result):
     def to_dict(self) -> dict[str, Any]:
         cols = [
             c
-            for c in ("pos", "neg", "trust_pos", "trust_neg", "n_windows", "n_failed")
+            for c in ("pos", "neg", "trust_pos", "trust_neg", "n_windows", "n_unconverged")
             if c in self.indicator
         ]
         return {
@@ -278,7 +278,7 @@ def lppls_confidence(
         c = f.conditions(
             tc_days=tc_days, span=span, m=m, omega=om, oscillations=osc, damping=D, rel_error=rel
         )
-        q: np.ndarray = ok.copy()
+        q: np.ndarray = converged.copy()  # a fit that did not converge never qualifies
         for cond in c.values():
             q &= cond
         quals[role] = q
@@ -286,7 +286,7 @@ def lppls_confidence(
         ind[f"{prefix}pos"] = (q & (Bs < 0)).sum(axis=0) / n_windows
         ind[f"{prefix}neg"] = (q & (Bs > 0)).sum(axis=0) / n_windows
     ind["n_windows"] = n_windows
-    ind["n_failed"] = (~converged).sum(axis=0)
+    ind["n_unconverged"] = (~converged).sum(axis=0)
     fits = None
     if return_fits:
         tc_abs = t2 + tc_days

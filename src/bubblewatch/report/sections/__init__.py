@@ -17,7 +17,9 @@ SectionBuilder = Callable[[ReportContext], SectionOutput]
 
 def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
-    return []
+    from bubblewatch.report.sections import lppls
+
+    return [lppls.build]
 
 
 SECTIONS: list[SectionBuilder] = _builders()
