@@ -377,7 +377,7 @@ def _polish(x, y, eps, box, theta, maxit, res):
                 C, C2 = C2, C
                 lam = max(lam * 0.2, 1e-9)
                 accepted = True
-                if rel < 1e-13 or step < 1e-12:
+                if rel < box[10] or step < 1e-12:
                     status = STATUS_CONVERGED
                 break
             lam *= 6.0
@@ -511,9 +511,12 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
 def fit_window(x, y, eps, box, grid, warm, out):
     """Fit one window (scaled time ``x`` in [0, 1], log prices ``y``) into ``out``.
 
-    ``box`` = (u_lo, u_hi, m_lo, m_hi, om_lo, om_hi, off_tau, off_m, off_om, mode) with
+    ``grid`` = (n_tau, n_m, n_om, n_sub, n_polish, maxit, sub_maxit): with ``sub_maxit``
+    > 0 each polish first runs on the grid's subsample (at most that many evaluations).
+    ``box`` = (u_lo, u_hi, m_lo, m_hi, om_lo, om_hi, off_tau, off_m, off_om, mode, ftol) with
     the grid's offsets in fractions of a cell; ``u`` is tau itself (mode 0), or
     ``ln(tau - 1)`` (mode 1, tc after the window) or ``ln(-tau)`` (mode 2, tc before it);
+    a polish stops when an accepted step lowers the SSE by less than ``ftol`` (relative);
     ``grid`` = (n_tau, n_m, n_om,
     n_sub, n_polish, maxit); ``warm`` = (tau, m, om) or NaNs. ``out`` gets the row
     described by the ``OUT_*`` constants (A for the original, not mean-removed, y).
@@ -532,6 +535,7 @@ def fit_window(x, y, eps, box, grid, warm, out):
     n_sub = grid[3]
     n_pol = grid[4]
     maxit = grid[5]
+    sub_it = grid[6]
     best_sse = np.inf
     res = np.empty(10)
     bestres = np.full(10, np.nan)
@@ -563,6 +567,13 @@ def fit_window(x, y, eps, box, grid, warm, out):
             theta[0] = cand[k, 1]
             theta[1] = cand[k, 2]
             theta[2] = cand[k, 3]
+            if sub_it > 0 and ng < n:
+                # coarse-to-fine: polish on the subsample first, then on all points
+                _polish(xg, yg, eps, box, theta, sub_it, res)
+                if np.isfinite(res[7]):
+                    theta[0] = res[0]
+                    theta[1] = res[1]
+                    theta[2] = res[2]
             _polish(x, yc, eps, box, theta, maxit, res)
             if res[7] < best_sse:
                 best_sse = res[7]
@@ -599,7 +610,7 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
 
     ``t`` are times in days, ``y`` log prices; window ``(j, e)`` covers observations
     ``ends[e] - lengths[j] + 1 .. ends[e]``. ``box_rel`` = (tc_lo, tc_hi, m_lo, m_hi,
-    om_lo, om_hi, off_tau, off_m, off_om) with tc bounds relative to the window end in units of its span
+    om_lo, om_hi, off_tau, off_m, off_om, ftol) with tc bounds relative to the window end in units of its span
     (tc = t2 + tc_rel * span). The output tau is in scaled time of its own window.
     Parallel over lengths; each length walks its end dates in order (warm starts from the
     previous end date when ``warm_start``), so results do not depend on the thread count.
@@ -608,7 +619,7 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
     n_end = ends.shape[0]
     for j in prange(n_len):
         w = lengths[j]
-        box = np.zeros(10)
+        box = np.zeros(11)
         warm = np.empty(3)
         prev_tc = np.nan
         prev_m = np.nan
@@ -631,6 +642,7 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
             box[6] = box_rel[6]
             box[7] = box_rel[7]
             box[8] = box_rel[8]
+            box[10] = box_rel[9]
             if warm_start and np.isfinite(prev_tc):
                 warm[0] = (prev_tc - t0) / span
                 warm[1] = prev_m

@@ -62,7 +62,9 @@ __all__ = ["CONFIDENCE_GRID", "LPPLSConfidence", "lppls_confidence"]
 
 #: the batch grid: smaller than a single fit's, since every window also warm-starts from
 #: the previous end date's optimum
-CONFIDENCE_GRID = SearchGrid(n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=1, max_iter=60)
+CONFIDENCE_GRID = SearchGrid(
+    n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=1, max_iter=60, ftol=1e-7
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,8 +250,8 @@ def lppls_confidence(
             f"lppls_confidence: window {_fmt(s.index[e - w + 1])}..{_fmt(s.index[e])} "
             f"({w} observations) has no price variation; an LPPLS fit needs a moving price"
         )
-    box = bounds.boxes(_grid_offsets(0))[0]
-    box_rel = np.array([bounds.tc_lo, bounds.tc_hi, *box[2:9]])
+    box = bounds.boxes(_grid_offsets(0), grid.ftol)[0]
+    box_rel = np.array([bounds.tc_lo, bounds.tc_hi, *box[2:9], box[10]])
     out = np.empty((lengths.size, ends.size, _k.N_OUT))
     _k.fit_windows(t, y, ends, lengths, box_rel, grid.as_array(), bool(warm_start), out)
 
