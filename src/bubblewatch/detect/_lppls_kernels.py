@@ -400,7 +400,8 @@ def _polish(x, y, eps, box, theta, maxit, res):
 
 @njit(cache=True, fastmath=True)
 def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
-    """Coarse grid: for each tau row, the best (sse, tau, m, om) over (m, om) -> ``best``."""
+    """Coarse grid: for each (tau row, m) the best (sse, tau, m, om) over om -> ``best``
+    (row ``it * n_m + im``)."""
     n = xg.shape[0]
     Lg = np.empty(n)
     cd = np.empty(n)
@@ -425,7 +426,14 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
     b = np.empty(3)
     for it in range(n_tau):
         tau = _tau_of(box[0] + (box[1] - box[0]) * (it + box[6]) / n_tau, int(box[9]))
-        best[it, 0] = np.inf
+        for im in range(n_m):
+            best[it * n_m + im, 0] = np.inf
+        if box.shape[0] > 11 and box[11] > 0.0:
+            # omega grid in oscillations: omega = 2 pi O / |ln(tau / (tau - 1))|, O <= box[11]
+            lnr = abs(np.log(abs(tau) + eps) - np.log(abs(tau - 1.0) + eps))
+            hi = min(box[5], 2.0 * np.pi * box[11] / max(lnr, 1e-300))
+            dom = (hi - box[4]) / n_om
+            om0 = box[4] + dom * box[8]
         for i in range(n):
             li = np.log(abs(tau - xg[i]) + eps)
             Lg[i] = li
@@ -500,11 +508,12 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
                 rhs[2] = syh
                 _solve3(Cm, rhs, b)
                 sse = yy - b[0] * rhs[0] - b[1] * rhs[1] - b[2] * rhs[2]
-                if sse < best[it, 0]:
-                    best[it, 0] = sse
-                    best[it, 1] = tau
-                    best[it, 2] = m
-                    best[it, 3] = om
+                r = it * n_m + im
+                if sse < best[r, 0]:
+                    best[r, 0] = sse
+                    best[r, 1] = tau
+                    best[r, 2] = box[2] + (box[3] - box[2]) * (im + box[7]) / n_m
+                    best[r, 3] = om
 
 
 @njit(cache=True)
@@ -557,13 +566,26 @@ def fit_window(x, y, eps, box, grid, warm, out):
         gm /= ng
         for k in range(ng):
             yg[k] -= gm
-        cand = np.empty((n_tau, 4))
+        cand = np.empty((n_tau * n_m, 4))
         _grid(xg, yg, eps, box, n_tau, n_m, n_om, cand)
         order = np.argsort(cand[:, 0])
-        for j in range(min(n_pol, n_tau)):
+        # the best cells, at most one per tc row and ceil(n_polish / 2) per m value, so
+        # that the polishes start in different basins
+        used_tau = np.zeros(n_tau, dtype=np.int64)
+        used_m = np.zeros(n_m, dtype=np.int64)
+        cap_m = (n_pol + 1) // 2
+        done = 0
+        for j in range(n_tau * n_m):
+            if done >= n_pol:
+                break
             k = order[j]
             if not np.isfinite(cand[k, 0]):
                 continue
+            if used_tau[k // n_m] > 0 or used_m[k % n_m] >= cap_m:
+                continue
+            used_tau[k // n_m] += 1
+            used_m[k % n_m] += 1
+            done += 1
             theta[0] = cand[k, 1]
             theta[1] = cand[k, 2]
             theta[2] = cand[k, 3]

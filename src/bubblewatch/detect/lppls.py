@@ -55,6 +55,7 @@ References
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -98,7 +99,8 @@ class LPPLSBounds:
     With ``far_spans > 0`` two more regions are searched, on a log scale of the distance
     to the window: tc after the window's end (up to ``far_spans`` spans after it) and
     before its start (up to ``far_spans`` spans before it), with m in
-    ``[far_m_lo, far_m_hi]`` and omega in ``[far_omega_lo, far_omega_hi]``. That is the
+    ``[far_m_lo, far_m_hi]`` and omega in ``[far_omega_lo, far_omega_hi]`` (on a grid twice
+    as fine along each axis as the main box's). That is the
     domain the ``lppls`` package's unbounded Nelder-Mead explores (it keeps only fits with
     tc outside the window); :meth:`lppls_domain` is that preset, used to compare SSEs.
     """
@@ -114,11 +116,13 @@ class LPPLSBounds:
     far_m_hi: float = 4.0
     far_omega_lo: float = 0.05
     far_omega_hi: float = 60.0
+    far_oscillations: float = 10.0
 
     @classmethod
     def lppls_domain(cls) -> LPPLSBounds:
-        """The default box plus tc up to 5000 spans outside the window, m in [-2, 4]."""
-        return cls(far_spans=5000.0)
+        """The default box plus tc up to 1e5 spans outside the window, m in [-5, 25],
+        omega in [1e-4, 1e4]: where the ``lppls`` package's unbounded fits end up."""
+        return cls(far_spans=1e5, far_m_lo=-5.0, far_m_hi=25.0, far_omega_lo=1e-4, far_omega_hi=1e4)
 
     def boxes(self, offsets: np.ndarray, ftol: float = 1e-13) -> list[np.ndarray]:
         """The kernel's search boxes (scaled time) with grid ``offsets`` and tolerance."""
@@ -129,14 +133,17 @@ class LPPLSBounds:
             )
         ]  # fmt: skip
         if self.far_spans > 0:
-            lo, hi = math.log(1e-3), math.log(self.far_spans)
+            # log-distance bands (1e-3..1, 1..100, 100.. spans), each with an omega grid
+            # that spans the same numbers of oscillations (up to far_oscillations)
+            edges = [math.log(1e-3), 0.0, math.log(100.0), math.log(max(self.far_spans, 1e3))]
             for mode in (1.0, 2.0):
-                out.append(
-                    np.array(
-                        [lo, hi, self.far_m_lo, self.far_m_hi, self.far_omega_lo,
-                         self.far_omega_hi, *offsets, mode, ftol]
-                    )
-                )  # fmt: skip
+                for lo, hi in itertools.pairwise(edges):
+                    out.append(
+                        np.array(
+                            [lo, hi, self.far_m_lo, self.far_m_hi, self.far_omega_lo,
+                             self.far_omega_hi, *offsets, mode, ftol, self.far_oscillations]
+                        )
+                    )  # fmt: skip
         return out
 
     def __post_init__(self) -> None:
@@ -687,7 +694,10 @@ def fit_lppls(
     out[_k.OUT_SSE] = np.inf
     row = np.empty(_k.N_OUT)
     for box in bounds.boxes(_grid_offsets(seed), grid.ftol):
-        _k.fit_window(x, y, 1e-8 / span, box, grid.as_array(), np.full(3, np.nan), row)
+        g = grid.as_array()
+        if box[9] != 0:  # the far regions are much larger: twice the cells along each axis
+            g[:3] *= 2
+        _k.fit_window(x, y, 1e-8 / span, box, g, np.full(3, np.nan), row)
         if row[_k.OUT_SSE] < out[_k.OUT_SSE]:
             out[:] = row
     return _make_fit(s, t, y, out, span, bounds, filt, seed, grid, start, end)
