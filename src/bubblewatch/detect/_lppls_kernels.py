@@ -71,65 +71,54 @@ def profile_sse_numpy(x, y, tau, m, omega, eps):
 
 
 @njit(cache=True)
-def _solve3(C, rhs, out):
-    """Solve the symmetric 3x3 system ``C out = rhs`` with Jacobi scaling.
+def _solve3s(c00, c01, c02, c11, c12, c22, r0, r1, r2):
+    """Solve the symmetric 3x3 system ``C b = r`` (scalars in, scalars out, no allocation).
 
-    A variable whose (scaled) pivot vanishes is dropped (coefficient 0), so collinear
-    regressors give the minimum-norm-like answer instead of blowing up. Returns the
-    number of variables kept.
+    Jacobi scaling, then Cholesky; a variable whose scaled pivot falls below 1e-12 is
+    dropped (coefficient 0), so collinear regressors give a finite answer instead of
+    blowing up.
     """
-    s = np.empty(3)
-    for j in range(3):
-        s[j] = np.sqrt(C[j, j]) if C[j, j] > 0.0 else 0.0
-    a = np.zeros((3, 3))
-    b = np.zeros(3)
-    for j in range(3):
-        if s[j] > 0.0:
-            b[j] = rhs[j] / s[j]
-            for k in range(3):
-                if s[k] > 0.0:
-                    a[j, k] = C[j, k] / (s[j] * s[k])
-    # Cholesky with pivot skipping
-    keep = np.zeros(3, dtype=np.bool_)
-    L = np.zeros((3, 3))
-    for j in range(3):
-        if s[j] == 0.0:
-            continue
-        v = a[j, j]
-        for k in range(j):
-            if keep[k]:
-                v -= L[j, k] * L[j, k]
-        if v <= 1e-12:
-            continue
-        keep[j] = True
-        L[j, j] = np.sqrt(v)
-        for i in range(j + 1, 3):
-            if s[i] == 0.0:
-                continue
-            w = a[i, j]
-            for k in range(j):
-                if keep[k]:
-                    w -= L[i, k] * L[j, k]
-            L[i, j] = w / L[j, j]
-    z = np.zeros(3)
-    for j in range(3):
-        if keep[j]:
-            w = b[j]
-            for k in range(j):
-                if keep[k]:
-                    w -= L[j, k] * z[k]
-            z[j] = w / L[j, j]
-    nk = 0
-    for j in range(2, -1, -1):
-        out[j] = 0.0
-        if keep[j]:
-            nk += 1
-            w = z[j]
-            for k in range(j + 1, 3):
-                if keep[k]:
-                    w -= L[k, j] * out[k] * s[k]
-            out[j] = w / L[j, j] / s[j]
-    return nk
+    s0 = np.sqrt(c00) if c00 > 0.0 else 0.0
+    s1 = np.sqrt(c11) if c11 > 0.0 else 0.0
+    s2 = np.sqrt(c22) if c22 > 0.0 else 0.0
+    k0 = s0 > 0.0
+    a10 = c01 / (s0 * s1) if (k0 and s1 > 0.0) else 0.0
+    a20 = c02 / (s0 * s2) if (k0 and s2 > 0.0) else 0.0
+    a21 = c12 / (s1 * s2) if (s1 > 0.0 and s2 > 0.0) else 0.0
+    b0 = r0 / s0 if k0 else 0.0
+    b1 = r1 / s1 if s1 > 0.0 else 0.0
+    b2 = r2 / s2 if s2 > 0.0 else 0.0
+    L10 = a10 if k0 else 0.0
+    L20 = a20 if k0 else 0.0
+    v1 = 1.0 - L10 * L10
+    k1 = s1 > 0.0 and v1 > 1e-12
+    L11 = np.sqrt(v1) if k1 else 1.0
+    L21 = (a21 - L20 * L10) / L11 if (k1 and s2 > 0.0) else 0.0
+    v2 = 1.0 - L20 * L20 - L21 * L21
+    k2 = s2 > 0.0 and v2 > 1e-12
+    L22 = np.sqrt(v2) if k2 else 1.0
+    z0 = b0 if k0 else 0.0
+    z1 = (b1 - L10 * z0) / L11 if k1 else 0.0
+    z2 = (b2 - L20 * z0 - L21 * z1) / L22 if k2 else 0.0
+    u2 = z2 / L22 if k2 else 0.0
+    u1 = (z1 - L21 * u2) / L11 if k1 else 0.0
+    u0 = z0 - L10 * u1 - L20 * u2 if k0 else 0.0
+    return (
+        u0 / s0 if k0 else 0.0,
+        u1 / s1 if k1 else 0.0,
+        u2 / s2 if k2 else 0.0,
+    )
+
+
+@njit(cache=True)
+def _solve3(C, rhs, out):
+    """:func:`_solve3s` on a 3x3 array and a vector, into ``out``."""
+    b0, b1, b2 = _solve3s(
+        C[0, 0], C[0, 1], C[0, 2], C[1, 1], C[1, 2], C[2, 2], rhs[0], rhs[1], rhs[2]
+    )
+    out[0] = b0
+    out[1] = b1
+    out[2] = b2
 
 
 @njit(cache=True)
@@ -399,6 +388,32 @@ def _polish(x, y, eps, box, theta, maxit, res):
 
 
 @njit(cache=True, fastmath=True)
+def _sums8(F, FF, YF, c, s, c2, cs):
+    """The eight grid sums of one (tau, m, omega) cell (a flat loop the compiler vectorises)."""
+    sg = 0.0
+    sh = 0.0
+    sfg = 0.0
+    sfh = 0.0
+    sgg = 0.0
+    sgh = 0.0
+    syg = 0.0
+    syh = 0.0
+    for i in range(c.shape[0]):
+        fi = F[i]
+        ffi = FF[i]
+        yfi = YF[i]
+        sg += fi * c[i]
+        sh += fi * s[i]
+        sfg += ffi * c[i]
+        sfh += ffi * s[i]
+        sgg += ffi * c2[i]
+        sgh += ffi * cs[i]
+        syg += yfi * c[i]
+        syh += yfi * s[i]
+    return sg, sh, sfg, sfh, sgg, sgh, syg, syh
+
+
+@njit(cache=True, fastmath=True)
 def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
     """Coarse grid: for each (tau row, m) the best (sse, tau, m, om) over om -> ``best``
     (row ``it * n_m + im``)."""
@@ -421,11 +436,15 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
         yy += yg[i] * yg[i]
     dom = (box[5] - box[4]) / n_om
     om0 = box[4] + dom * box[8]
-    Cm = np.empty((3, 3))
-    rhs = np.empty(3)
-    b = np.empty(3)
+    zlo = np.sqrt(1.0 - box[0]) * -1.0 if box[0] < 1.0 else np.sqrt(box[0] - 1.0)
+    zhi = np.sqrt(box[1] - 1.0) if box[1] > 1.0 else -np.sqrt(1.0 - box[1])
     for it in range(n_tau):
-        tau = _tau_of(box[0] + (box[1] - box[0]) * (it + box[6]) / n_tau, int(box[9]))
+        if int(box[9]) == 0:
+            # tc rows dense near the window's end: tau = 1 + z |z|, z uniform
+            z = zlo + (zhi - zlo) * (it + box[6]) / n_tau
+            tau = 1.0 + z * abs(z)
+        else:
+            tau = _tau_of(box[0] + (box[1] - box[0]) * (it + box[6]) / n_tau, int(box[9]))
         for im in range(n_m):
             best[it * n_m + im, 0] = np.inf
         if box.shape[0] > 11 and box[11] > 0.0:
@@ -472,42 +491,22 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
                 Fm = F[im]
                 FFm = FF[im]
                 YFm = YF[im]
-                sg = 0.0
-                sh = 0.0
-                sfg = 0.0
-                sfh = 0.0
-                sgg = 0.0
-                sgh = 0.0
-                syg = 0.0
-                syh = 0.0
-                for i in range(n):
-                    fi = Fm[i]
-                    ffi = FFm[i]
-                    yfi = YFm[i]
-                    sg += fi * c[i]
-                    sh += fi * s[i]
-                    sfg += ffi * c[i]
-                    sfh += ffi * s[i]
-                    sgg += ffi * c2[i]
-                    sgh += ffi * cs[i]
-                    syg += yfi * c[i]
-                    syh += yfi * s[i]
+                sg, sh, sfg, sfh, sgg, sgh, syg, syh = _sums8(Fm, FFm, YFm, c, s, c2, cs)
                 sf = sF[im]
                 shh = sFF[im] - sgg
-                Cm[0, 0] = sFF[im] - sf * sf / n
-                Cm[0, 1] = sfg - sf * sg / n
-                Cm[0, 2] = sfh - sf * sh / n
-                Cm[1, 1] = sgg - sg * sg / n
-                Cm[1, 2] = sgh - sg * sh / n
-                Cm[2, 2] = shh - sh * sh / n
-                Cm[1, 0] = Cm[0, 1]
-                Cm[2, 0] = Cm[0, 2]
-                Cm[2, 1] = Cm[1, 2]
-                rhs[0] = sYF[im]
-                rhs[1] = syg
-                rhs[2] = syh
-                _solve3(Cm, rhs, b)
-                sse = yy - b[0] * rhs[0] - b[1] * rhs[1] - b[2] * rhs[2]
+                r0 = sYF[im]
+                b0, b1, b2 = _solve3s(
+                    sFF[im] - sf * sf / n,
+                    sfg - sf * sg / n,
+                    sfh - sf * sh / n,
+                    sgg - sg * sg / n,
+                    sgh - sg * sh / n,
+                    shh - sh * sh / n,
+                    r0,
+                    syg,
+                    syh,
+                )
+                sse = yy - b0 * r0 - b1 * syg - b2 * syh
                 r = it * n_m + im
                 if sse < best[r, 0]:
                     best[r, 0] = sse
@@ -632,7 +631,7 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
 
     ``t`` are times in days, ``y`` log prices; window ``(j, e)`` covers observations
     ``ends[e] - lengths[j] + 1 .. ends[e]``. ``box_rel`` = (tc_lo, tc_hi, m_lo, m_hi,
-    om_lo, om_hi, off_tau, off_m, off_om, ftol) with tc bounds relative to the window end in units of its span
+    om_lo, om_hi, off_tau, off_m, off_om, ftol, max_osc) with tc bounds relative to the window end in units of its span
     (tc = t2 + tc_rel * span). The output tau is in scaled time of its own window.
     Parallel over lengths; each length walks its end dates in order (warm starts from the
     previous end date when ``warm_start``), so results do not depend on the thread count.
@@ -641,7 +640,7 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
     n_end = ends.shape[0]
     for j in prange(n_len):
         w = lengths[j]
-        box = np.zeros(11)
+        box = np.zeros(12)
         warm = np.empty(3)
         prev_tc = np.nan
         prev_m = np.nan
@@ -665,6 +664,7 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
             box[7] = box_rel[7]
             box[8] = box_rel[8]
             box[10] = box_rel[9]
+            box[11] = box_rel[10]
             if warm_start and np.isfinite(prev_tc):
                 warm[0] = (prev_tc - t0) / span
                 warm[1] = prev_m

@@ -57,6 +57,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -65,7 +66,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.detect import _lppls_kernels as _k
-from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.errors import ConvergenceWarning, InputError, InsufficientDataError
 from bubblewatch.results import Metadata, Result, frozen_array, make_metadata
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,6 +177,8 @@ class SearchGrid:
     on all points (at most ``max_iter`` profile evaluations each), after a first polish
     on the subsample (at most ``sub_iter`` evaluations; 0 skips it). A polish has
     converged when an accepted step lowers the SSE by less than ``ftol`` (relative).
+    ``max_oscillations`` > 0 caps each tc row's omega grid at that many oscillations
+    over the window (the far regions of :meth:`LPPLSBounds.lppls_domain` always do).
     """
 
     n_tc: int = 16
@@ -186,6 +189,7 @@ class SearchGrid:
     max_iter: int = 100
     sub_iter: int = 0
     ftol: float = 1e-13
+    max_oscillations: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("n_tc", "n_m", "n_omega", "n_sub", "max_iter"):
@@ -700,7 +704,16 @@ def fit_lppls(
         _k.fit_window(x, y, 1e-8 / span, box, g, np.full(3, np.nan), row)
         if row[_k.OUT_SSE] < out[_k.OUT_SSE]:
             out[:] = row
-    return _make_fit(s, t, y, out, span, bounds, filt, seed, grid, start, end)
+    fit = _make_fit(s, t, y, out, span, bounds, filt, seed, grid, start, end)
+    if not fit.converged:
+        warnings.warn(
+            f"fit_lppls: the fit of window {_fmt(s.index[0])}..{_fmt(s.index[-1])} did not "
+            f"converge in {grid.max_iter} evaluations (SSE {fit.sse:.6g}); it is reported with "
+            "converged=False and never qualifies",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return fit
 
 
 def _make_fit(
@@ -745,7 +758,8 @@ def _make_fit(
             rel_error=np.array([rel_err]),
         )
         conds[role] = MappingProxyType({k: bool(v[0]) for k, v in c.items()})
-        qual[role] = bool(ok and all(conds[role].values()))
+        converged = bool(ok and out[_k.OUT_STATUS] == _k.STATUS_CONVERGED)
+        qual[role] = converged and all(conds[role].values())
     md: Metadata = make_metadata(
         {
             "start": start,

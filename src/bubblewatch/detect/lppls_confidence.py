@@ -58,12 +58,17 @@ from bubblewatch.results import Result, make_metadata
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["CONFIDENCE_GRID", "LPPLSConfidence", "lppls_confidence"]
+__all__ = ["CONFIDENCE_GRID", "FAST_CONFIDENCE_GRID", "LPPLSConfidence", "lppls_confidence"]
 
-#: the batch grid: smaller than a single fit's, since every window also warm-starts from
-#: the previous end date's optimum
+#: the batch grid: a single fit's grid with one polish less and a looser tolerance; every
+#: window also polishes from the previous end date's optimum (warm start)
 CONFIDENCE_GRID = SearchGrid(
-    n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=1, max_iter=60, ftol=1e-7
+    n_tc=16, n_m=6, n_omega=48, n_sub=48, n_polish=3, max_iter=60, ftol=1e-7
+)
+#: a coarser, about twice as fast grid (more windows stop in a local optimum; see the
+#: benchmark)
+FAST_CONFIDENCE_GRID = SearchGrid(
+    n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=2, max_iter=60, ftol=1e-7
 )
 
 
@@ -183,7 +188,8 @@ def lppls_confidence(
     bounds : LPPLSBounds, optional
         Search box (default :class:`LPPLSBounds()`; the far regions are not used here).
     grid : SearchGrid, optional
-        Grid per window (default :data:`CONFIDENCE_GRID`).
+        Grid per window (default :data:`CONFIDENCE_GRID`; :data:`FAST_CONFIDENCE_GRID` is
+        about twice as fast and less often global).
     warm_start : bool
         Also polish from the previous end date's optimum of the same window length.
     return_fits : bool
@@ -251,7 +257,7 @@ def lppls_confidence(
             f"({w} observations) has no price variation; an LPPLS fit needs a moving price"
         )
     box = bounds.boxes(_grid_offsets(0), grid.ftol)[0]
-    box_rel = np.array([bounds.tc_lo, bounds.tc_hi, *box[2:9], box[10]])
+    box_rel = np.array([bounds.tc_lo, bounds.tc_hi, *box[2:9], box[10], grid.max_oscillations])
     out = np.empty((lengths.size, ends.size, _k.N_OUT))
     _k.fit_windows(t, y, ends, lengths, box_rel, grid.as_array(), bool(warm_start), out)
 

@@ -35,7 +35,7 @@ def _tc_spread(fits: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int] | N
 def build(ctx: ReportContext) -> SectionOutput:
     """LPPLS fit over the price with the tc spread, and the confidence indicator."""
     from bubblewatch.detect.lppls import fit_lppls
-    from bubblewatch.detect.lppls_confidence import lppls_confidence
+    from bubblewatch.detect.lppls_confidence import FAST_CONFIDENCE_GRID, lppls_confidence
 
     fast = bool(ctx.options.get("fast"))
     years = 1 if fast else 2
@@ -65,6 +65,7 @@ def build(ctx: ReportContext) -> SectionOutput:
                 window_min=params["window_min"],
                 window_step=params["window_step"],
                 end_step=params["end_step"],
+                grid=FAST_CONFIDENCE_GRID if fast else None,
             )
         except BubblewatchError as exc:
             missing.append(f"{sym}: {exc}")
