@@ -63,12 +63,12 @@ __all__ = ["CONFIDENCE_GRID", "FAST_CONFIDENCE_GRID", "LPPLSConfidence", "lppls_
 #: the batch grid: a single fit's grid with one polish less and a looser tolerance; every
 #: window also polishes from the previous end date's optimum (warm start)
 CONFIDENCE_GRID = SearchGrid(
-    n_tc=16, n_m=6, n_omega=48, n_sub=48, n_polish=3, max_iter=60, ftol=1e-7
+    n_tc=16, n_m=6, n_omega=48, n_sub=48, n_polish=3, max_iter=60, ftol=1e-10
 )
 #: a coarser, about twice as fast grid (more windows stop in a local optimum; see the
 #: benchmark)
 FAST_CONFIDENCE_GRID = SearchGrid(
-    n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=2, max_iter=60, ftol=1e-7
+    n_tc=8, n_m=4, n_omega=24, n_sub=48, n_polish=2, max_iter=60, ftol=1e-10
 )
 
 
