@@ -4,7 +4,8 @@ For each tracked symbol (daily closes): the LPPLS fit of the last ``FIT_WINDOW``
 observations drawn over the price, with the spread (10%-90%) of the critical time over
 the qualified windows ending on the last date; and the DS LPPLS confidence indicator (FCO
 filter) over the last two years (one year with ``options["fast"]``), on a modest window
-grid so the section stays within a few seconds.
+grid with :data:`~bubblewatch.detect.lppls_confidence.FAST_CONFIDENCE_GRID`, for at most
+``MAX_SYMBOLS`` symbols, so the section stays within a few seconds.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from bubblewatch.report.context import ReportContext, SectionOutput, escape
 ID = "lppls"
 TITLE = "LPPLS bubble fits and confidence indicator"
 FIT_WINDOW = 504
-MAX_SYMBOLS = 3
-CI = {"window_max": 252, "window_min": 42, "window_step": 15, "end_step": 5}
-FAST_CI = {"window_max": 252, "window_min": 42, "window_step": 30, "end_step": 10}
+MAX_SYMBOLS = 2
+CI = {"window_max": 252, "window_min": 42, "window_step": 30, "end_step": 5}
+FAST_CI = {"window_max": 252, "window_min": 42, "window_step": 42, "end_step": 10}
 
 
 def _tc_spread(fits: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int] | None:
@@ -65,7 +66,7 @@ def build(ctx: ReportContext) -> SectionOutput:
                 window_min=params["window_min"],
                 window_step=params["window_step"],
                 end_step=params["end_step"],
-                grid=FAST_CONFIDENCE_GRID if fast else None,
+                grid=FAST_CONFIDENCE_GRID,
             )
         except BubblewatchError as exc:
             missing.append(f"{sym}: {exc}")
