@@ -700,8 +700,9 @@ def fit_lppls(
     for box in bounds.boxes(_grid_offsets(seed), grid.ftol):
         g = grid.as_array()
         if box[9] != 0:  # the far regions are much larger: twice the cells along each
-            g[:3] *= 2  # axis, and at least 6 polishes
+            g[:3] *= 2  # axis, at least 6 polishes, and slow valleys: 300 evaluations
             g[4] = max(g[4], 6)
+            g[5] = max(g[5], 300)
         _k.fit_window(x, y, 1e-8 / span, box, g, np.full(3, np.nan), row)
         if row[_k.OUT_SSE] < out[_k.OUT_SSE]:
             out[:] = row
