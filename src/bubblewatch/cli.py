@@ -43,37 +43,32 @@ def _root(
 
 
 def _register() -> None:
-    # one line per command group; each module defines `app` (a group) or `command` (a single command)
-    from bubblewatch.commands import data as data_cmd
-
-    app.add_typer(data_cmd.app, name="data")
-    from bubblewatch.commands import data_online
-
-    data_cmd.app.command("load-demo")(data_online.load_demo)
-    data_cmd.app.command("fetch")(data_online.fetch)
-    from bubblewatch.commands import report as report_cmd
-
-    app.command("report")(report_cmd.command)
-    app.command("serve")(report_cmd.serve)
-    from bubblewatch.commands import market as market_cmd
-
-    app.add_typer(market_cmd.app, name="market")
+    """Register every command group, in the order ``bubblewatch --help`` lists them."""
     from bubblewatch.commands import claims as claims_cmd
+    from bubblewatch.commands import data as data_cmd
+    from bubblewatch.commands import data_online
+    from bubblewatch.commands import lppls as lppls_cmd
     from bubblewatch.commands import macro as macro_cmd
+    from bubblewatch.commands import market as market_cmd
+    from bubblewatch.commands import network as network_cmd
+    from bubblewatch.commands import psy as psy_cmd
+    from bubblewatch.commands import report as report_cmd
+    from bubblewatch.commands import scan as scan_cmd
     from bubblewatch.commands import valuation as valuation_cmd
 
+    app.add_typer(data_cmd.app, name="data")
+    data_cmd.app.command("load-demo")(data_online.load_demo)
+    data_cmd.app.command("fetch")(data_online.fetch)
+    app.command("psy")(psy_cmd.command)
+    app.add_typer(lppls_cmd.app, name="lppls")
+    app.command("scan")(scan_cmd.command)
+    app.add_typer(market_cmd.app, name="market")
+    app.add_typer(network_cmd.app, name="network")
     app.add_typer(valuation_cmd.app, name="valuation")
     app.add_typer(macro_cmd.app, name="macro")
     app.command("claims")(claims_cmd.command)
-    from bubblewatch.commands import scan as scan_cmd
-
-    app.command("scan")(scan_cmd.command)
-    from bubblewatch.commands import psy as psy_cmd
-
-    app.command("psy")(psy_cmd.command)
-    from bubblewatch.commands import network as network_cmd
-
-    app.add_typer(network_cmd.app, name="network")
+    app.command("report")(report_cmd.command)
+    app.command("serve")(report_cmd.serve)
 
 
 _register()

@@ -20,6 +20,7 @@ def _builders() -> list[SectionBuilder]:
     from bubblewatch.report.sections import (
         claims,
         coverage,
+        lppls,
         macro,
         market,
         network,
@@ -32,9 +33,10 @@ def _builders() -> list[SectionBuilder]:
         coverage.build,
         market.build,
         psy.build,
+        lppls.build,
         scan.build,
-        valuation.build,
         network.build,
+        valuation.build,
         macro.build,
         claims.build,
     ]

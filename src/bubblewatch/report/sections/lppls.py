@@ -1,0 +1,126 @@
+"""Report section: LPPLS fits and the DS LPPLS confidence indicator for the tracked symbols.
+
+For each tracked symbol (daily closes): the LPPLS fit of the last ``FIT_WINDOW``
+observations drawn over the price, with the spread (10%-90%) of the critical time over
+the qualified windows ending on the last date; and the DS LPPLS confidence indicator (FCO
+filter) over the last two years (one year with ``options["fast"]``), on a modest window
+grid with :data:`~bubblewatch.detect.lppls_confidence.FAST_CONFIDENCE_GRID`, for at most
+``MAX_SYMBOLS`` symbols, so the section stays within a few seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import BubblewatchError
+from bubblewatch.report.context import ReportContext, SectionOutput, escape
+
+ID = "lppls"
+TITLE = "LPPLS bubble fits and confidence indicator"
+FIT_WINDOW = 504
+MAX_SYMBOLS = 2
+CI = {"window_max": 252, "window_min": 42, "window_step": 30, "end_step": 5}
+FAST_CI = {"window_max": 252, "window_min": 42, "window_step": 42, "end_step": 10}
+
+
+def _tc_spread(fits: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int] | None:
+    last = fits[(fits["end"] == fits["end"].max()) & fits["qualified_confidence"]]
+    tcs = pd.to_datetime(last["tc"].dropna())
+    if tcs.empty:
+        return None
+    q = np.quantile(tcs.astype("int64").to_numpy(), [0.1, 0.9])
+    return pd.Timestamp(int(q[0])), pd.Timestamp(int(q[1])), len(tcs)
+
+
+def build(ctx: ReportContext) -> SectionOutput:
+    """LPPLS fit over the price with the tc spread, and the confidence indicator."""
+    from bubblewatch.detect.lppls import fit_lppls
+    from bubblewatch.detect.lppls_confidence import FAST_CONFIDENCE_GRID, lppls_confidence
+
+    fast = bool(ctx.options.get("fast"))
+    years = 1 if fast else 2
+    params = FAST_CI if fast else CI
+    missing: list[str] = []
+    figures = []
+    sentences = []
+    for sym in ctx.symbols[:MAX_SYMBOLS]:
+        try:
+            s = ctx.store.series(sym).dropna()
+        except BubblewatchError:
+            missing.append(f"{sym} close prices")
+            continue
+        s = s[s.index <= ctx.as_of] if len(s) else s
+        need = FIT_WINDOW + 252 * years
+        if len(s) < need:
+            missing.append(f"{sym}: at least {need} daily closes for LPPLS (has {len(s)})")
+            continue
+        try:
+            fit = fit_lppls(s.iloc[-FIT_WINDOW:])
+            start = s.index[-252 * years]
+            ci = lppls_confidence(
+                s,
+                start=start,
+                return_fits=True,
+                window_max=params["window_max"],
+                window_min=params["window_min"],
+                window_step=params["window_step"],
+                end_step=params["end_step"],
+                grid=FAST_CONFIDENCE_GRID,
+            )
+        except BubblewatchError as exc:
+            missing.append(f"{sym}: {exc}")
+            continue
+        fig = fit.plot()
+        spread = _tc_spread(ci.fits) if ci.fits is not None else None
+        if spread is not None:
+            fig.add_vrect(
+                x0=spread[0], x1=spread[1], fillcolor="firebrick", opacity=0.12, line_width=0
+            )
+        fig.update_layout(title=f"{sym}: LPPLS fit of the last {FIT_WINDOW} closes")
+        figures.append(fig)
+        cfig = ci.plot()
+        cfig.update_layout(title=f"{sym}: DS LPPLS confidence (FCO filter)")
+        figures.append(cfig)
+        tc = fit.tc.date().isoformat() if fit.tc is not None else "n/a"
+        last = ci.indicator.iloc[-1]
+        text = (
+            f"{escape(sym)}: the best fit of the last {FIT_WINDOW} closes puts tc at {tc} "
+            f"({fit.tc_days:+.0f} days after {fit.window_end.date()}), m = {fit.m:.2f}, "
+            f"&omega; = {fit.omega:.1f}; it {'passes' if fit.qualified['confidence'] else 'fails'} "
+            f"the FCO confidence filter. "
+        )
+        if spread is not None:
+            text += (
+                f"Over the {spread[2]} qualified windows ending on the last date, tc spans "
+                f"{spread[0].date()} to {spread[1].date()} (10%-90%). "
+            )
+        else:
+            text += "No window ending on the last date qualifies. "
+        text += (
+            f"The confidence indicator on the last date is {last['pos']:.2f} (bubble) and "
+            f"{last['neg']:.2f} (anti-bubble), its maximum over the period "
+            f"{ci.indicator['pos'].max():.2f}."
+        )
+        sentences.append(text)
+    if not sentences:
+        return SectionOutput(
+            id=ID, title=TITLE, missing=tuple(missing) or ("tracked symbols' close prices",)
+        )
+    intro = (
+        "The LPPLS model (Johansen, Ledoit &amp; Sornette) describes a bubble as faster-than-"
+        "exponential growth decorated by accelerating log-periodic oscillations ending at a "
+        "critical time tc. The DS LPPLS confidence indicator (Sornette et al. 2015) is the share "
+        f"of windows ({params['window_min']}-{params['window_max']} trading days) ending on a "
+        "date whose fit passes the FCO filter, among all windows. "
+    )
+    return SectionOutput(
+        id=ID,
+        title=TITLE,
+        html="<p>" + intro + "</p><p>" + "</p><p>".join(sentences) + "</p>",
+        figures=tuple(figures),
+        missing=tuple(missing),
+    )
+
+
+__all__ = ["build"]
