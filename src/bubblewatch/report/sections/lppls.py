@@ -10,10 +10,12 @@ grid with :data:`~bubblewatch.detect.lppls_confidence.FAST_CONFIDENCE_GRID`, for
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import BubblewatchError
+from bubblewatch.errors import BubblewatchError, ConvergenceWarning
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "lppls"
@@ -56,7 +58,11 @@ def build(ctx: ReportContext) -> SectionOutput:
             missing.append(f"{sym}: at least {need} daily closes for LPPLS (has {len(s)})")
             continue
         try:
-            fit = fit_lppls(s.iloc[-FIT_WINDOW:])
+            with warnings.catch_warnings(record=True) as caught:
+                # a non-converged fit is reported in the text below, not as a console warning
+                warnings.simplefilter("always", ConvergenceWarning)
+                fit = fit_lppls(s.iloc[-FIT_WINDOW:])
+            unconverged = any(issubclass(w.category, ConvergenceWarning) for w in caught)
             start = s.index[-252 * years]
             ci = lppls_confidence(
                 s,
@@ -90,6 +96,8 @@ def build(ctx: ReportContext) -> SectionOutput:
             f"&omega; = {fit.omega:.1f}; it {'passes' if fit.qualified['confidence'] else 'fails'} "
             f"the FCO confidence filter. "
         )
+        if unconverged:
+            text += "That fit did not converge within its evaluation budget, so it cannot qualify. "
         if spread is not None:
             text += (
                 f"Over the {spread[2]} qualified windows ending on the last date, tc spans "
