@@ -6,7 +6,7 @@ Exit codes: 0 success, 2 bad input (:class:`bubblewatch.errors.InputError`), 1 i
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -74,6 +74,28 @@ def _register() -> None:
 _register()
 
 
+def _click_exception_types() -> tuple[tuple[type[Any], ...], tuple[type[Any], ...]]:
+    """Click's usage-error and abort classes, including typer's vendored copy of click.
+
+    typer >= 0.2x ships its own click (``typer._click``) whose exceptions do not derive from
+    ``click``'s, so both are listed; a usage error (unknown option, bad value) must exit 2.
+    """
+    import click
+    import typer.exceptions
+
+    usage: list[type[Any]] = [click.exceptions.ClickException]
+    aborts: list[type[Any]] = [click.exceptions.Abort]
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:  # older typer uses click itself
+        pass
+    else:
+        usage.append(vendored.ClickException)
+    if hasattr(typer.exceptions, "Abort"):
+        aborts.append(typer.exceptions.Abort)
+    return tuple(usage), tuple(aborts)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, map typed errors to exit codes and clear messages."""
     try:
@@ -90,12 +112,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(code)
         return code
     except Exception as exc:  # click usage errors and internal errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        usage_errors, aborts = _click_exception_types()
+        if isinstance(exc, usage_errors):
             exc.show()
             code = 2
-        elif isinstance(exc, click.exceptions.Abort):
+        elif isinstance(exc, aborts):
             code = 1
         else:
             console.print_exception()
