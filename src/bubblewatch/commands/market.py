@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 import typer
 
-from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit, progress
+from bubblewatch.commands.common import (
+    DataOpt,
+    JsonOpt,
+    StoreOpt,
+    console,
+    data_store,
+    emit,
+    is_quiet,
+    progress,
+)
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
 
 app = typer.Typer(
@@ -54,6 +63,15 @@ def event(
             except NotFoundError:
                 if shares is not None:
                     raise
+                if not is_quiet():
+                    console.print(
+                        f"note: no shares-outstanding series {sh_sym!r} in the store: market "
+                        "value, its USD/CNY changes and the turnover rate are left empty "
+                        "(import the shares or pass --shares SYMBOL; --shares none to skip)",
+                        highlight=False,
+                        soft_wrap=True,
+                        markup=False,
+                    )
         usdcny = None
         if fx.lower() != "none":
             try:
