@@ -10,7 +10,7 @@ import pytest
 from bubblewatch.data.importer import import_paths
 from bubblewatch.data.schema import TABLES
 from bubblewatch.data.store import Store, default_store_path
-from bubblewatch.errors import NotFoundError
+from bubblewatch.errors import InputError, NotFoundError
 
 
 def test_empty_store_has_every_table(tmp_path: Path) -> None:
@@ -57,3 +57,16 @@ def test_readers_and_not_found_messages(tmp_path: Path) -> None:
             st.holdings("SPY")
         listing = st.list_series()
         assert listing.iloc[0]["symbol"] == "ACME" and int(listing.iloc[0]["rows"]) == 2
+
+
+def test_holdings_date_unavailable_or_unreadable_lists_dates(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as st:
+        with st.transaction() as con:
+            con.execute(
+                "INSERT INTO holdings (index_name, as_of, symbol, name, weight, source) "
+                "VALUES ('SPY', DATE '2025-09-30', 'NVDA', 'NVIDIA', 7.9, 'test')"
+            )
+        with pytest.raises(NotFoundError, match="available dates: 2025-09-30"):
+            st.holdings("SPY", "2025-09-29")
+        with pytest.raises(InputError, match=r"cannot read the holdings date 'xx'.*2025-09-30"):
+            st.holdings("SPY", "xx")

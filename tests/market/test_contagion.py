@@ -120,3 +120,9 @@ def test_rolling_correlation_too_short():
     s = pd.Series(np.linspace(1, 2, 50), idx)
     with pytest.raises(InsufficientDataError, match="share 49 aligned"):
         rolling_correlation(s, s * 1.5, 30, names=["gold", "oil"])
+
+
+def test_unreadable_event_date_is_input_error():
+    us = _series(pd.bdate_range("2025-08-01", "2025-11-14"))
+    with pytest.raises(InputError, match="cannot read the event date 'xx'"):
+        reaction_table({"NVDA": us}, "xx", event_symbol="NVDA")

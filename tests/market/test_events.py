@@ -214,3 +214,10 @@ def test_properties_drawdown_and_split_inference(prices, ratio):
     assert infer_splits(sh)["ratio"].tolist() == [float(ratio)]
     adj = split_adjusted_shares(sh)
     assert adj.iloc[0] == pytest.approx(1e9 * ratio)
+
+
+def test_unreadable_range_dates_are_input_errors():
+    from bubblewatch.market.events import market_events
+
+    with pytest.raises(InputError, match="cannot read the dates"):
+        market_events(_synthetic(), "2020-01-06", "not-a-date", symbol="X")

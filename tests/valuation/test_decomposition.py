@@ -69,3 +69,10 @@ def test_s2_9_window_on_shiller(shared_store):
     assert r.dividend_yield == pytest.approx(1.45, abs=0.01)
     # the articles: 23.1 = 4.9 + 17.3 + 1.5 (DIGEST S2-9); the data give less P/E expansion
     assert r.pe_change < 17.3 - 5
+
+
+def test_unreadable_window_is_input_error():
+    idx = _monthly()
+    e = pd.Series(5.0, index=idx)
+    with pytest.raises(InputError, match="cannot read the window"):
+        return_decomposition(e * 20, e, start="xx", end=idx[-1])

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from bubblewatch.data.schema import DDL, TABLES
-from bubblewatch.errors import NotFoundError, StoreError
+from bubblewatch.errors import InputError, NotFoundError, StoreError
 
 __all__ = ["Store", "default_store_path"]
 
@@ -195,7 +195,13 @@ class Store:
         dates = self.holdings_dates(index_name)
         if not dates:
             raise NotFoundError(self._missing_message(index_name, "holdings"))
-        when = pd.Timestamp(as_of) if as_of is not None else dates[-1]
+        try:
+            when = pd.Timestamp(as_of) if as_of is not None else dates[-1]
+        except (TypeError, ValueError) as exc:
+            avail = ", ".join(d.date().isoformat() for d in dates)
+            raise InputError(
+                f"cannot read the holdings date {as_of!r}; use YYYY-MM-DD, one of: {avail}"
+            ) from exc
         if when not in dates:
             avail = ", ".join(d.date().isoformat() for d in dates)
             raise NotFoundError(

@@ -288,7 +288,10 @@ def reaction_table(
     if ev_code not in MARKETS:
         raise InputError(f"unknown event market {ev_code!r}; use one of {', '.join(MARKETS)}")
     ev_market = MARKETS[ev_code]
-    ts = pd.Timestamp(date).normalize()
+    try:
+        ts = pd.Timestamp(date).normalize()
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the event date {date!r}; use YYYY-MM-DD") from exc
     if event_symbol is not None and event_symbol in universe:
         ts = session_of(
             pd.DatetimeIndex(_closes(universe[event_symbol], event_symbol).index),

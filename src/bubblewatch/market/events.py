@@ -1018,7 +1018,10 @@ def market_events(
     filled in).
     """
     px = _check_prices(prices)
-    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    try:
+        lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD") from exc
     if hi < lo:
         raise InputError(f"end {hi.date()} is before start {lo.date()}")
     m = daily_metrics(

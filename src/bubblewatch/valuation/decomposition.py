@@ -173,7 +173,10 @@ def return_decomposition(
     """
     p = _series(price, "price")
     e = _series(earnings, "earnings")
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    try:
+        t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the window {start!r}..{end!r}; use YYYY-MM-DD") from exc
     if t1 <= t0:
         raise InputError(f"end {t1.date()} must be after start {t0.date()}")
     d0, p0 = _at(p, t0, "price")
