@@ -263,3 +263,9 @@ def test_lppls_reference_live(shared_data):
         r = lppls.LPPLS(obs).fit(25)
         sse = linear_parameters(obs[0], obs[1], *r[:3])[1]
         assert sse == pytest.approx(LPPLS_REFERENCE[k][2], abs=1e-6)
+
+
+def test_unreadable_window_dates_are_input_errors():
+    s = pd.Series(np.linspace(1.0, 2.0, 50), index=pd.bdate_range("2020-01-01", periods=50))
+    with pytest.raises(InputError, match="cannot read the dates 'xx'"):
+        fit_lppls(s, start="xx")

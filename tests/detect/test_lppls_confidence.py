@@ -179,3 +179,9 @@ def test_report_section():
     assert any("NOPE" in m for m in out.missing)
     empty = section.build(ReportContext(store=_FakeStore({}), symbols=["X"], as_of=dates[-1]))  # type: ignore[arg-type]
     assert empty.missing and not empty.figures
+
+
+def test_unreadable_start_is_input_error():
+    s = pd.Series(np.linspace(1.0, 2.0, 200), index=pd.bdate_range("2020-01-01", periods=200))
+    with pytest.raises(InputError, match="cannot read the date 'xx'"):
+        lppls_confidence(s, start="xx", window_max=120, window_min=60)

@@ -32,6 +32,8 @@ def test_percentile_rank_and_errors():
     assert r.peak_value == 44.0 and r.peak_date == pd.Timestamp("1999-02-01")
     with pytest.raises(NotFoundError):
         cape_percentile(s, "1980-01-01")
+    with pytest.raises(InputError, match="cannot read the month 'xx'"):
+        cape_percentile(s, "xx")
     with pytest.raises(InputError):
         cape_percentile([1.0, 2.0])  # type: ignore[arg-type]
     with pytest.raises(InsufficientDataError):

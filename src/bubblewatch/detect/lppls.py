@@ -404,10 +404,17 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
         raise InputError(
             f"{what}: the series has duplicate dates (first {s.index[s.index.duplicated()][0].date()}); remove them"
         )
-    if start is not None:
-        s = s[s.index >= pd.Timestamp(start)]
-    if end is not None:
-        s = s[s.index <= pd.Timestamp(end)]
+    try:
+        lo = None if start is None else pd.Timestamp(start)
+        hi = None if end is None else pd.Timestamp(end)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD"
+        ) from exc
+    if lo is not None:
+        s = s[s.index >= lo]
+    if hi is not None:
+        s = s[s.index <= hi]
     bad = ~np.isfinite(s.to_numpy())
     if bad.any():
         raise InputError(

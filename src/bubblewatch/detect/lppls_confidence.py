@@ -224,6 +224,12 @@ def lppls_confidence(
     grid = grid or CONFIDENCE_GRID
     filt = resolve_filters(filters)
     s = _prepare(series, None, end, "lppls_confidence")
+    try:
+        start = None if start is None else pd.Timestamp(start)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"lppls_confidence: cannot read the date {start!r}; use YYYY-MM-DD"
+        ) from exc
     n = len(s)
     if n < window_max:
         rng = f"{_fmt(s.index[0])}..{_fmt(s.index[-1])}" if n else "(empty)"

@@ -170,7 +170,10 @@ def cape_percentile(
     s = _as_series(cape, "cape").dropna()
     if s.empty:
         raise InsufficientDataError("cape series is empty")
-    when = s.index[-1] if as_of is None else pd.Timestamp(as_of)
+    try:
+        when = s.index[-1] if as_of is None else pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the month {as_of!r}; use YYYY-MM or YYYY-MM-DD") from exc
     hist = s[s.index <= when]
     if hist.empty:
         raise NotFoundError(
