@@ -180,3 +180,10 @@ def test_event_without_shares_says_so(store_args, capsys):
         main(["market", "event", "AAPL", "--date", "2025-11-20", "--shares", "NOPE", *store_args])
         == 2
     )
+
+
+def test_spillover_file_without_dates_is_rejected(tmp_path, capsys):
+    f = tmp_path / "nodate.csv"
+    f.write_text("a,b,c\n1,2,3\n3,4,5\n")
+    assert main(["market", "spillover", str(f)]) == 2
+    assert "no date column" in capsys.readouterr().err

@@ -156,6 +156,15 @@ def _read_wide(path: Path) -> pd.DataFrame:
         raise DataFileError(path, "needs a date column and at least one value column", line=1)
     cols = {str(c).strip().lower(): c for c in df.columns}
     dcol = cols.get("date", cols.get("index", df.columns[0]))
+    if pd.api.types.is_numeric_dtype(df[dcol]):  # numbers would parse as epoch nanoseconds
+        raise DataFileError(
+            path,
+            "no date column",
+            line=2,
+            column=str(dcol),
+            value=str(df[dcol].iloc[0]),
+            expected="a 'date' column (or a first column) of ISO dates YYYY-MM-DD",
+        )
     dates = pd.to_datetime(df[dcol], errors="coerce")
     if dates.isna().any():
         i = int(dates.isna().to_numpy().argmax())
