@@ -130,3 +130,12 @@ def test_properties_hold_for_any_weights():
         assert r1.top_weight <= r.top_weight + 1e-9
 
     prop()
+
+
+def test_group_members_not_held_are_named():
+    h = _h([("GOOGL", "ALPHABET A", 10.0), ("GOOG", "ALPHABET C", 8.0), ("NVDA", "NVIDIA", 82.0)])
+    r = concentration(h, groups={"G": ("NVDA", "GOOG", "ZZZZ")})
+    assert r.group_weight["G"] == pytest.approx(100.0)
+    assert r.group_absent == {"G": ("ZZZZ",)}  # GOOG is merged into GOOGL, so it is held
+    assert "not held: ZZZZ" in r.summary()
+    assert r.to_dict()["group_absent"] == {"G": ["ZZZZ"]}

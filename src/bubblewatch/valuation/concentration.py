@@ -140,6 +140,8 @@ class ConcentrationResult(Result):
         Equity weights by company (line), percent, largest first.
     rule : str
         The aggregation and exclusion rule in words.
+    group_absent : dict
+        Members of each group that the snapshot does not hold (counted as 0, and named).
     """
 
     as_of: pd.Timestamp | None
@@ -155,6 +157,7 @@ class ConcentrationResult(Result):
     n_holdings: int
     weights: pd.Series
     rule: str
+    group_absent: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
     def summary(self) -> str:
         when = self.as_of.date().isoformat() if self.as_of is not None else "n/a"
@@ -164,7 +167,9 @@ class ConcentrationResult(Result):
             f"  HHI             : {self.hhi:.4f}  (effective N {self.effective_n:.1f})",
         ]
         for k, v in self.group_weight.items():
-            lines.append(f"  {k:<15} : {v:.2f}%")
+            absent = self.group_absent.get(k, ())
+            note = f"  (not held: {', '.join(absent)})" if absent else ""
+            lines.append(f"  {k:<15} : {v:.2f}%{note}")
         lines.append(
             f"  excluded        : {self.excluded_weight:.3f}% ({len(self.excluded_lines)} lines)"
         )
@@ -201,6 +206,7 @@ class ConcentrationResult(Result):
             "effective_n": self.effective_n,
             "group_weight": dict(self.group_weight),
             "group_members": {k: list(v) for k, v in self.group_members.items()},
+            "group_absent": {k: list(v) for k, v in self.group_absent.items()},
             "excluded_weight": self.excluded_weight,
             "excluded_lines": list(self.excluded_lines),
             "n_holdings": self.n_holdings,
@@ -283,12 +289,14 @@ def concentration(
         groups = {"Magnificent 7": MAGNIFICENT_7}
     gw: dict[str, float] = {}
     gm: dict[str, tuple[str, ...]] = {}
+    ga: dict[str, tuple[str, ...]] = {}
     for name, members in groups.items():
         mem = {m.upper() for m in members}
         if by == "company":
             mem = {share_classes.get(m, m) for m in mem}
         present = tuple(sorted(m for m in mem if m in w.index))
         gm[name] = present
+        ga[name] = tuple(sorted(mem - set(present)))
         gw[name] = float(w[list(present)].sum()) if present else 0.0
     when = pd.Timestamp(as_of) if as_of is not None else holdings.attrs.get("as_of")
     excl_desc = tuple(
@@ -318,6 +326,7 @@ def concentration(
         excluded_lines=excl_desc,
         n_holdings=len(w),
         weights=w,
+        group_absent=ga,
         rule=rule,
     )
 
