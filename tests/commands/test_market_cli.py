@@ -187,3 +187,12 @@ def test_spillover_file_without_dates_is_rejected(tmp_path, capsys):
     f.write_text("a,b,c\n1,2,3\n3,4,5\n")
     assert main(["market", "spillover", str(f)]) == 2
     assert "no date column" in capsys.readouterr().err
+
+
+def test_event_before_the_shares_series_names_range_and_way_out(store_args, capsys):
+    args = ["market", "event", "NVDA", "--date", "2015-03-16", "--fx", "none", *store_args]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "shares outstanding of NVDA" in err and "2015-03-13..2015-03-16" in err
+    assert "--shares none" in err
+    assert main([*args, "--shares", "none"]) == 0

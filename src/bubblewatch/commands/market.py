@@ -92,6 +92,10 @@ def event(
         except InputError as exc:
             if usdcny is not None and "USD/CNY" in str(exc):
                 raise type(exc)(f"{exc} (use --fx none to skip the CNY figures)") from exc
+            if sh is not None and str(exc).startswith("shares outstanding"):
+                raise type(exc)(
+                    f"{exc} (use --shares none to skip the market value and turnover)"
+                ) from exc
             raise
     emit(result, as_json)
 
