@@ -53,3 +53,10 @@ def test_debt_and_interest_must_show(shared_store):
     # the articles' USD 87.5B per 25 bp needs ~91% of total debt to reprice within a year
     rc = rate_cut_saving(debt.loc["2025-10-01"] / 1000, 25)
     assert rc.implied_share == pytest.approx(0.909, abs=0.005)
+
+
+def test_a_negative_stated_saving_is_rejected():
+    with pytest.raises(InputError, match="cannot be inverted"):
+        implied_repricing_share(-87.5, 38_500.0, 25)
+    with pytest.raises(InputError, match="cannot be inverted"):
+        rate_cut_saving(38_500.0, 25, stated_saving_usd_bn=-87.5)

@@ -161,6 +161,11 @@ def implied_repricing_share(saving_usd_bn: float, debt_usd_bn: float, cut_bp: fl
     """
     if debt_usd_bn <= 0 or cut_bp <= 0:
         raise InputError("debt and the cut (bp) must be positive")
+    if not saving_usd_bn > 0:
+        raise InputError(
+            f"a stated saving of USD {saving_usd_bn!r}B cannot be inverted: a cut saves a "
+            "positive amount (give it in USD bn, e.g. 87.5)"
+        )
     return saving_usd_bn / (debt_usd_bn * cut_bp / 1e4)
 
 
