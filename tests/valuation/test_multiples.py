@@ -47,3 +47,11 @@ def test_errors():
             pd.Series([1.0], index=pd.to_datetime(["2025-01-01"])),
             pd.Series([1.0], index=pd.to_datetime(["2025-01-01"])),
         )
+
+
+def test_too_few_periods_names_the_series():
+    with pytest.raises(InsufficientDataError, match=r"per-share figures \(NVDA eps\); got 1"):
+        multiple_series(
+            pd.Series([1.0], index=pd.to_datetime(["2025-01-01"])),
+            pd.Series([1.0], index=pd.to_datetime(["2025-01-01"]), name="NVDA eps"),
+        )

@@ -145,7 +145,11 @@ def multiple_cmd(
 
     def series_of(st: Store, sym: str) -> pd.Series:
         f = st.fundamentals(sym, metric)
-        per_share = pd.Series(f["value"].to_numpy(float), index=pd.DatetimeIndex(f["period_end"]))
+        per_share = pd.Series(
+            f["value"].to_numpy(float),
+            index=pd.DatetimeIndex(f["period_end"]),
+            name=f"{sym} {metric}",
+        )
         return multiple_series(
             st.prices(sym)["close"].astype(float), per_share, trailing=trailing, lag_days=lag
         ).dropna()

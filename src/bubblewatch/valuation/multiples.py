@@ -68,7 +68,10 @@ def multiple_series(
     f = per_share.astype(float).sort_index().dropna()
     ttm = f.rolling(trailing, min_periods=trailing).sum().dropna()
     if ttm.empty:
-        raise InsufficientDataError(f"need {trailing} periods of per-share figures; got {len(f)}")
+        who = "" if per_share.name is None else f" ({per_share.name})"
+        raise InsufficientDataError(
+            f"need {trailing} periods of per-share figures{who}; got {len(f)}"
+        )
     known = ttm.copy()
     known.index = known.index + pd.Timedelta(days=lag_days)
     px = price.astype(float).sort_index()
