@@ -74,6 +74,20 @@ def _register() -> None:
 _register()
 
 
+def _click_exceptions(name: str) -> tuple[type[Exception], ...]:
+    """Click's exception class ``name`` and typer's vendored copy (typer >= 0.20 ships its
+    own click, whose usage errors are not click's classes)."""
+    import click
+
+    found: list[type[Exception]] = [getattr(click.exceptions, name)]
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:  # older typer uses click itself
+        return tuple(found)
+    found.append(getattr(vendored, name))
+    return tuple(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, map typed errors to exit codes and clear messages."""
     try:
@@ -90,12 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(code)
         return code
     except Exception as exc:  # click usage errors and internal errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        if isinstance(exc, _click_exceptions("ClickException")):
+            exc.show()  # type: ignore[attr-defined]  # click or typer-vendored ClickException
             code = 2
-        elif isinstance(exc, click.exceptions.Abort):
+        elif isinstance(exc, _click_exceptions("Abort")):
             code = 1
         else:
             console.print_exception()
