@@ -423,7 +423,7 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
         i = int(nonpos.argmax())
         raise InputError(
             f"{what}: prices must be > 0 for a log-price fit; window "
-            f"{_fmt(s.index[0])}..{_fmt(s.index[-1])} has {s.iloc[i]!r} on {_fmt(s.index[i])}"
+            f"{_fmt(s.index[0])}..{_fmt(s.index[-1])} has {float(s.iloc[i])!r} on {_fmt(s.index[i])}"
         )
     return s
 
