@@ -1,30 +1,35 @@
-"""``bubblewatch`` entry point: exit codes for usage errors, ``--version`` and ``--help``."""
+"""``bubblewatch.cli.main``: usage errors exit 2 with a message, never an internal error."""
 
 from __future__ import annotations
 
 import pytest
 
-from bubblewatch import __version__
 from bubblewatch.cli import main
 
 
 @pytest.mark.parametrize(
     "argv",
     [
-        ["no-such-command"],
-        ["market", "spillover", "x.csv", "--no-such-option"],
-        ["market", "spillover", "x.csv", "--lags", "abc"],
-        ["market", "event"],  # missing argument and --date
+        ["psy"],  # missing argument
+        ["psy", "x.csv", "--bogus"],  # unknown option
+        ["psy", "x.csv", "--lags", "abc"],  # not an integer
+        ["network", "stress", "--shock", "OpenAI", "--honour", "1.5"],  # out of range
     ],
 )
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "internal error" not in err
-    assert "Error" in err
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def test_unknown_command_exits_2(capsys):
+    assert main(["no-such-command"]) == 2
+    assert "internal error" not in capsys.readouterr().err
 
 
 def test_version(capsys):
+    from bubblewatch import __version__
+
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"bubblewatch {__version__}"
 

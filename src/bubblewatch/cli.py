@@ -6,7 +6,7 @@ Exit codes: 0 success, 2 bad input (:class:`bubblewatch.errors.InputError`), 1 i
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -74,26 +74,18 @@ def _register() -> None:
 _register()
 
 
-def _click_exception_types() -> tuple[tuple[type[Any], ...], tuple[type[Any], ...]]:
-    """Click's usage-error and abort classes, including typer's vendored copy of click.
-
-    typer >= 0.2x ships its own click (``typer._click``) whose exceptions do not derive from
-    ``click``'s, so both are listed; a usage error (unknown option, bad value) must exit 2.
-    """
+def _click_exceptions(name: str) -> tuple[type[Exception], ...]:
+    """Click's exception class ``name`` and typer's vendored copy (typer >= 0.20 ships its
+    own click, whose usage errors are not click's classes)."""
     import click
-    import typer.exceptions
 
-    usage: list[type[Any]] = [click.exceptions.ClickException]
-    aborts: list[type[Any]] = [click.exceptions.Abort]
+    found: list[type[Exception]] = [getattr(click.exceptions, name)]
     try:
         from typer._click import exceptions as vendored
     except ImportError:  # older typer uses click itself
-        pass
-    else:
-        usage.append(vendored.ClickException)
-    if hasattr(typer.exceptions, "Abort"):
-        aborts.append(typer.exceptions.Abort)
-    return tuple(usage), tuple(aborts)
+        return tuple(found)
+    found.append(getattr(vendored, name))
+    return tuple(found)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,11 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(code)
         return code
     except Exception as exc:  # click usage errors and internal errors
-        usage_errors, aborts = _click_exception_types()
-        if isinstance(exc, usage_errors):
-            exc.show()
+        if isinstance(exc, _click_exceptions("ClickException")):
+            exc.show()  # type: ignore[attr-defined]  # click or typer-vendored ClickException
             code = 2
-        elif isinstance(exc, aborts):
+        elif isinstance(exc, _click_exceptions("Abort")):
             code = 1
         else:
             console.print_exception()

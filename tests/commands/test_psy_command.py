@@ -59,3 +59,16 @@ def test_bad_input(tmp_path, capsys):
     assert "2023-02-13" in capsys.readouterr().err
     assert main(["psy", str(path), "--no-log", "--min-window", "500"]) == 2
     assert main(["psy", str(path), "--lags", "1", "--ic", "aic"]) == 2
+
+
+def test_missing_value_in_file_names_its_date(tmp_path, capsys):
+    p = _prices(120).astype(object)
+    p[40] = ""
+    p[70] = "nan"
+    path = _csv(tmp_path, p)
+    assert main(["psy", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "2023-02-27" in err and "--drop-missing" in err
+    assert main(["psy", str(path), "--drop-missing", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["params"]["nobs"] == 118

@@ -46,3 +46,14 @@ def test_symbol_from_store(tmp_path: Path) -> None:
     assert list(resolve_series("ACME", store=path)) == [1.0, 2.0]
     with pytest.raises(NotFoundError, match="no prices for 'NOPE'"):
         resolve_series("NOPE", store=path)
+
+
+def test_keep_missing_keeps_blank_and_nan_rows(tmp_path):
+    from bubblewatch.data.resolve import resolve_series
+
+    path = tmp_path / "m.csv"
+    path.write_text("date,close\n2024-01-03,2\n2024-01-02,\n2024-01-04,nan\n2024-01-05,3\n")
+    assert len(resolve_series(path)) == 2
+    kept = resolve_series(path, keep_missing=True)
+    assert len(kept) == 4 and kept.index.is_monotonic_increasing
+    assert kept.isna().tolist() == [True, False, True, False]

@@ -169,7 +169,7 @@ def test_bad_input_typed_errors():
     p = pd.Series(np.linspace(10, 20, 50), index=dates)
     bad = p.copy()
     bad.iloc[10] = -1.0
-    with pytest.raises(InputError, match=r"prices must be > 0.*2020-01-15"):
+    with pytest.raises(InputError, match=r"prices must be > 0.* has -1.0 on 2020-01-15"):
         fit_lppls(bad)
     with pytest.raises(InsufficientDataError, match="at least 12"):
         fit_lppls(p.iloc[:5])

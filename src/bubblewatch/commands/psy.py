@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, progress
@@ -59,6 +60,14 @@ def command(
         int | None, typer.Option("--reps", help="Replications for --cv mc (2000) or wb (500).")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for mc/wb.")] = 0,
+    drop_missing: Annotated[
+        bool,
+        typer.Option(
+            "--drop-missing",
+            help="Skip rows of a file whose value is blank or NaN (default: such a row "
+            "is an error naming its date).",
+        ),
+    ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -70,9 +79,17 @@ def command(
         raise InputError("give either --lags K or --ic aic|bic --max-lags K, not both")
     if ic is None and max_lags is not None:
         raise InputError("--max-lags needs --ic aic|bic")
-    y = resolve_series(source, column=column, store=store)
+    y = resolve_series(source, column=column, store=store, keep_missing=not drop_missing)
     if y.name is None or str(y.name) == "":
         y.name = str(source)
+    missing = y.isna().to_numpy()
+    if missing.any():
+        first = y.index[int(missing.argmax())]
+        when = first.date() if isinstance(first, pd.Timestamp) else first
+        raise InputError(
+            f"{y.name} has a missing (blank or NaN) value at {when}; PSY needs a complete "
+            "series: fill the gap, or pass --drop-missing to skip rows without a value"
+        )
     with progress("PSY statistics"):
         result = psy(
             y,

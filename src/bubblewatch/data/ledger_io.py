@@ -7,6 +7,7 @@ the column and the offending value.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from pathlib import Path
@@ -304,7 +305,8 @@ def read_ledger_frames(
 
 def read_liabilities(path: str | Path) -> pd.DataFrame:
     """Read a square liabilities matrix CSV: party names as header and first column, row owes
-    column. Returns a float DataFrame whose index and columns are the names (header order).
+    column; a blank cell is no liability. Returns a float DataFrame whose index and columns
+    are the names (header order).
 
     Raises
     ------
@@ -322,10 +324,23 @@ def read_liabilities(path: str | Path) -> pd.DataFrame:
         raise DataFileError(
             path, "no party columns", line=1, expected="a first column of names, then one per party"
         )
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        for line_no, fields in enumerate(csv.reader(fh), start=1):
+            if line_no > 1 and fields and len(fields) < raw.shape[1]:
+                raise DataFileError(
+                    path,
+                    "missing field (the row is shorter than the header)",
+                    line=line_no,
+                    column=str(raw.columns[len(fields)]).strip(),
+                    expected=f"{raw.shape[1]} comma-separated fields, blank for no liability",
+                )
     names = [str(c).strip() for c in raw.columns[1:]]
     if len(set(names)) != len(names):
         raise DataFileError(path, "duplicate party in the header", line=1)
     rows = [str(x).strip() for x in raw.iloc[:, 0]]
+    first_col = str(raw.columns[0])
+    if first_col.startswith("Unnamed:"):  # pandas' name for a blank header cell
+        first_col = "first column"
     if len(rows) != len(names):
         raise DataFileError(
             path,
@@ -338,7 +353,7 @@ def read_liabilities(path: str | Path) -> pd.DataFrame:
                 path,
                 "row party not in the header",
                 line=i + 2,
-                column=str(raw.columns[0]),
+                column=first_col,
                 value=nm,
                 expected=f"one of {names}",
             )
@@ -347,8 +362,8 @@ def read_liabilities(path: str | Path) -> pd.DataFrame:
     vals = np.zeros((len(rows), len(names)))
     for i in range(len(rows)):
         for j, col in enumerate(raw.columns[1:]):
-            text = str(raw.iat[i, j + 1]).strip()
-            x = _number(path, i + 2, str(col).strip(), text)
+            cell = str(raw.iat[i, j + 1])
+            x = _number(path, i + 2, str(col).strip(), cell.strip())
             vals[i, j] = 0.0 if math.isnan(x) else x
     df = pd.DataFrame(vals, index=rows, columns=names).loc[names, names]
     for k, nm in enumerate(names):

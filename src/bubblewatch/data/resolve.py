@@ -17,7 +17,9 @@ from bubblewatch.errors import DataFileError, NotFoundError
 __all__ = ["read_series_file", "resolve_series"]
 
 
-def read_series_file(path: str | Path, column: str = "close") -> pd.Series:
+def read_series_file(
+    path: str | Path, column: str = "close", *, keep_missing: bool = False
+) -> pd.Series:
     """Read ``date`` and ``column`` from a CSV or Parquet file into a float Series.
 
     A file with a ``date`` column and a single other column uses that column whatever
@@ -62,11 +64,16 @@ def read_series_file(path: str | Path, column: str = "close") -> pd.Series:
         )
     values = raw.numbers(col, what="a number")
     s = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), name=p.stem)
-    return s.sort_index().dropna()
+    s = s.sort_index()
+    return s if keep_missing else s.dropna()
 
 
 def resolve_series(
-    source: str | Path, *, column: str = "close", store: Store | str | Path | None = None
+    source: str | Path,
+    *,
+    column: str = "close",
+    store: Store | str | Path | None = None,
+    keep_missing: bool = False,
 ) -> pd.Series:
     """Turn SOURCE (an existing CSV/Parquet file, else a symbol in the store) into a Series.
 
@@ -78,12 +85,15 @@ def resolve_series(
         Price column for price series (ignored for FX and macro series).
     store : Store, path or None
         The store to look the symbol up in (default store when None).
+    keep_missing : bool
+        For a file, keep rows whose value is blank or NaN (as NaN) instead of dropping
+        them (see :func:`read_series_file`); store series have no missing values.
     """
     p = Path(source)
     if p.suffix.lower() in {".csv", ".parquet", ".gz"} or p.exists():
         if not p.exists():
             raise NotFoundError(f"file {p} does not exist")
-        return read_series_file(p, column)
+        return read_series_file(p, column, keep_missing=keep_missing)
     if isinstance(store, Store):
         return store.series(str(source), column)
     path = store if store is not None else None

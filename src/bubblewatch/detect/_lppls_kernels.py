@@ -58,6 +58,13 @@ STATUS_CONVERGED = 0.0
 STATUS_MAXITER = 1.0
 STATUS_FAILED = 2.0
 
+# fast-math flags without "nnan"/"ninf": the kernels test for non-finite SSEs
+_FM = {"nsz", "arcp", "contract", "afn", "reassoc"}
+
+# a grid polish with ``abort_after`` > 0 gives up when, after that many evaluations, its
+# SSE is still above this multiple of the best SSE found so far in the window
+ABORT_RATIO = 1.1
+
 
 def profile_sse_numpy(x, y, tau, m, omega, eps):
     """Reference profile SSE and linear parameters (A, B, C1, C2) by ``numpy.linalg.lstsq``."""
@@ -70,7 +77,7 @@ def profile_sse_numpy(x, y, tau, m, omega, eps):
     return float(r @ r), beta
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _solve3s(c00, c01, c02, c11, c12, c22, r0, r1, r2):
     """Solve the symmetric 3x3 system ``C b = r`` (scalars in, scalars out, no allocation).
 
@@ -110,7 +117,7 @@ def _solve3s(c00, c01, c02, c11, c12, c22, r0, r1, r2):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _solve3(C, rhs, out):
     """:func:`_solve3s` on a 3x3 array and a vector, into ``out``."""
     b0, b1, b2 = _solve3s(
@@ -121,7 +128,7 @@ def _solve3(C, rhs, out):
     out[2] = b2
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=_FM)
 def _evaluate(x, y, eps, tau, m, om, L, f, g, h, r, beta, C):
     """Profile SSE at (tau, m, om) on all points; fills L, f, g, h, residuals r,
     beta = (A, B, C1, C2) for the (mean-removed) y, and C = centred Gram matrix."""
@@ -192,12 +199,12 @@ def _evaluate(x, y, eps, tau, m, om, L, f, g, h, r, beta, C):
     return sse
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _clip(v, lo, hi):
     return min(max(v, lo), hi)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _tau_of(u, mode):
     """tc in scaled time from the search variable: linear (0), log after t2 (1), log before t1 (2)."""
     if mode == 1:
@@ -207,7 +214,7 @@ def _tau_of(u, mode):
     return u
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _u_of(tau, mode):
     if mode == 1:
         return np.log(max(tau - 1.0, 1e-300))
@@ -216,12 +223,14 @@ def _u_of(tau, mode):
     return tau
 
 
-@njit(cache=True)
-def _polish(x, y, eps, box, theta, maxit, res):
+@njit(cache=True, error_model="numpy", fastmath=_FM)
+def _polish(x, y, eps, box, theta, maxit, res, abort_sse, abort_after):
     """Bounded variable-projection Levenberg-Marquardt from ``theta`` = (tau, m, om).
 
     Writes (tau, m, om, A, B, C1, C2, sse, status, iterations) into ``res[:10]``;
-    A is for the mean-removed y.
+    A is for the mean-removed y. After ``abort_after`` evaluations (0: never) a polish
+    whose SSE is still above ``abort_sse`` gives up (status "max iterations"): the caller
+    passes a multiple of its incumbent, which such a polish is unlikely to beat.
     """
     n = x.shape[0]
     L = np.empty(n)
@@ -258,9 +267,9 @@ def _polish(x, y, eps, box, theta, maxit, res):
     Jr2 = np.empty(3)
     A3 = np.empty((3, 3))
     delta = np.empty(3)
-    a = np.empty(3)
-    proj = np.empty(3)
     while it < maxit:
+        if abort_after > 0 and it >= abort_after and sse > abort_sse:
+            break
         # columns d yhat / d theta (beta held fixed)
         B = beta[1]
         c1 = beta[2]
@@ -275,49 +284,98 @@ def _polish(x, y, eps, box, theta, maxit, res):
         mf /= n
         mg /= n
         mh /= n
-        vm = np.zeros(3)
+        # one pass: the columns, their means and their products with the centred
+        # regressors (sum (f - mf) (v - vm) = sum (f - mf) v); then one pass for J'J, J'r
+        # of the columns projected off span{1, f, g, h}: v_perp = v_c - X_c a, C a = X_c' v_c
         dtau = 1.0 if mode == 0 else (tau - 1.0 if mode == 1 else tau)
+        vm0 = 0.0
+        vm1 = 0.0
+        vm2 = 0.0
+        p00 = 0.0
+        p01 = 0.0
+        p02 = 0.0
+        p10 = 0.0
+        p11 = 0.0
+        p12 = 0.0
+        p20 = 0.0
+        p21 = 0.0
+        p22 = 0.0
         for i in range(n):
             uu = B * f[i] + c1 * g[i] + c2 * h[i]
             w = c2 * g[i] - c1 * h[i]
             d = abs(tau - x[i]) + eps
             sgn = 1.0 if tau >= x[i] else -1.0
-            V[0, i] = dtau * sgn / d * (m * uu + om * w)
-            V[1, i] = L[i] * uu
-            V[2, i] = L[i] * w
-            for k in range(3):
-                vm[k] += V[k, i]
-        for k in range(3):
-            vm[k] /= n
-        # project the columns off span{1, f, g, h}: v_perp = v_c - X_c a, C a = X_c' v_c
-        for k in range(3):
-            p0 = 0.0
-            p1 = 0.0
-            p2 = 0.0
-            for i in range(n):
-                vc = V[k, i] - vm[k]
-                p0 += (f[i] - mf) * vc
-                p1 += (g[i] - mg) * vc
-                p2 += (h[i] - mh) * vc
-            proj[0] = p0
-            proj[1] = p1
-            proj[2] = p2
-            _solve3(C, proj, a)
-            for i in range(n):
-                V[k, i] = (
-                    V[k, i] - vm[k] - a[0] * (f[i] - mf) - a[1] * (g[i] - mg) - a[2] * (h[i] - mh)
-                )
-        for j in range(3):
-            s = 0.0
-            for i in range(n):
-                s += V[j, i] * r[i]
-            Jr[j] = s
-            for k in range(j, 3):
-                s = 0.0
-                for i in range(n):
-                    s += V[j, i] * V[k, i]
-                JJ[j, k] = s
-                JJ[k, j] = s
+            v0 = dtau * sgn / d * (m * uu + om * w)
+            v1 = L[i] * uu
+            v2 = L[i] * w
+            V[0, i] = v0
+            V[1, i] = v1
+            V[2, i] = v2
+            vm0 += v0
+            vm1 += v1
+            vm2 += v2
+            fc = f[i] - mf
+            gc = g[i] - mg
+            hc = h[i] - mh
+            p00 += fc * v0
+            p01 += gc * v0
+            p02 += hc * v0
+            p10 += fc * v1
+            p11 += gc * v1
+            p12 += hc * v1
+            p20 += fc * v2
+            p21 += gc * v2
+            p22 += hc * v2
+        vm0 /= n
+        vm1 /= n
+        vm2 /= n
+        c00 = C[0, 0]
+        c01 = C[0, 1]
+        c02 = C[0, 2]
+        c11 = C[1, 1]
+        c12 = C[1, 2]
+        c22 = C[2, 2]
+        a00, a01, a02 = _solve3s(c00, c01, c02, c11, c12, c22, p00, p01, p02)
+        a10, a11, a12 = _solve3s(c00, c01, c02, c11, c12, c22, p10, p11, p12)
+        a20, a21, a22 = _solve3s(c00, c01, c02, c11, c12, c22, p20, p21, p22)
+        j00 = 0.0
+        j01 = 0.0
+        j02 = 0.0
+        j11 = 0.0
+        j12 = 0.0
+        j22 = 0.0
+        q0 = 0.0
+        q1 = 0.0
+        q2 = 0.0
+        for i in range(n):
+            fc = f[i] - mf
+            gc = g[i] - mg
+            hc = h[i] - mh
+            w0 = V[0, i] - vm0 - a00 * fc - a01 * gc - a02 * hc
+            w1 = V[1, i] - vm1 - a10 * fc - a11 * gc - a12 * hc
+            w2 = V[2, i] - vm2 - a20 * fc - a21 * gc - a22 * hc
+            j00 += w0 * w0
+            j01 += w0 * w1
+            j02 += w0 * w2
+            j11 += w1 * w1
+            j12 += w1 * w2
+            j22 += w2 * w2
+            ri = r[i]
+            q0 += w0 * ri
+            q1 += w1 * ri
+            q2 += w2 * ri
+        JJ[0, 0] = j00
+        JJ[0, 1] = j01
+        JJ[0, 2] = j02
+        JJ[1, 0] = j01
+        JJ[1, 1] = j11
+        JJ[1, 2] = j12
+        JJ[2, 0] = j02
+        JJ[2, 1] = j12
+        JJ[2, 2] = j22
+        Jr[0] = q0
+        Jr[1] = q1
+        Jr[2] = q2
         accepted = False
         while lam < 1e12 and it < maxit:
             for j in range(3):
@@ -387,7 +445,28 @@ def _polish(x, y, eps, box, theta, maxit, res):
     res[9] = it
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _quad3(c00, c01, c02, c11, c12, c22, r0, r1, r2):
+    """``r' C^-1 r`` for the symmetric 3x3 ``C`` by a square-root-free LDL' factorisation
+    (the explained sum of squares of a grid cell). A pivot below 1e-12 of its diagonal
+    entry drops that variable (its term is 0), as :func:`_solve3s` does."""
+    k0 = c00 > 0.0
+    i0 = 1.0 / c00 if k0 else 0.0
+    l10 = c01 * i0
+    l20 = c02 * i0
+    d1 = c11 - l10 * c01
+    k1 = d1 > 1e-12 * c11
+    i1 = 1.0 / d1 if k1 else 0.0
+    l21 = (c12 - l20 * c01) * i1
+    d2 = c22 - l20 * c02 - l21 * l21 * d1 if k1 else c22 - l20 * c02
+    k2 = d2 > 1e-12 * c22
+    i2 = 1.0 / d2 if k2 else 0.0
+    z1 = r1 - l10 * r0
+    z2 = r2 - l20 * r0 - l21 * z1
+    return r0 * r0 * i0 + z1 * z1 * i1 + z2 * z2 * i2
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
 def _sums8(F, FF, YF, c, s, c2, cs):
     """The eight grid sums of one (tau, m, omega) cell (a flat loop the compiler vectorises)."""
     sg = 0.0
@@ -413,7 +492,7 @@ def _sums8(F, FF, YF, c, s, c2, cs):
     return sg, sh, sfg, sfh, sgg, sgh, syg, syh
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
 def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
     """Coarse grid: for each (tau row, m) the best (sse, tau, m, om) over om -> ``best``
     (row ``it * n_m + im``)."""
@@ -434,6 +513,7 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
     yy = 0.0
     for i in range(n):
         yy += yg[i] * yg[i]
+    inv_n = 1.0 / n
     dom = (box[5] - box[4]) / n_om
     om0 = box[4] + dom * box[8]
     zlo = np.sqrt(1.0 - box[0]) * -1.0 if box[0] < 1.0 else np.sqrt(box[0] - 1.0)
@@ -495,18 +575,17 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
                 sf = sF[im]
                 shh = sFF[im] - sgg
                 r0 = sYF[im]
-                b0, b1, b2 = _solve3s(
-                    sFF[im] - sf * sf / n,
-                    sfg - sf * sg / n,
-                    sfh - sf * sh / n,
-                    sgg - sg * sg / n,
-                    sgh - sg * sh / n,
-                    shh - sh * sh / n,
+                sse = yy - _quad3(
+                    sFF[im] - sf * sf * inv_n,
+                    sfg - sf * sg * inv_n,
+                    sfh - sf * sh * inv_n,
+                    sgg - sg * sg * inv_n,
+                    sgh - sg * sh * inv_n,
+                    shh - sh * sh * inv_n,
                     r0,
                     syg,
                     syh,
                 )
-                sse = yy - b0 * r0 - b1 * syg - b2 * syh
                 r = it * n_m + im
                 if sse < best[r, 0]:
                     best[r, 0] = sse
@@ -515,12 +594,15 @@ def _grid(xg, yg, eps, box, n_tau, n_m, n_om, best):
                     best[r, 3] = om
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def fit_window(x, y, eps, box, grid, warm, out):
     """Fit one window (scaled time ``x`` in [0, 1], log prices ``y``) into ``out``.
 
-    ``grid`` = (n_tau, n_m, n_om, n_sub, n_polish, maxit, sub_maxit): with ``sub_maxit``
-    > 0 each polish first runs on the grid's subsample (at most that many evaluations).
+    ``grid`` = (n_tau, n_m, n_om, n_sub, n_polish, maxit, sub_maxit[, abort_after]): with
+    ``sub_maxit`` > 0 each polish first runs on the grid's subsample (at most that many
+    evaluations); the warm start is polished first and, with ``abort_after`` > 0, a grid
+    polish gives up after that many evaluations when its SSE is above ``ABORT_RATIO``
+    times the best so far.
     ``box`` = (u_lo, u_hi, m_lo, m_hi, om_lo, om_hi, off_tau, off_m, off_om, mode, ftol) with
     the grid's offsets in fractions of a cell; ``u`` is tau itself (mode 0), or
     ``ln(tau - 1)`` (mode 1, tc after the window) or ``ln(-tau)`` (mode 2, tc before it);
@@ -544,6 +626,7 @@ def fit_window(x, y, eps, box, grid, warm, out):
     n_pol = grid[4]
     maxit = grid[5]
     sub_it = grid[6]
+    abort_after = grid[7] if grid.shape[0] > 7 else 0
     best_sse = np.inf
     res = np.empty(10)
     bestres = np.full(10, np.nan)
@@ -566,6 +649,12 @@ def fit_window(x, y, eps, box, grid, warm, out):
         for k in range(ng):
             yg[k] -= gm
         cand = np.empty((n_tau * n_m, 4))
+        if np.isfinite(warm[0]):
+            # the warm start first: its optimum is the incumbent the grid's polishes must beat
+            _polish(x, yc, eps, box, warm, maxit, res, np.inf, 0)
+            if res[7] < best_sse:
+                best_sse = res[7]
+                bestres[:] = res
         _grid(xg, yg, eps, box, n_tau, n_m, n_om, cand)
         order = np.argsort(cand[:, 0])
         # the best cells, at most one per tc row and ceil(n_polish / 2) per m value, so
@@ -590,17 +679,17 @@ def fit_window(x, y, eps, box, grid, warm, out):
             theta[2] = cand[k, 3]
             if sub_it > 0 and ng < n:
                 # coarse-to-fine: polish on the subsample first, then on all points
-                _polish(xg, yg, eps, box, theta, sub_it, res)
+                _polish(xg, yg, eps, box, theta, sub_it, res, np.inf, 0)
                 if np.isfinite(res[7]):
                     theta[0] = res[0]
                     theta[1] = res[1]
                     theta[2] = res[2]
-            _polish(x, yc, eps, box, theta, maxit, res)
+            _polish(x, yc, eps, box, theta, maxit, res, best_sse * ABORT_RATIO, abort_after)
             if res[7] < best_sse:
                 best_sse = res[7]
                 bestres[:] = res
-    if np.isfinite(warm[0]):
-        _polish(x, yc, eps, box, warm, maxit, res)
+    if np.isfinite(warm[0]) and not (n_tau > 0 and n_pol > 0):
+        _polish(x, yc, eps, box, warm, maxit, res, np.inf, 0)
         if res[7] < best_sse:
             best_sse = res[7]
             bestres[:] = res
@@ -625,7 +714,7 @@ def fit_window(x, y, eps, box, grid, warm, out):
         out[OUT_RELERR] = np.nan
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
     """Fit every (window length, end index) pair; ``out`` has shape (n_len, n_end, N_OUT).
 
@@ -638,7 +727,10 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
     """
     n_len = lengths.shape[0]
     n_end = ends.shape[0]
-    for j in prange(n_len):
+    for q in prange(n_len):
+        # lengths in snake order (first, last, second, second last, ...): the threads'
+        # static chunks then get about the same number of points to fit
+        j = q // 2 if q % 2 == 0 else n_len - 1 - q // 2
         w = lengths[j]
         box = np.zeros(12)
         warm = np.empty(3)

@@ -179,6 +179,8 @@ class SearchGrid:
     converged when an accepted step lowers the SSE by less than ``ftol`` (relative).
     ``max_oscillations`` > 0 caps each tc row's omega grid at that many oscillations
     over the window (the far regions of :meth:`LPPLSBounds.lppls_domain` always do).
+    ``abort_after`` > 0 lets a grid polish give up when, after that many evaluations, its
+    SSE is still more than 10% above the best found so far in the window (0: never).
     """
 
     n_tc: int = 16
@@ -190,6 +192,7 @@ class SearchGrid:
     sub_iter: int = 0
     ftol: float = 1e-13
     max_oscillations: float = 0.0
+    abort_after: int = 0
 
     def __post_init__(self) -> None:
         for name in ("n_tc", "n_m", "n_omega", "n_sub", "max_iter"):
@@ -197,8 +200,8 @@ class SearchGrid:
                 raise InputError(f"SearchGrid.{name} must be >= 1, got {getattr(self, name)}")
         if not (0.0 <= self.ftol < 1.0):
             raise InputError(f"SearchGrid.ftol must be in [0, 1), got {self.ftol}")
-        if self.n_polish < 0 or self.sub_iter < 0:
-            raise InputError("SearchGrid.n_polish and sub_iter must be >= 0")
+        if self.n_polish < 0 or self.sub_iter < 0 or self.abort_after < 0:
+            raise InputError("SearchGrid.n_polish, sub_iter and abort_after must be >= 0")
 
     def as_array(self) -> np.ndarray:
         return np.array(
@@ -210,6 +213,7 @@ class SearchGrid:
                 self.n_polish,
                 self.max_iter,
                 self.sub_iter,
+                self.abort_after,
             ],
             np.int64,
         )
@@ -426,7 +430,7 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
         i = int(nonpos.argmax())
         raise InputError(
             f"{what}: prices must be > 0 for a log-price fit; window "
-            f"{_fmt(s.index[0])}..{_fmt(s.index[-1])} has {s.iloc[i]!r} on {_fmt(s.index[i])}"
+            f"{_fmt(s.index[0])}..{_fmt(s.index[-1])} has {float(s.iloc[i])!r} on {_fmt(s.index[i])}"
         )
     return s
 

@@ -61,9 +61,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["CONFIDENCE_GRID", "FAST_CONFIDENCE_GRID", "LPPLSConfidence", "lppls_confidence"]
 
 #: the batch grid: a single fit's grid with one polish less and a looser tolerance; every
-#: window also polishes from the previous end date's optimum (warm start)
+#: window first polishes from the previous end date's optimum (warm start), and a grid
+#: polish still more than 10% above the window's best SSE after 10 evaluations gives up
 CONFIDENCE_GRID = SearchGrid(
-    n_tc=16, n_m=6, n_omega=48, n_sub=48, n_polish=3, max_iter=60, ftol=1e-10
+    n_tc=16, n_m=6, n_omega=48, n_sub=48, n_polish=3, max_iter=60, ftol=1e-10, abort_after=10
 )
 #: a coarser, about twice as fast grid (more windows stop in a local optimum; see the
 #: benchmark)
