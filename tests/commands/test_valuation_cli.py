@@ -26,6 +26,9 @@ def test_macro_debt_json_and_typed_error(capsys):
     assert main(["macro", "debt", "--g", "-100"]) == 2
     assert "-100%" in capsys.readouterr().err
     assert main(["macro", "debt", "--d0", "-5"]) == 2
+    assert (
+        "--d0 -5: the starting debt/GDP must be a non-negative percent" in capsys.readouterr().err
+    )
     sc = _json(
         capsys, ["macro", "debt", "--scenario", "hi=5,4,-3", "--scenario", "lo=3,5,-2", "--json"]
     )

@@ -33,6 +33,8 @@ def debt_cmd(
     from bubblewatch.errors import InputError
     from bubblewatch.macro.debt import debt_path, debt_scenarios
 
+    if d0 < 0:
+        raise InputError(f"--d0 {d0:g}: the starting debt/GDP must be a non-negative percent")
     if not scenario:
         res = debt_path(
             d0 / 100, r / 100, g / 100, pb / 100, start_year=start, end_year=to, name="scenario"
