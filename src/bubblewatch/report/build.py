@@ -224,6 +224,13 @@ def build_context(
     )
 
 
+def _first_missing(missing: Sequence[str], shown: int = 3) -> str:
+    """The first few missing inputs, each cut to one short clause, and how many more."""
+    items = [m.split("; the store ")[0] for m in missing[:shown]]
+    more = len(missing) - shown
+    return "; ".join(items) + (f"; and {more} more (listed in the report)" if more > 0 else "")
+
+
 @dataclasses.dataclass(frozen=True)
 class SectionStatus:
     """How one section went: ``ok``, ``missing`` (built, but lacks data) or ``error``."""
@@ -259,6 +266,7 @@ class ReportBuild(Result):
     bytes: int
 
     def summary(self) -> str:
+        """Where the report went and how each section fared (the report lists all missing data)."""
         lines = [
             f"report written to {self.out} ({self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s)",
             f"as of {self.as_of}; inputs hash {self.inputs_hash[:16]}; "
@@ -267,7 +275,7 @@ class ReportBuild(Result):
         for s in self.sections:
             note = {
                 "ok": "",
-                "missing": f" (lacks: {'; '.join(s.missing)})",
+                "missing": f" (lacks: {_first_missing(s.missing)})",
                 "error": f" ERROR: {s.error}",
             }
             lines.append(f"  {s.status:<8} {s.id}{note.get(s.status, '')}")
