@@ -275,3 +275,13 @@ def test_report_on_shared_data(shared_store, tmp_path):
     # the hash is reproducible (DuckDB's parallel float sums are not: we sum DECIMALs)
     assert inputs_hash(shared_store, res.symbols) == res.inputs_hash
     assert inputs_hash(shared_store, res.symbols) == res.inputs_hash
+
+
+def test_console_summary_shortens_long_missing_lists():
+    from bubblewatch.report.build import _first_missing
+
+    items = [f"series {i}; the store /x.duckdb holds: A, B" for i in range(5)]
+    assert _first_missing(items) == (
+        "series 0; series 1; series 2; and 2 more (listed in the report)"
+    )
+    assert _first_missing(items[:2]) == "series 0; series 1"
