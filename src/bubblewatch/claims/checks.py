@@ -477,15 +477,22 @@ def drawdown(p: Mapping[str, Any], data: ClaimData) -> Computed:
     )
 
 
-@register("max_loss_window")
-def max_loss_window(p: Mapping[str, Any], data: ClaimData) -> Computed:
-    """Largest market-value fall over at most ``sessions`` sessions in the window, USD bn."""
+def _market_values_in_window(
+    p: Mapping[str, Any], data: ClaimData
+) -> tuple[str, pd.Timestamp, pd.Timestamp, pd.Series]:
+    """Symbol, window and the closing market values (USD) of ``p["symbol"]`` in the window."""
     from bubblewatch.market.events import market_value
 
     a, b = _window(p)
     sym = p["symbol"]
     mv = market_value(data.prices(sym, (a,)), data.shares(sym))
-    w = mv[(mv.index >= a) & (mv.index <= b)].dropna()
+    return sym, a, b, mv[(mv.index >= a) & (mv.index <= b)].dropna()
+
+
+@register("max_loss_window")
+def max_loss_window(p: Mapping[str, Any], data: ClaimData) -> Computed:
+    """Largest market-value fall over at most ``sessions`` sessions in the window, USD bn."""
+    sym, a, b, w = _market_values_in_window(p, data)
     k = int(p.get("sessions", 5))
     best, when = 0.0, (w.index[0], w.index[0])
     vals = w.to_numpy()
@@ -503,12 +510,7 @@ def max_loss_window(p: Mapping[str, Any], data: ClaimData) -> Computed:
 @register("max_market_value")
 def max_market_value(p: Mapping[str, Any], data: ClaimData) -> Computed:
     """Highest closing market value in the window, USD trillions."""
-    from bubblewatch.market.events import market_value
-
-    a, b = _window(p)
-    sym = p["symbol"]
-    mv = market_value(data.prices(sym, (a,)), data.shares(sym))
-    w = mv[(mv.index >= a) & (mv.index <= b)].dropna()
+    sym, _, _, w = _market_values_in_window(p, data)
     return Computed(
         float(w.max()) / 1e12,
         (_src_prices(sym, w.index[0], w.index[-1]), f"{sym} shares outstanding"),
