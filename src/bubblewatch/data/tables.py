@@ -64,6 +64,33 @@ def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: boo
         )
 
 
+def _replace_rows(
+    con: Any,
+    table: str,
+    key_column: str,
+    key: str,
+    df: pd.DataFrame,
+    columns: str,
+    select: str,
+    *,
+    replace: bool,
+) -> None:
+    """Insert ``df`` (sorted by date) into ``table`` for ``key``, first deleting the key's rows:
+    all of them with ``replace``, else only those in ``df``'s date range."""
+    if replace:
+        con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key])
+    else:
+        con.execute(
+            f"DELETE FROM {table} WHERE {key_column} = ? AND date BETWEEN ? AND ?",
+            [key, df["date"].iloc[0], df["date"].iloc[-1]],
+        )
+    con.register("_bw_rows_in", df)
+    try:
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM _bw_rows_in")
+    finally:
+        con.unregister("_bw_rows_in")
+
+
 def _upsert_catalogue(
     con: Any, symbol: str, kind: str, tbl: str, currency: str | None, source: str, notes: str | None
 ) -> None:
@@ -97,22 +124,16 @@ def write_prices(
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     df["currency"] = df["currency"].astype(object)
     df["source"] = df["source"].astype(str)
-    if replace:
-        con.execute("DELETE FROM prices WHERE symbol = ?", [symbol])
-    else:
-        con.execute(
-            "DELETE FROM prices WHERE symbol = ? AND date BETWEEN ? AND ?",
-            [symbol, df["date"].iloc[0], df["date"].iloc[-1]],
-        )
-    con.register("_bw_prices_in", df)
-    try:
-        con.execute(
-            "INSERT INTO prices (symbol, date, open, high, low, close, adj_close, volume, "
-            "currency, source, warning) SELECT symbol, date, open, high, low, close, adj_close, "
-            "volume, currency, source, NULL FROM _bw_prices_in"
-        )
-    finally:
-        con.unregister("_bw_prices_in")
+    _replace_rows(
+        con,
+        "prices",
+        "symbol",
+        symbol,
+        df,
+        "symbol, date, open, high, low, close, adj_close, volume, currency, source, warning",
+        "symbol, date, open, high, low, close, adj_close, volume, currency, source, NULL",
+        replace=replace,
+    )
     _upsert_catalogue(con, symbol, kind, "prices", currency, source, notes)
     return len(df)
 
@@ -152,20 +173,7 @@ def write_macro(
     if df["value"].notna().sum() == 0:
         raise InputError(f"{what}: every value is blank")
     df = df.sort_values("date")
-    if replace:
-        con.execute("DELETE FROM macro WHERE series = ?", [series])
-    else:
-        con.execute(
-            "DELETE FROM macro WHERE series = ? AND date BETWEEN ? AND ?",
-            [series, df["date"].iloc[0], df["date"].iloc[-1]],
-        )
-    con.register("_bw_macro_in", df)
-    try:
-        con.execute(
-            "INSERT INTO macro (series, date, value, vintage, source) "
-            "SELECT series, date, value, vintage, source FROM _bw_macro_in"
-        )
-    finally:
-        con.unregister("_bw_macro_in")
+    cols = "series, date, value, vintage, source"
+    _replace_rows(con, "macro", "series", series, df, cols, cols, replace=replace)
     _upsert_catalogue(con, series, kind, "macro", None, source, notes)
     return len(df)
