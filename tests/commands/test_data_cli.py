@@ -109,7 +109,9 @@ def test_shared_import_via_cli(
         == 0
     )
     report = json.loads(capsys.readouterr().out)
-    assert report["imported_files"] == 110 and report["skipped_files"] == 3
+    # skipped: ie_data.xls, cape_tr_cape_ecy, sp500_constituents, the three connectedness
+    # cases (no dates), CONNECTEDNESS.md and, until their importer lands, fundamentals/ (2)
+    assert report["imported_files"] == 110 and report["skipped_files"] == 9
     assert report["rows"]["prices"] > 300_000
     assert any("high < low" in w for w in report["warnings"])
     tsmc = next(f for f in report["files"] if f["path"].endswith("TSMC_2330.TW.csv"))

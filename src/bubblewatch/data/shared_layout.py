@@ -23,6 +23,10 @@ shiller/datahub_sp500_monthly_*   macro ``DATAHUB_<COLUMN>``; zeros after 2023-0
 shiller/cape_tr_cape_ecy.csv      skipped (same numbers as SHILLER_CAPE/TR_CAPE/EXCESS_CAPE_YIELD)
 shiller/ie_data.xls               skipped (the CSV above is its parsed copy)
 reference/dy2012.csv, dy2009.csv  macro ``DY2012_<COLUMN>`` / ``DY2009_<COLUMN>``
+reference/gg2018, cgs2021, bgu2021 skipped (connectedness cases indexed by row number, no
+                                  dates; the connectedness tests read them directly)
+fundamentals/*.csv                skipped for now (quarterly company data; its importer is
+                                  the fundamentals work)
 ================================  ==========================================================
 """
 
@@ -231,4 +235,19 @@ def _layout_spec(root: Path, path: Path, sources: dict[str, SourceRow]) -> FileS
             )
     if folder == "reference" and stem in ("dy2012", "dy2009"):
         return FileSpec(path, mode="wide", kind="macro", symbol=stem.upper(), vintage=vintage)
+    if folder == "reference" and stem in ("gg2018", "cgs2021", "bgu2021"):
+        return FileSpec(
+            path,
+            mode="skip",
+            symbol=stem,
+            note="connectedness reference case indexed by row number (no dates); "
+            "read directly by the connectedness tests (reference/CONNECTEDNESS.md)",
+        )
+    if folder == "fundamentals":
+        return FileSpec(
+            path,
+            mode="skip",
+            symbol=stem,
+            note="quarterly company fundamentals: not imported by this version",
+        )
     return FileSpec(path, symbol=stem)
