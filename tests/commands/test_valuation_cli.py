@@ -21,8 +21,8 @@ def test_macro_debt_json_and_typed_error(capsys):
         capsys, ["macro", "debt", "--r", "3.4", "--g", "4", "--pb", "-3", "--to", "2034", "--json"]
     )
     assert d["final_year"] == 2034
-    assert d["debt_gdp_pct"][0] == pytest.approx(99.0)
-    assert d["final_debt_gdp_pct"] > 116
+    assert d["debt_gdp"][0] == pytest.approx(0.99)  # JSON: fractions
+    assert d["final_debt_gdp"] > 1.16
     assert main(["macro", "debt", "--g", "-100"]) == 2
     assert "-100%" in capsys.readouterr().err
     assert main(["macro", "debt", "--d0", "-5"]) == 2
@@ -34,7 +34,7 @@ def test_macro_debt_json_and_typed_error(capsys):
     )
     names = [p["name"] for p in sc["scenarios"]]
     assert names == ["scenario", "hi", "lo"]
-    assert sc["scenarios"][1]["final_debt_gdp_pct"] > sc["scenarios"][2]["final_debt_gdp_pct"]
+    assert sc["scenarios"][1]["final_debt_gdp"] > sc["scenarios"][2]["final_debt_gdp"]
     assert main(["macro", "debt", "--scenario", "bad=1,2"]) == 2
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "percent",
     "plural",
     "points",
+    "quarter",
     "show",
     "stdout_console",
     "table",
@@ -195,6 +196,18 @@ def money(
     return _guard(fmt)
 
 
+def quarter(x: Any) -> str:
+    """The calendar quarter of a date: ``2026 Q1``.
+
+    >>> quarter(pd.Timestamp("2025-10-01"))
+    '2025 Q4'
+    """
+    if is_missing(x):
+        return MISSING
+    ts = pd.Timestamp(x)
+    return f"{ts.year} Q{ts.quarter}"
+
+
 def date(x: Any) -> str:
     """An ISO date (``YYYY-MM-DD``) from a timestamp, a date or a string.
 
@@ -326,9 +339,11 @@ def table(
 
 
 def facts(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Table:
-    """A two-column panel of labelled values (the values already formatted, or any value)."""
+    """A two-column panel of labelled values (the values already formatted, or any value).
+
+    The title sits on its own line above (it never wraps to the panel's width).
+    """
     t = Table(
-        title=title,
         box=None,
         show_header=False,
         title_justify="left",
@@ -340,7 +355,12 @@ def facts(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Tabl
     t.add_column("value", overflow="fold")
     for label, value in pairs:
         t.add_row(Text(label), value if isinstance(value, Text | Table) else Text(text(value)))
-    return t
+    if title is None:
+        return t
+    outer = Table.grid()
+    outer.add_row(heading(title))
+    outer.add_row(t)
+    return outer
 
 
 def heading(line: str) -> Text:
