@@ -53,8 +53,8 @@ def test_concentration_cli(capsys, shared_store):
         capsys, ["valuation", "concentration", "--holdings", "2025-09-30", "--store", st, "--json"]
     )
     assert d["as_of"] == "2025-09-30"
-    assert round(d["top10_weight"], 1) == 40.4
-    assert round(d["group_weight"]["Magnificent 7"], 1) == 34.5
+    assert round(100 * d["top10_weight"], 1) == 40.4  # JSON: fractions
+    assert round(100 * d["group_weight"]["Magnificent 7"], 1) == 34.5
     assert {"hhi", "effective_n"} <= set(d)
     line = _json(
         capsys,
@@ -70,7 +70,7 @@ def test_concentration_cli(capsys, shared_store):
             "--json",
         ],
     )
-    assert round(line["top10_weight"], 1) == 38.9
+    assert round(100 * line["top10_weight"], 1) == 38.9
     g = _json(
         capsys,
         [
@@ -177,5 +177,5 @@ def test_multiple_cli_on_a_small_store(capsys, tmp_path):
         "BBB": pytest.approx((50 + step * last) / 8),
         "CCC": pytest.approx((30 + step * last) / 4),
     }
-    assert d["peer_percentile"] == 100.0
+    assert d["peer_percentile"] == 1.0  # JSON: fractions
     assert main(["valuation", "multiple", "ZZZ", "--store", str(path)]) == 2

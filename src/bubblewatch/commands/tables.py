@@ -309,12 +309,7 @@ def table(
     the label is passed to ``fmt``).
     """
     t = Table(
-        title=title,
-        caption=caption,
         box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-        title_style="bold",
         header_style="bold",
         pad_edge=False,
         show_edge=False,
@@ -335,7 +330,20 @@ def table(
             raw = labels[i] if (c is index and index is not None) else c.value(row)
             cells.append(Text(c.fmt(raw), style=c.style(raw) if c.style else ""))
         t.add_row(*cells)
-    return t
+    return _titled(t, title, caption)
+
+
+def _titled(t: Table, title: str | None, caption: str | None = None) -> Table:
+    """``t`` with a title line above and a caption line below (neither wraps to its width)."""
+    if title is None and caption is None:
+        return t
+    outer = Table.grid()
+    if title is not None:
+        outer.add_row(heading(title))
+    outer.add_row(t)
+    if caption is not None:
+        outer.add_row(note(caption))
+    return outer
 
 
 def facts(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Table:
@@ -355,12 +363,7 @@ def facts(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Tabl
     t.add_column("value", overflow="fold")
     for label, value in pairs:
         t.add_row(Text(label), value if isinstance(value, Text | Table) else Text(text(value)))
-    if title is None:
-        return t
-    outer = Table.grid()
-    outer.add_row(heading(title))
-    outer.add_row(t)
-    return outer
+    return _titled(t, title)
 
 
 def heading(line: str) -> Text:
