@@ -131,8 +131,10 @@ def render_import(report: Any) -> list[Any]:
                     t.Column("Kind", "kind"),
                     t.Column(
                         "Series",
-                        lambda f: ", ".join(f.symbols[:3])
-                        + (f" and {len(f.symbols) - 3} more" if len(f.symbols) > 3 else ""),
+                        lambda f: (
+                            ", ".join(f.symbols[:3])
+                            + (f" and {len(f.symbols) - 3} more" if len(f.symbols) > 3 else "")
+                        ),
                         wrap=True,
                     ),
                     t.Column("Rows", "rows", t.integer),
@@ -151,7 +153,10 @@ def render_import(report: Any) -> list[Any]:
         out.append(
             t.table(
                 report.skipped,
-                [t.Column("Skipped file", "path", wrap=True), t.Column("Why", "skipped", wrap=True)],
+                [
+                    t.Column("Skipped file", "path", wrap=True),
+                    t.Column("Why", "skipped", wrap=True),
+                ],
             )
         )
     for w in report.warnings:

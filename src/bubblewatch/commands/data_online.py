@@ -58,7 +58,7 @@ def render_demo(records: list[dict[str, Any]]) -> list[Any]:
                     lambda r: r["source"] if r["status"] == "loaded" else f"skipped: {r['reason']}",
                     wrap=True,
                 ),
-            ]
+            ],
         )
     ]
 
@@ -103,8 +103,11 @@ def render_fetch(records: list[dict[str, Any]]) -> list[Any]:
                 t.Column("Rows", "rows", t.integer),
                 t.Column("From", "first", t.date),
                 t.Column("To", "last", t.date),
-                t.Column("Source", "source", wrap=True),
-                t.Column("From the cache", "from_cache", t.yes_no),
-            ]
+                t.Column(
+                    "Source",
+                    lambda r: r["source"] + (" (cache)" if r["from_cache"] else ""),
+                    wrap=True,
+                ),
+            ],
         )
     ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import math
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -146,7 +146,9 @@ def render_stress(res: Any) -> list[Any]:
     sc = res.scenario
     what = []
     if sc["shock"]:
-        what.append(f"{', '.join(sc['shock'])} honours {t.percent(0)(sc['honour'])} of its commitments")
+        what.append(
+            f"{', '.join(sc['shock'])} honours {t.percent(0)(sc['honour'])} of its commitments"
+        )
     if sc["markdown"]:
         what.append(f"private valuations marked down {t.percent(0)(sc['markdown'])}")
     if sc["rate_bp"]:
@@ -328,7 +330,9 @@ def render_clearing(res: Any) -> list[Any]:
         ],
         index=t.Column("Party", ""),
         caption=(
-            f"first 40 of {len(frame)} parties (--export csv lists all)" if len(frame) > 40 else None
+            f"first 40 of {len(frame)} parties (--export csv lists all)"
+            if len(frame) > 40
+            else None
         ),
     )
     return [head, tab]

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-
 from bubblewatch.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -87,14 +86,16 @@ def render_report(res: Any) -> list[Any]:
             res.sections,
             [
                 t.Column("Section", "title"),
-                t.Column("Status", lambda s: words.get(s.status, s.status), style=styles.get),
+                t.Column(
+                    "Status",
+                    lambda s: words.get(s.status, s.status),
+                    style=lambda w: styles.get(str(w), ""),
+                ),
                 t.Column("Seconds", "seconds", t.number(1)),
                 t.Column(
                     "Note",
                     lambda s: (
-                        f"lacks: {s.missing_short}"
-                        if s.status == "missing"
-                        else (s.error or "")
+                        f"lacks: {s.missing_short}" if s.status == "missing" else (s.error or "")
                     ),
                     wrap=True,
                 ),

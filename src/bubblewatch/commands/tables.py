@@ -148,7 +148,7 @@ def integer(x: Any) -> str:
     >>> integer(188920000.0)
     '188,920,000'
     """
-    return MISSING if is_missing(x) else f"{int(round(float(x))):,}"
+    return MISSING if is_missing(x) else f"{round(float(x)):,}"
 
 
 def multiple(digits: int = 2) -> Formatter:
@@ -188,7 +188,11 @@ def money(
         for div, suffix in _SCALES:
             if abs(v) >= div:
                 q = v / div
-                d = digits if digits is not None else (2 if abs(q) < 10 else 1 if abs(q) < 100 else 0)
+                d = (
+                    digits
+                    if digits is not None
+                    else (2 if abs(q) < 10 else 1 if abs(q) < 100 else 0)
+                )
                 return f"{currency} {sign}{q:,.{d}f}{suffix}"
         d = 0 if digits is None else digits
         return f"{currency} {sign}{v:,.{d}f}"

@@ -68,7 +68,10 @@ def render_concentration(res: Any) -> list[Any]:
     """Text of ``valuation concentration``: the measures and the largest holdings."""
     pct = t.points(2)
     rows: list[tuple[str, Any]] = [
-        ("Holdings", f"{t.date(res.as_of)}: {t.plural(res.n_holdings, 'company', 'companies') if res.by == 'company' else t.plural(res.n_holdings, 'line')}"),
+        (
+            "Holdings",
+            f"{t.date(res.as_of)}: {t.plural(res.n_holdings, 'company', 'companies') if res.by == 'company' else t.plural(res.n_holdings, 'line')}",
+        ),
         (f"Top {res.top_n} weight", pct(res.top_weight)),
         ("HHI", f"{res.hhi:.4f} (effective number of holdings {res.effective_n:.1f})"),
     ]

@@ -155,7 +155,9 @@ def interest_bill(
     if gdp_usd_bn is not None:
         series["gdp"] = gdp_usd_bn.name
     return InterestBill(
-        metadata=make_metadata({"series": {k: v for k, v in series.items() if v is not None}}, data=tbl),
+        metadata=make_metadata(
+            {"series": {k: v for k, v in series.items() if v is not None}}, data=tbl
+        ),
         table=tbl,
         as_of=pd.Timestamp(tbl.index[-1]),
     )

@@ -371,9 +371,7 @@ class ConcentrationHistory(Result):
         fig = go.Figure()
         n = self.snapshots[0].top_n if self.snapshots else 10
         fig.add_trace(
-            go.Scatter(
-                x=df.index, y=100 * df["top_weight"], mode="lines+markers", name=f"top {n}"
-            )
+            go.Scatter(x=df.index, y=100 * df["top_weight"], mode="lines+markers", name=f"top {n}")
         )
         for c in df.columns:
             if c.startswith("group:"):

@@ -32,6 +32,16 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Decomposition", "return_decomposition"]
 
 
+#: the components' names in words (chart labels)
+_LABELS = {
+    "earnings_growth": "earnings growth",
+    "pe_change": "P/E change",
+    "dividend_yield": "dividend yield",
+    "interaction": "interaction",
+    "total_return": "total return",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Decomposition(Result):
     """Annualised return decomposition over one window (all rates in percent a year)."""
@@ -76,22 +86,13 @@ class Decomposition(Result):
         c["total_return"] = self.total_return
         return pd.DataFrame({"per_year": {k: v / 100.0 for k, v in c.items()}})
 
-    #: the components' names in words (chart labels)
-    LABELS = {
-        "earnings_growth": "earnings growth",
-        "pe_change": "P/E change",
-        "dividend_yield": "dividend yield",
-        "interaction": "interaction",
-        "total_return": "total return",
-    }
-
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
 
         c = self.components()
         fig = go.Figure(
             go.Waterfall(
-                x=[self.LABELS[k] for k in (*c.keys(), "total_return")],
+                x=[_LABELS[k] for k in (*c.keys(), "total_return")],
                 measure=["relative"] * len(c) + ["total"],
                 y=[*c.values(), self.total_return],
                 name="annualised return",
