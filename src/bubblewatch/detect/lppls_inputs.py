@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:

@@ -60,14 +60,11 @@ import itertools
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from bubblewatch.errors import InputError
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 __all__ = [
     "FILTER_PRESETS",
