@@ -1,29 +1,26 @@
 """Valuation: multiples vs peers and history, Shiller CAPE, index concentration, return
-decomposition. Pure computations over pandas/numpy (no I/O)."""
+decomposition. Pure computations over pandas/numpy (no I/O).
 
-from bubblewatch.valuation.cape import CapeResult, cape_from_components, cape_percentile
-from bubblewatch.valuation.concentration import (
-    MAGNIFICENT_7,
-    ConcentrationHistory,
-    ConcentrationResult,
-    concentration,
-    concentration_history,
+Modules: ``multiples``, ``cape``, ``concentration`` (its function ``concentration`` is
+imported from the module), ``decomposition``.
+"""
+
+from bubblewatch._exports import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "CapeResult": "bubblewatch.valuation.cape",
+        "cape_from_components": "bubblewatch.valuation.cape",
+        "cape_percentile": "bubblewatch.valuation.cape",
+        "MAGNIFICENT_7": "bubblewatch.valuation.concentration",
+        "ConcentrationHistory": "bubblewatch.valuation.concentration",
+        "ConcentrationResult": "bubblewatch.valuation.concentration",
+        "concentration_history": "bubblewatch.valuation.concentration",
+        "Decomposition": "bubblewatch.valuation.decomposition",
+        "return_decomposition": "bubblewatch.valuation.decomposition",
+        "RelativeMultiple": "bubblewatch.valuation.multiples",
+        "multiple_series": "bubblewatch.valuation.multiples",
+        "relative_multiple": "bubblewatch.valuation.multiples",
+    },
 )
-from bubblewatch.valuation.decomposition import Decomposition, return_decomposition
-from bubblewatch.valuation.multiples import RelativeMultiple, multiple_series, relative_multiple
-
-__all__ = [
-    "MAGNIFICENT_7",
-    "CapeResult",
-    "ConcentrationHistory",
-    "ConcentrationResult",
-    "Decomposition",
-    "RelativeMultiple",
-    "cape_from_components",
-    "cape_percentile",
-    "concentration",
-    "concentration_history",
-    "multiple_series",
-    "relative_multiple",
-    "return_decomposition",
-]
