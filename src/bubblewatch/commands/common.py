@@ -73,7 +73,7 @@ def open_data_folder(data: Path, store: Path | None = None) -> Store:
         raise InputError("use either --data DIR or --store FILE, not both")
     if not data.is_dir():
         raise InputError(f"--data {data}: not a folder")
-    from bubblewatch.data.importer import open_data_dir_store
+    from bubblewatch.data.data_dir_store import open_data_dir_store
 
     with progress(f"importing {data}"):
         return open_data_dir_store(data)
