@@ -383,9 +383,9 @@ def render_report(
     from plotly.offline import get_plotlyjs
 
     if sections is None:
-        from bubblewatch.report.sections import _builders
+        from bubblewatch.report.sections import SECTIONS
 
-        sections = _builders()
+        sections = SECTIONS
     rendered: list[dict[str, Any]] = []
     statuses: list[SectionStatus] = []
     used_ids: set[str] = set()
