@@ -1,67 +1,45 @@
 """Valuation: point-in-time P/E and P/S from company fundamentals, free cash flow and capex
 intensity, multiples vs peers and history, Shiller CAPE, index concentration, return
-decomposition. Pure computations over pandas/numpy (no I/O)."""
+decomposition. Pure computations over pandas/numpy (no I/O).
 
-from bubblewatch.valuation.cape import CapeResult, cape_from_components, cape_percentile
-from bubblewatch.valuation.cashflow import (
-    HYPERSCALERS,
-    CapexIntensity,
-    FreeCashFlow,
-    capex_intensity,
-    free_cash_flow,
-)
-from bubblewatch.valuation.concentration import (
-    MAGNIFICENT_7,
-    ConcentrationHistory,
-    ConcentrationResult,
-    concentration,
-    concentration_history,
-)
-from bubblewatch.valuation.decomposition import Decomposition, return_decomposition
-from bubblewatch.valuation.earnings import (
-    EarningsBasis,
-    PriceEarnings,
-    PriceSales,
-    annual_figure,
-    pe_history,
-    price_earnings,
-    price_sales,
-    trailing_eps,
-)
-from bubblewatch.valuation.multiples import RelativeMultiple, multiple_series, relative_multiple
-from bubblewatch.valuation.quarters import calendar_quarter, known_dates, year_on_year
-from bubblewatch.valuation.relative_pe import RelativePE, relative_pe
+Modules: ``earnings``, ``quarters``, ``relative_pe`` (import the function ``relative_pe``
+from it), ``cashflow``, ``multiples``, ``cape``, ``concentration`` (import the function
+``concentration`` from it), ``decomposition``.
+"""
 
-__all__ = [
-    "HYPERSCALERS",
-    "MAGNIFICENT_7",
-    "CapeResult",
-    "CapexIntensity",
-    "ConcentrationHistory",
-    "ConcentrationResult",
-    "Decomposition",
-    "EarningsBasis",
-    "FreeCashFlow",
-    "PriceEarnings",
-    "PriceSales",
-    "RelativeMultiple",
-    "RelativePE",
-    "annual_figure",
-    "calendar_quarter",
-    "cape_from_components",
-    "cape_percentile",
-    "capex_intensity",
-    "concentration",
-    "concentration_history",
-    "free_cash_flow",
-    "known_dates",
-    "multiple_series",
-    "pe_history",
-    "price_earnings",
-    "price_sales",
-    "relative_multiple",
-    "relative_pe",
-    "return_decomposition",
-    "trailing_eps",
-    "year_on_year",
-]
+from bubblewatch._exports import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "CapeResult": "bubblewatch.valuation.cape",
+        "cape_from_components": "bubblewatch.valuation.cape",
+        "cape_percentile": "bubblewatch.valuation.cape",
+        "HYPERSCALERS": "bubblewatch.valuation.cashflow",
+        "CapexIntensity": "bubblewatch.valuation.cashflow",
+        "FreeCashFlow": "bubblewatch.valuation.cashflow",
+        "capex_intensity": "bubblewatch.valuation.cashflow",
+        "free_cash_flow": "bubblewatch.valuation.cashflow",
+        "MAGNIFICENT_7": "bubblewatch.valuation.concentration",
+        "ConcentrationHistory": "bubblewatch.valuation.concentration",
+        "ConcentrationResult": "bubblewatch.valuation.concentration",
+        "concentration_history": "bubblewatch.valuation.concentration",
+        "Decomposition": "bubblewatch.valuation.decomposition",
+        "return_decomposition": "bubblewatch.valuation.decomposition",
+        "EarningsBasis": "bubblewatch.valuation.earnings",
+        "PriceEarnings": "bubblewatch.valuation.earnings",
+        "PriceSales": "bubblewatch.valuation.earnings",
+        "annual_figure": "bubblewatch.valuation.earnings",
+        "pe_history": "bubblewatch.valuation.earnings",
+        "price_earnings": "bubblewatch.valuation.earnings",
+        "price_sales": "bubblewatch.valuation.earnings",
+        "trailing_eps": "bubblewatch.valuation.earnings",
+        "RelativeMultiple": "bubblewatch.valuation.multiples",
+        "multiple_series": "bubblewatch.valuation.multiples",
+        "relative_multiple": "bubblewatch.valuation.multiples",
+        "calendar_quarter": "bubblewatch.valuation.quarters",
+        "known_dates": "bubblewatch.valuation.quarters",
+        "year_on_year": "bubblewatch.valuation.quarters",
+        "RelativePE": "bubblewatch.valuation.relative_pe",
+    },
+)
