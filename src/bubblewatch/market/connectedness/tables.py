@@ -54,8 +54,8 @@ def measures(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     Examples
     --------
     >>> to, frm, net, tci = measures(np.array([[0.8, 0.2], [0.4, 0.6]]))
-    >>> to.tolist(), frm.tolist(), [round(v, 12) for v in net], round(float(tci), 12)
-    ([0.4, 0.2], [0.2, 0.4], [0.2, -0.2], 0.3)
+    >>> [np.round(v, 12).tolist() for v in (to, frm, net, tci)]
+    [[0.4, 0.2], [0.2, 0.4], [0.2, -0.2], 0.3]
     """
     th = np.asarray(theta, dtype=float)
     own = np.diagonal(th, axis1=-2, axis2=-1)
