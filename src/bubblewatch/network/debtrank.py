@@ -35,6 +35,7 @@ import scipy.sparse as sp
 
 from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Bool, Integer, MappingOf, Real, validate_params
 
 __all__ = ["DebtRankResult", "debtrank", "leverage_matrix"]
 
@@ -111,6 +112,10 @@ class DebtRankResult(Result):
         }
 
 
+@validate_params(
+    exposures=ArrayLike(sparse=True, what="an exposures matrix"),
+    equity=ArrayLike(what="one equity per party"),
+)
 def leverage_matrix(exposures: Any, equity: Sequence[float] | np.ndarray) -> sp.csr_matrix:
     """``Lambda[i, j] = exposures[i, j] / equity[i]`` as a sparse matrix.
 
@@ -133,6 +138,19 @@ def leverage_matrix(exposures: Any, equity: Sequence[float] | np.ndarray) -> sp.
     return sp.csr_matrix(sp.diags(1.0 / E) @ A)
 
 
+@validate_params(
+    exposures=ArrayLike(sparse=True, what="an exposures matrix"),
+    equity=ArrayLike(what="one equity per party"),
+    shock=[
+        ArrayLike(what="one initial distress per party"),
+        MappingOf("a mapping party -> distress"),
+    ],
+    value=[None, ArrayLike(what="one weight per party")],
+    differential=Bool(),
+    names=[None, ArrayLike(what="party names")],
+    tol=Real(min=0, min_open=True),
+    max_rounds=Integer(min=1),
+)
 def debtrank(
     exposures: Any,
     equity: Sequence[float] | np.ndarray,
