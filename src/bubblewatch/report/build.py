@@ -242,6 +242,11 @@ class SectionStatus:
     missing: tuple[str, ...] = ()
     error: str | None = None
 
+    @property
+    def missing_short(self) -> str:
+        """The first few missing inputs and how many more (the console's line)."""
+        return _first_missing(self.missing)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

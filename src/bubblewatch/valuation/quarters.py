@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from bubblewatch.data.schema import DEFAULT_UNITS, FUNDAMENTAL_METRICS
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.validation import Anything, Date, Frame, Integer, Text, validate_params
 
@@ -48,16 +49,8 @@ __all__ = [
     "year_on_year",
 ]
 
-#: metric -> unit of its values
-METRICS: dict[str, str] = {
-    "revenue": "USD",
-    "net_income": "USD",
-    "eps_diluted": "USD/share",
-    "operating_cash_flow": "USD",
-    "capex": "USD",
-    "shares_diluted_weighted": "shares",
-    "shares_outstanding": "shares",
-}
+#: metric -> unit of its values (USD by default; the frame's ``unit`` column may say otherwise)
+METRICS: dict[str, str] = {m: DEFAULT_UNITS[k] for m, k in FUNDAMENTAL_METRICS.items()}
 #: days after the period end before a figure without a filing date counts as known
 FILING_LAG_DAYS: dict[str, int] = {"10-Q": 45, "10-K": 60}
 _OPTIONAL = ("symbol", "fiscal_period", "unit", "form", "filed", "source", "note", "warning")
