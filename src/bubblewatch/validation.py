@@ -33,7 +33,7 @@ Traceback (most recent call last):
 bubblewatch.errors.ParameterValueError: f(): how must be one of 'mean', 'median'; got 'mode' (str)
 
 ``None`` in a list of alternatives allows ``None``. Every parameter of the function must be
-declared (an undeclared one is an error at import time), so a parameter added later cannot
+declared (the test suite fails on an undeclared one), so a parameter added later cannot
 slip through unchecked. :data:`DECLARED` lists every decorated function: the test suite
 feeds each one invalid values generated from its declarations
 (:meth:`Constraint.invalid_values`) and expects :class:`~bubblewatch.errors.ParameterError`.
@@ -77,6 +77,7 @@ __all__ = [
     "Text",
     "check_param",
     "rule_of",
+    "undeclared",
     "validate_params",
 ]
 
@@ -527,10 +528,10 @@ def validate_params(**specs: Spec) -> Callable[[F], F]:
         excepted): a :class:`Constraint`, ``None`` (the value ``None``) or a list of them
         (alternatives).
 
-    Raises
-    ------
-    TypeError
-        At decoration: a parameter is not declared, or a declared name is not a parameter.
+    Notes
+    -----
+    A parameter left undeclared, or a declared name that is not a parameter, is recorded
+    (:func:`undeclared`) and failed by the test suite rather than at import.
     """
 
     def deco(fn: F) -> F:
@@ -541,14 +542,12 @@ def validate_params(**specs: Spec) -> Callable[[F], F]:
             if n not in ("self", "cls")
             and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
         ]
-        missing = [n for n in names if n not in specs]
-        unknown = [n for n in specs if n not in names]
-        if missing or unknown:
-            raise TypeError(
-                f"validate_params on {fn.__module__}.{fn.__qualname__}: every parameter must be "
-                f"declared once; undeclared {missing}, not parameters {unknown}"
-            )
-        rules = {n: Rule(specs[n]) for n in names}
+        # a parameter left undeclared (or a declared name that is no parameter) is listed
+        # on the function and failed by the test suite, not at import: a merge that adds a
+        # parameter must not break every import of the package
+        missing = tuple(n for n in names if n not in specs)
+        unknown = tuple(n for n in specs if n not in names)
+        rules = {n: Rule(specs[n]) for n in names if n in specs}
         label = fn.__qualname__
 
         @functools.wraps(fn)
@@ -564,10 +563,16 @@ def validate_params(**specs: Spec) -> Callable[[F], F]:
             return fn(*args, **kwargs)
 
         wrapper.__bubblewatch_params__ = MappingProxyType(rules)  # type: ignore[attr-defined]
+        wrapper.__bubblewatch_undeclared__ = (missing, unknown)  # type: ignore[attr-defined]
         DECLARED[f"{fn.__module__}.{fn.__qualname__}"] = wrapper
         return wrapper  # type: ignore[return-value]
 
     return deco
+
+
+def undeclared(fn: Callable[..., Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(parameters not declared, declared names that are not parameters)`` of a decorated function."""
+    return getattr(fn, "__bubblewatch_undeclared__", ((), ()))
 
 
 def rule_of(fn: Callable[..., Any]) -> Mapping[str, Rule] | None:

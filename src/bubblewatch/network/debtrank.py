@@ -45,7 +45,7 @@ import scipy.sparse as sp
 
 from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
-from bubblewatch.validation import ArrayLike, Bool, Integer, MappingOf, Real, validate_params
+from bubblewatch.validation import ArrayLike, Bool, Integer, MappingOf, Real, Text, validate_params
 
 __all__ = ["VARIANTS", "DebtRankResult", "debtrank", "leverage_matrix"]
 
@@ -174,6 +174,7 @@ def leverage_matrix(exposures: Any, equity: Sequence[float] | np.ndarray) -> sp.
     ],
     value=[None, ArrayLike(what="one weight per party")],
     differential=Bool(),
+    variant=[None, Text()],
     names=[None, ArrayLike(what="party names")],
     tol=Real(min=0, min_open=True),
     max_rounds=Integer(min=1),
