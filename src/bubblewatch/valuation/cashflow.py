@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "HYPERSCALERS",
+    "MAG7_COMPANIES",
     "CapexIntensity",
     "FreeCashFlow",
     "capex_intensity",
@@ -49,6 +50,8 @@ __all__ = [
 
 #: the cloud builders whose capex the articles describe (S1-7, S2-4, S2-5)
 HYPERSCALERS: tuple[str, ...] = ("MSFT", "GOOGL", "AMZN", "META", "ORCL")
+#: the Magnificent 7 as companies (one ticker each; Alphabet's figures are company-wide)
+MAG7_COMPANIES: tuple[str, ...] = ("AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA")
 
 
 def _quarter_range(
