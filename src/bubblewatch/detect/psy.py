@@ -613,6 +613,7 @@ RULE_TEXT = {
 }
 
 
+@validate_params(cv=Anything("a PSYCriticalValues"))
 def cv_source(cv: Any) -> str:
     """Where critical values come from and which BSADF rule they use, in words."""
     method = str(cv.method)

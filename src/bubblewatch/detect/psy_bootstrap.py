@@ -38,6 +38,7 @@ from numba import njit, prange
 
 from bubblewatch.detect import _psy_kernels as _k
 from bubblewatch.errors import InputError
+from bubblewatch.validation import ArrayLike, Integer, validate_params
 
 __all__ = ["bootstrap_bsadf", "hlst_replications", "pointwise_critical_values"]
 
@@ -77,6 +78,12 @@ def _bsadf_at_serial(Y, ends, min_window, K, ic, out):  # pragma: no cover - num
 _SERIAL_WORK = 20_000_000
 
 
+@validate_params(
+    y=ArrayLike(what="the tested series"),
+    reps=Integer(min=1),
+    seed=[None, Integer(min=0)],
+    upto=[None, Integer(min=2)],
+)
 def hlst_replications(
     y: Any, reps: int, seed: int | None, *, upto: int | None = None
 ) -> np.ndarray:
@@ -96,6 +103,15 @@ def hlst_replications(
     return out
 
 
+@validate_params(
+    y=ArrayLike(what="the tested series"),
+    ends=ArrayLike(what="positions in the series"),
+    min_window=Integer(min=2),
+    lags=Integer(min=0),
+    reps=Integer(min=1),
+    seed=[None, Integer(min=0)],
+    paths=[None, ArrayLike(what="replications (reps x T)")],
+)
 def bootstrap_bsadf(
     y: Any,
     ends: Any,
@@ -138,6 +154,7 @@ def bootstrap_bsadf(
     return out
 
 
+@validate_params(draws=ArrayLike(what="bootstrap BSADF values (reps x dates)"))
 def pointwise_critical_values(draws: np.ndarray) -> np.ndarray:
     """90/95/99% quantiles over replications (len(ends) × 3) of :func:`bootstrap_bsadf`'s output.
 

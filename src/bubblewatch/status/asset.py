@@ -22,6 +22,16 @@ from bubblewatch.status.market_signals import momentum_signal, stress_signal
 from bubblewatch.status.params import DEFAULT_PARAMS, StatusParams
 from bubblewatch.status.rule import Commands, Reason, Signals, decide
 from bubblewatch.status.valuation_signal import valuation_signal
+from bubblewatch.validation import (
+    Anything,
+    Date,
+    Frame,
+    Instance,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -40,6 +50,7 @@ LEVEL_COLOURS = {
 }
 
 
+@validate_params(as_of=Date())
 def parse_as_of(as_of: Any) -> pd.Timestamp:
     """``as_of`` as a normalised Timestamp, or an InputError saying how to write it."""
     try:
@@ -51,6 +62,7 @@ def parse_as_of(as_of: Any) -> pd.Timestamp:
     return when.normalize()
 
 
+@validate_params(prices=Anything("a Series, a DataFrame or a ResolvedHistory"))
 def price_frame(prices: Any) -> pd.DataFrame:
     """``prices`` (a Series of closes, a frame with ``close`` [and ``volume``], or a
     :class:`~bubblewatch.data.resolve.ResolvedHistory`) as a validated close/volume frame."""
@@ -259,6 +271,16 @@ def _num(v: float, digits: int = 2) -> str:
     return f"{v:.{digits}f}" if v is not None and np.isfinite(v) else "n/a"
 
 
+@validate_params(
+    prices=Anything("a Series, a DataFrame or a ResolvedHistory (checked by price_frame)"),
+    as_of=Date(),
+    fundamentals=[None, Frame(what="a fundamentals frame (Store.fundamentals)")],
+    params=Instance(StatusParams),
+    symbol=[None, Text(empty=False)],
+    cape=[None, SeriesLike(what="a monthly CAPE series")],
+    group_pe_median=[None, Real()],
+    history=[None, Anything("a ResolvedHistory")],
+)
 def asset_status(
     prices: Any,
     *,

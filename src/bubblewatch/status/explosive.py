@@ -20,6 +20,7 @@ import pandas as pd
 from bubblewatch.errors import BubblewatchError, InputError
 from bubblewatch.results import jsonable
 from bubblewatch.status.params import StatusParams
+from bubblewatch.validation import Date, Instance, SeriesLike, validate_params
 
 __all__ = ["PSYSignal", "psy_sample", "psy_signal"]
 
@@ -82,6 +83,7 @@ class PSYSignal:
         )
 
 
+@validate_params(close=SeriesLike(), params=Instance(StatusParams))
 def psy_sample(close: pd.Series, params: StatusParams) -> pd.Series:
     """The PSY sample of a close series already cut at the as-of date: the last
     ``sample_years`` calendar years (at least ``psy_min_sessions`` sessions when the history
@@ -157,6 +159,7 @@ class _CriticalValues:
         return np.array([self._cache[q] for q in positions])
 
 
+@validate_params(close=SeriesLike(), params=Instance(StatusParams), peak=[None, Date()])
 def psy_signal(
     close: pd.Series, params: StatusParams, *, peak: pd.Timestamp | None = None
 ) -> PSYSignal:

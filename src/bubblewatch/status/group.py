@@ -39,6 +39,16 @@ from bubblewatch.status.asset import (
 )
 from bubblewatch.status.params import DEFAULT_PARAMS, LEVELS, StatusParams
 from bubblewatch.status.valuation_signal import pe_reading
+from bubblewatch.validation import (
+    Anything,
+    ArrayLike,
+    Date,
+    Instance,
+    MappingOf,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -84,6 +94,7 @@ def _store_symbol(ticker: str, available: set[str]) -> str | None:
     return hits[0] if hits else None
 
 
+@validate_params(available=Anything("an iterable of store symbols"))
 def ai_complex(available: Iterable[str]) -> list[GroupMember]:
     """The AI complex's members mapped to the ``available`` store symbols.
 
@@ -113,6 +124,11 @@ def ai_complex(available: Iterable[str]) -> list[GroupMember]:
     return out
 
 
+@validate_params(
+    closes=MappingOf("a mapping symbol -> closes"),
+    shares=[None, MappingOf("a mapping symbol -> shares outstanding")],
+    name=Text(),
+)
 def basket(
     closes: Mapping[str, pd.Series],
     shares: Mapping[str, pd.Series] | None = None,
@@ -275,6 +291,19 @@ class GroupStatus(Result):
         }
 
 
+@validate_params(
+    members=MappingOf("a mapping symbol -> prices"),
+    as_of=Date(),
+    fundamentals=[None, MappingOf()],
+    shares=[None, MappingOf()],
+    params=Instance(StatusParams),
+    name=Text(),
+    labels=[None, MappingOf()],
+    kinds=[None, MappingOf()],
+    missing=ArrayLike(what="a sequence of (label, reason) pairs"),
+    cape=[None, SeriesLike()],
+    loop=[None, MappingOf()],
+)
 def group_status(
     members: Mapping[str, Any],
     *,
@@ -328,7 +357,7 @@ def group_status(
         pe, *_ = pe_reading(fundamentals.get(sym), close, when, sym)
         if math.isfinite(pe) and pe > 0:
             pes.append(pe)
-    median = float(np.median(pes)) if len(pes) >= 2 else math.nan
+    median = float(np.median(pes)) if len(pes) >= 2 else None
     statuses = []
     gone = list(missing)
     for sym, prices in members.items():
@@ -403,7 +432,7 @@ def group_status(
         labels=labels,
         missing=tuple(gone),
         breadth=breadth,
-        pe_group_median=median,
+        pe_group_median=math.nan if median is None else median,
         equal_weight=ew,
         cap_weight=cw,
         basket_notes=tuple(notes),
@@ -412,6 +441,7 @@ def group_status(
     )
 
 
+@validate_params()
 def loop_figures() -> dict[str, Any]:
     """The AI ledger's loop figures shown beside the market ones (cycles, circulation, cover)."""
     from bubblewatch.episodes import ai2025

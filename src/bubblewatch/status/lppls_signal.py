@@ -35,6 +35,7 @@ import pandas as pd
 from bubblewatch.errors import BubblewatchError, ConvergenceWarning
 from bubblewatch.results import jsonable
 from bubblewatch.status.params import LPPLSScale, StatusParams
+from bubblewatch.validation import Bool, Instance, Integer, SeriesLike, validate_params
 
 __all__ = ["LPPLSScaleSignal", "LPPLSSignal", "lppls_scale_signal", "lppls_signal"]
 
@@ -136,6 +137,13 @@ def _trust(
     return float(np.median(vals))
 
 
+@validate_params(
+    close=SeriesLike(),
+    scale=Instance(LPPLSScale),
+    trust=Bool(),
+    trust_reps=Integer(min=1),
+    seed=Integer(min=0),
+)
 def lppls_scale_signal(
     close: pd.Series,
     scale: LPPLSScale,
@@ -264,6 +272,7 @@ class LPPLSSignal:
         )
 
 
+@validate_params(close=SeriesLike(), params=Instance(StatusParams))
 def lppls_signal(close: pd.Series, params: StatusParams) -> LPPLSSignal:
     """:func:`lppls_scale_signal` at every scale of ``params`` (nothing when ``lppls`` is off)."""
     if not params.lppls:

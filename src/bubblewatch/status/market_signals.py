@@ -29,6 +29,7 @@ from bubblewatch.errors import BubblewatchError
 from bubblewatch.results import jsonable
 from bubblewatch.status.explosive import psy_sample
 from bubblewatch.status.params import StatusParams
+from bubblewatch.validation import Instance, SeriesLike, validate_params
 
 __all__ = ["MIN_HISTORY", "MomentumSignal", "StressSignal", "momentum_signal", "stress_signal"]
 
@@ -81,6 +82,7 @@ class MomentumSignal:
         return jsonable({**dataclasses.asdict(self), "available": self.available})
 
 
+@validate_params(close=SeriesLike(), params=Instance(StatusParams))
 def momentum_signal(close: pd.Series, params: StatusParams) -> MomentumSignal:
     """Momentum of ``close`` (adjusted closes cut at the as-of date) on its last date."""
     s = close.dropna()
@@ -132,6 +134,7 @@ class StressSignal:
         return jsonable({**dataclasses.asdict(self), "available": self.available})
 
 
+@validate_params(close=SeriesLike(), volume=[None, SeriesLike()], params=Instance(StatusParams))
 def stress_signal(close: pd.Series, volume: pd.Series | None, params: StatusParams) -> StressSignal:
     """Drawdown, volatility and volume stress of ``close`` on its last date."""
     from bubblewatch.market.daily import ZSCORE_WINDOW, daily_metrics

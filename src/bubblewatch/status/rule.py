@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblewatch.results import jsonable
-from bubblewatch.status.params import DEFAULT_PARAMS, StatusParams
+from bubblewatch.status.params import DEFAULT_PARAMS, LEVELS, StatusParams
+from bubblewatch.validation import Anything, Instance, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.status.explosive import PSYSignal
@@ -127,6 +128,11 @@ def _iso(ts: pd.Timestamp | None) -> str | None:
     return None if ts is None else ts.date().isoformat()
 
 
+@validate_params(
+    sig=Anything("the five Signals"),
+    cmd=Anything("the Commands of the asset and date"),
+    params=Instance(StatusParams),
+)
 def decide(
     sig: Signals, cmd: Commands, params: StatusParams = DEFAULT_PARAMS
 ) -> tuple[str, tuple[Reason, ...]]:
@@ -306,12 +312,11 @@ def decide(
     return "calm", tuple(r for _, r in checks)
 
 
+@validate_params(level=Options(*LEVELS))
 def level_rank(level: str) -> int:
     """0 (calm) .. 4 (bursting).
 
     >>> level_rank("explosive")
     2
     """
-    from bubblewatch.status.params import LEVELS
-
     return LEVELS.index(level)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.results import jsonable
+from bubblewatch.validation import Date, Frame, Real, SeriesLike, Text, validate_params
 
 __all__ = ["ValuationSignal", "cape_reading", "pe_reading", "valuation_signal"]
 
@@ -57,6 +58,9 @@ class ValuationSignal:
         return jsonable({**out, "available": self.available})
 
 
+@validate_params(
+    fundamentals=[None, Frame()], close=SeriesLike(), as_of=Date(), symbol=Text(empty=False)
+)
 def pe_reading(
     fundamentals: pd.DataFrame | None, close: pd.Series, as_of: pd.Timestamp, symbol: str
 ) -> tuple[float, tuple[str, ...], tuple[str, ...], str]:
@@ -72,6 +76,7 @@ def pe_reading(
     return float(pe.pe), tuple(pe.quarters), tuple(pe.rules), pe.note
 
 
+@validate_params(cape=SeriesLike(), as_of=Date())
 def cape_reading(
     cape: pd.Series, as_of: pd.Timestamp
 ) -> tuple[float, pd.Timestamp | None, float, str]:
@@ -89,6 +94,14 @@ def cape_reading(
     return float(r.value), pd.Timestamp(r.as_of), float(r.percentile) / 100.0, ""
 
 
+@validate_params(
+    close=SeriesLike(),
+    as_of=Date(),
+    symbol=Text(empty=False),
+    fundamentals=[None, Frame()],
+    cape=[None, SeriesLike()],
+    group_pe_median=[None, Real()],
+)
 def valuation_signal(
     close: pd.Series,
     as_of: pd.Timestamp,
