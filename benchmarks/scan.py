@@ -38,7 +38,7 @@ def main() -> None:
     import exuber
 
     from bubblewatch.detect.psy import default_min_window
-    from bubblewatch.detect.scan import scan_psy
+    from bubblewatch.scan import scan_psy
 
     panel = _panel()
     n = len(panel)

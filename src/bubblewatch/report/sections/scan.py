@@ -21,7 +21,7 @@ TOP = 25
 
 def build(ctx: ReportContext) -> SectionOutput:
     """Scan the store's equity and index closes and tabulate the explosive ones."""
-    from bubblewatch.detect.scan import scan_psy
+    from bubblewatch.scan import scan_psy
 
     if ctx.options.get("fast"):
         names = list(ctx.symbols)
