@@ -129,7 +129,7 @@ def gsadf_pvalue(
     >>> bool(p[0] > 0.5), round(float(p[1]), 2), float(p[2]) == 1 / 20001
     (True, 0.05, True)
     """
-    from bubblewatch.detect.psy import default_min_window
+    from bubblewatch.detect.psy_setup import default_min_window
 
     T = int(nobs)
     if lags != 0:

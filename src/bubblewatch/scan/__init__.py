@@ -12,69 +12,22 @@ analysis on each series and returns a :class:`ScanResult` (one row per series); 
 * :mod:`~bubblewatch.scan.synthetic` -- the seeded synthetic panel of the benchmark.
 """
 
-from __future__ import annotations
+from bubblewatch._exports import lazy_exports
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-from bubblewatch.scan.analyses import LPPLSAnalysis, LPPLSScale, PSYAnalysis
-from bubblewatch.scan.engines import SCHEDULERS
-from bubblewatch.scan.multiple_testing import benjamini_hochberg
-from bubblewatch.scan.outdir import ScanDirectory
-from bubblewatch.scan.result import ScanResult
-from bubblewatch.scan.run import ANALYSES, ScanProgress, scan
-
-__all__ = [
-    "ANALYSES",
-    "SCHEDULERS",
-    "LPPLSAnalysis",
-    "LPPLSScale",
-    "PSYAnalysis",
-    "ScanDirectory",
-    "ScanProgress",
-    "ScanResult",
-    "benjamini_hochberg",
-    "scan",
-    "scan_psy",
-]
-
-
-def scan_psy(
-    series: Mapping[str, Any] | Iterable[tuple[str, Any]],
-    *,
-    lags: int = 0,
-    log: bool = True,
-    level: int = 95,
-    min_obs: int = 60,
-    cv_method: str = "auto",
-    reps: int = 500,
-    seed: int = 0,
-    scheduler: str = "sync",
-    workers: int | None = None,
-    address: str | None = None,
-    on_progress: Callable[[ScanProgress], None] | None = None,
-) -> ScanResult:
-    """PSY-test every series and tabulate which are explosive, over the sample and now
-    (:func:`scan` with one :class:`PSYAnalysis`).
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> idx = pd.bdate_range("2020-01-01", periods=200)
-    >>> rng = np.random.default_rng(0)
-    >>> panel = {f"S{i}": pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
-    ...          for i in range(3)}
-    >>> scan_psy(panel).to_frame().shape[0]
-    3
-    """
-    psy = PSYAnalysis(
-        lags=lags, log=log, level=level, min_obs=min_obs, cv_method=cv_method, reps=reps, seed=seed
-    )
-    return scan(
-        series,
-        (psy,),
-        scheduler=scheduler,
-        workers=workers,
-        address=address,
-        on_progress=on_progress,
-    )
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "ANALYSES": "bubblewatch.scan.run",
+        "ScanProgress": "bubblewatch.scan.run",
+        "scan": "bubblewatch.scan.run",
+        "scan_psy": "bubblewatch.scan.run",
+        "SCHEDULERS": "bubblewatch.scan.engines",
+        "LPPLSAnalysis": "bubblewatch.scan.analyses",
+        "LPPLSScale": "bubblewatch.scan.analyses",
+        "PSYAnalysis": "bubblewatch.scan.analyses",
+        "ScanDirectory": "bubblewatch.scan.outdir",
+        "ScanResult": "bubblewatch.scan.result",
+        "benjamini_hochberg": "bubblewatch.scan.multiple_testing",
+        "synthetic_panel": "bubblewatch.scan.synthetic",
+    },
+)

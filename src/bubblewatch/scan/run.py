@@ -20,7 +20,7 @@ from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
 from bubblewatch.scan.spec import ScanSpec, prepare_inputs
 
-__all__ = ["ANALYSES", "ScanProgress", "resolve_analyses", "scan"]
+__all__ = ["ANALYSES", "ScanProgress", "resolve_analyses", "scan", "scan_psy"]
 
 #: the analyses a scan can run by name
 ANALYSES = ("psy", "lppls", "status")
@@ -313,3 +313,44 @@ def scan(
                 },
             )
     return result
+
+
+def scan_psy(
+    series: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    *,
+    lags: int = 0,
+    log: bool = True,
+    level: int = 95,
+    min_obs: int = 60,
+    cv_method: str = "auto",
+    reps: int = 500,
+    seed: int = 0,
+    scheduler: str = "sync",
+    workers: int | None = None,
+    address: str | None = None,
+    on_progress: Callable[[ScanProgress], None] | None = None,
+) -> ScanResult:
+    """PSY-test every series and tabulate which are explosive, over the sample and now
+    (:func:`scan` with one :class:`PSYAnalysis`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> idx = pd.bdate_range("2020-01-01", periods=200)
+    >>> rng = np.random.default_rng(0)
+    >>> panel = {f"S{i}": pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
+    ...          for i in range(3)}
+    >>> scan_psy(panel).to_frame().shape[0]
+    3
+    """
+    psy = PSYAnalysis(
+        lags=lags, log=log, level=level, min_obs=min_obs, cv_method=cv_method, reps=reps, seed=seed
+    )
+    return scan(
+        series,
+        (psy,),
+        scheduler=scheduler,
+        workers=workers,
+        address=address,
+        on_progress=on_progress,
+    )
