@@ -49,7 +49,9 @@ def test_lppls_row_equals_lppls_confidence_at_the_last_date():
     # the long scale needs 400 sessions: insufficient, the mid scale still computed
     assert row["outcome"] == "insufficient"
     assert row["lppls_long_error"] == "300 sessions; the long scale needs 400 (its largest window)"
-    assert row["error"] == "lppls[long]: 300 sessions; the long scale needs 400 (its largest window)"
+    assert (
+        row["error"] == "lppls[long]: 300 sessions; the long scale needs 400 (its largest window)"
+    )
 
 
 def test_insufficient_and_bad_data_rows():
@@ -70,7 +72,9 @@ def test_insufficient_and_bad_data_rows():
 
 def test_an_exception_is_an_error_row_and_the_other_analyses_still_run():
     y = make_panel(1, 300)["S0"]
-    row = run_series("X", y.index.to_numpy(), y.to_numpy(), (Misbehave(raise_=("X",)), PSYAnalysis()))
+    row = run_series(
+        "X", y.index.to_numpy(), y.to_numpy(), (Misbehave(raise_=("X",)), PSYAnalysis())
+    )
     assert row["outcome"] == "error"
     assert row["fault_error"] == "ZeroDivisionError: division by zero"
     assert row["error"] == "fault: ZeroDivisionError: division by zero"
@@ -110,7 +114,7 @@ def test_bad_analysis_parameters():
 def test_as_of_cuts_every_series():
     panel = make_panel(2, 300)
     cut = scan(panel, as_of="2021-06-30").to_frame().set_index("symbol")
-    whole = scan({k: v[: "2021-06-30"] for k, v in panel.items()}).to_frame().set_index("symbol")
+    whole = scan({k: v[:"2021-06-30"] for k, v in panel.items()}).to_frame().set_index("symbol")
     assert (cut["last"] == pd.Timestamp("2021-06-30")).all()
     pd.testing.assert_series_equal(cut["gsadf"], whole["gsadf"])
     assert (cut["fingerprint"] == whole["fingerprint"]).all()

@@ -107,7 +107,8 @@ def _try_client(Client, address):
 def panel_file(tmp_path_factory):
     panel = make_panel(N_SERIES, T, seed=7)
     frame = pd.concat(
-        pd.DataFrame({"symbol": k, "date": v.index, "close": v.to_numpy()}) for k, v in panel.items()
+        pd.DataFrame({"symbol": k, "date": v.index, "close": v.to_numpy()})
+        for k, v in panel.items()
     )
     path = tmp_path_factory.mktemp("panel") / "panel.csv"
     frame.to_csv(path, index=False, date_format="%Y-%m-%d", float_format="%.17g")

@@ -44,6 +44,12 @@ def command(
         str | None, typer.Option("--as-of", help="As-of date (default: last date of the data).")
     ] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Ask sections to cut slow work.")] = False,
+    scan_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--scan", help="Show the last run of this scan directory (`bubblewatch scan --out`)."
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -56,7 +62,9 @@ def command(
     from bubblewatch.report.build import build_report
 
     wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
-    options = {"fast": fast}
+    options: dict[str, Any] = {"fast": fast}
+    if scan_dir is not None:
+        options["scan_dir"] = scan_dir
     st = open_data_folder(data, store) if data is not None else open_store(store)
     with st:
         if data is None and st.list_series().empty:

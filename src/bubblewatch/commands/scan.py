@@ -8,7 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, console, data_store, emit, is_quiet
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    console,
+    data_store,
+    emit,
+    is_quiet,
+)
 from bubblewatch.errors import InputError
 
 
@@ -108,6 +117,7 @@ def command(
     data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
     """Scan many series: PSY explosiveness (with p-values and a false-discovery-rate flag),
     LPPLS confidence at both status scales, the status level; resumable with --out."""
@@ -139,7 +149,8 @@ def command(
     if not wanted:
         raise InputError("--analyses: name at least one of psy, lppls, status")
     wanted = [
-        PSYAnalysis(lags=lags, log=log, level=level, min_obs=min_obs) if a == "psy" else a for a in wanted
+        PSYAnalysis(lags=lags, log=log, level=level, min_obs=min_obs) if a == "psy" else a
+        for a in wanted
     ]
     resolved = resolve_analyses(wanted)
     if not is_quiet():
@@ -165,10 +176,11 @@ def command(
                 notes=notes,
             )
     except KeyboardInterrupt:
-        where = f"saved in {out}; run the same command again to resume" if out else "lost (no --out)"
+        where = (
+            f"saved in {out}; run the same command again to resume" if out else "lost (no --out)"
+        )
         console.print(f"interrupted: the rows finished so far are {where}", highlight=False)
         raise typer.Exit(130) from None
-    text = result.summary(top=top)
-    if out is not None:
-        text += f"\n  table: {Path(out) / result.param_hash / 'summary.csv'} (and summary.parquet)"
-    emit(result, as_json, text=text)
+    from bubblewatch.commands.scan_render import render_scan
+
+    emit(result, as_json, render=lambda r: render_scan(r, top), export=export)

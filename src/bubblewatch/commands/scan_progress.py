@@ -32,12 +32,12 @@ def format_seconds(s: float) -> str:
     """
     if not math.isfinite(s):
         return "?"
-    s = int(round(s))
-    if s >= 3600:
-        return f"{s // 3600}h{(s % 3600) // 60:02d}m"
-    if s >= 60:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s}s"
+    n = round(s)
+    if n >= 3600:
+        return f"{n // 3600}h{(n % 3600) // 60:02d}m"
+    if n >= 60:
+        return f"{n // 60}m{n % 60:02d}s"
+    return f"{n}s"
 
 
 def _rate(r: float) -> str:

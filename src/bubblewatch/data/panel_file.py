@@ -58,7 +58,9 @@ def read_panel_file(path: str | Path, column: str = "close") -> Panel:
     sym_col = "symbol" if "symbol" in cols else "ticker" if "ticker" in cols else None
     expected = "a long panel: symbol,date,close[,volume] (one row per symbol and date)"
     if sym_col is None:
-        raise DataFileError(p, "missing required column", line=1, column="symbol", expected=expected)
+        raise DataFileError(
+            p, "missing required column", line=1, column="symbol", expected=expected
+        )
     if "date" not in cols:
         raise DataFileError(p, "missing required column", line=1, column="date", expected=expected)
     col = normalise_column(column)
@@ -104,7 +106,9 @@ def read_panel_file(path: str | Path, column: str = "close") -> Panel:
         back = np.flatnonzero(d[1:] < d[:-1])
         if back.size:
             j = int(back[0]) + 1
-            unsorted.append((str(sym), int(g["line"].iloc[j]), g["date"].iloc[j], g["date"].iloc[j - 1]))
+            unsorted.append(
+                (str(sym), int(g["line"].iloc[j]), g["date"].iloc[j], g["date"].iloc[j - 1])
+            )
             g = g.sort_values("date", kind="stable")
         out[str(sym)] = pd.Series(
             g["value"].to_numpy(), index=pd.DatetimeIndex(g["date"], name="date"), name=str(sym)

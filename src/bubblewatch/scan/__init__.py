@@ -26,6 +26,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "LPPLSScale": "bubblewatch.scan.analyses",
         "PSYAnalysis": "bubblewatch.scan.analyses",
         "ScanDirectory": "bubblewatch.scan.outdir",
+        "load_scan": "bubblewatch.scan.outdir",
         "ScanResult": "bubblewatch.scan.result",
         "benjamini_hochberg": "bubblewatch.scan.multiple_testing",
         "synthetic_panel": "bubblewatch.scan.synthetic",

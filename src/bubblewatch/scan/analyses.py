@@ -76,15 +76,14 @@ class StageTimeout(Exception):
 
     def __init__(self, stage: str, elapsed: float, limit: float) -> None:
         self.stage, self.elapsed, self.limit = stage, elapsed, limit
-        super().__init__(
-            f"time limit {limit:g} s reached after {elapsed:.2f} s, before {stage}"
-        )
+        super().__init__(f"time limit {limit:g} s reached after {elapsed:.2f} s, before {stage}")
 
 
 class Analysis(Protocol):
     """What the scan needs of an analysis (see the module docstring)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def columns(self) -> Columns: ...
 
@@ -153,9 +152,7 @@ class PSYAnalysis:
 
         n = int(prices.shape[0])
         if n < self.min_obs:
-            raise InsufficientDataError(
-                f"{n} observations; the scan needs at least {self.min_obs}"
-            )
+            raise InsufficientDataError(f"{n} observations; the scan needs at least {self.min_obs}")
         res = psy(prices, lags=self.lags, log=self.log)
         cv = critical_values_for(res, method=self.cv_method, reps=self.reps, seed=self.seed)
         lv = self.level
@@ -224,9 +221,7 @@ class LPPLSAnalysis:
             raise InputError(f"LPPLS scale names must differ; got {names}")
 
     def columns(self) -> Columns:
-        return tuple(
-            (f"lppls_{s.name}_{f}", t) for s in self.scales for f, t in _LPPLS_FIELDS
-        )
+        return tuple((f"lppls_{s.name}_{f}", t) for s in self.scales for f, t in _LPPLS_FIELDS)
 
     def params(self) -> dict[str, Any]:
         return {"scales": [dataclasses.asdict(s) for s in self.scales], "filters": self.filters}
@@ -241,7 +236,9 @@ class LPPLSAnalysis:
             pre = f"lppls_{sc.name}_"
             n = int(prices.shape[0])
             if n < sc.window_max:
-                msg = f"{n} sessions; the {sc.name} scale needs {sc.window_max} (its largest window)"
+                msg = (
+                    f"{n} sessions; the {sc.name} scale needs {sc.window_max} (its largest window)"
+                )
                 row[pre + "error"] = msg
                 problems.append(("insufficient", f"lppls[{sc.name}]", msg))
                 continue

@@ -79,7 +79,8 @@ def _set_threads(n: int | None) -> None:
         return
     import numba
 
-    numba.set_num_threads(max(1, min(int(n), int(numba.config.NUMBA_NUM_THREADS))))
+    most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
+    numba.set_num_threads(max(1, min(int(n), most)))
 
 
 def key_row(row: dict[str, Any], item: SeriesInput, job: Job) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from bubblewatch.errors import InputError
 from bubblewatch.scan.analyses import Columns
 from bubblewatch.scan.spec import SCAN_FORMAT, ScanSpec
 
-__all__ = ["MARKER", "ScanDirectory", "arrow_schema", "rows_frame"]
+__all__ = ["MARKER", "ScanDirectory", "arrow_schema", "load_scan", "rows_frame"]
 
 MARKER = "bubblewatch-scan.json"
 FINAL = ("ok", "insufficient", "error")
@@ -117,7 +117,7 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
 
 
 def _lock(path: Path) -> Any:
-    fh = open(path, "a+")  # noqa: SIM115 - held open for the life of the scan
+    fh = open(path, "a+")
     try:
         import fcntl
 
@@ -146,7 +146,9 @@ class ScanDirectory:
     writer left and loads the manifest.
     """
 
-    def __init__(self, root: str | Path, spec: ScanSpec, *, resume: bool = True) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str], spec: ScanSpec, *, resume: bool = True
+    ) -> None:
         self.root = Path(root)
         self.spec = spec
         self.param_hash = spec.param_hash
@@ -270,7 +272,9 @@ class ScanDirectory:
 
             t = pq.read_table(f, columns=["symbol", "fingerprint", "outcome", "timeout_s"])
             keys = [list(r.values()) for r in t.to_pylist()]
-            self._append({"op": "part", "part": f.name, "keys": keys, "at": _now(), "adopted": True})
+            self._append(
+                {"op": "part", "part": f.name, "keys": keys, "at": _now(), "adopted": True}
+            )
             live[f.name] = keys
         self._parts = sorted(live)
         for keys in (live[p] for p in self._parts):
@@ -302,9 +306,7 @@ class ScanDirectory:
         table = _table(rows, self.columns)
         name = self._name("part")
         _write_atomic(self.path / "parts" / name, lambda p: pq.write_table(table, p))
-        keys = [
-            [r["symbol"], r["fingerprint"], r.get("outcome"), r.get("timeout_s")] for r in rows
-        ]
+        keys = [[r["symbol"], r["fingerprint"], r.get("outcome"), r.get("timeout_s")] for r in rows]
         self._append({"op": "part", "part": name, "keys": keys, "at": _now()})
         self._parts.append(name)
         self._note_keys(keys)
@@ -338,9 +340,7 @@ class ScanDirectory:
             lambda p: table.to_csv(p, index=False, date_format="%Y-%m-%d"),
         )
         _write_json(self.path / "run.json", {"param_hash": self.param_hash, **run})
-        _write_json(
-            self.root / "latest.json", {"param_hash": self.param_hash, "finished": _now()}
-        )
+        _write_json(self.root / "latest.json", {"param_hash": self.param_hash, "finished": _now()})
 
 
 def read_parts_table(parts_dir: Path, names: Sequence[str], columns: Columns) -> Any:
@@ -359,10 +359,57 @@ def read_parts_table(parts_dir: Path, names: Sequence[str], columns: Columns) ->
     keys["_rank"] = (~keys["outcome"].isin(FINAL)).astype(int)
     keys["_pos"] = np.arange(len(keys))
     order = keys.sort_values(["_rank", "_pos"], ascending=[True, False], kind="stable")
-    best = np.sort(order.drop_duplicates(["symbol", "fingerprint"], keep="first")["_pos"].to_numpy())
+    best = np.sort(
+        order.drop_duplicates(["symbol", "fingerprint"], keep="first")["_pos"].to_numpy()
+    )
     return table.take(pa.array(best))
 
 
 def read_parts(parts_dir: Path, names: Sequence[str], columns: Columns) -> pd.DataFrame:
     """:func:`read_parts_table` as a DataFrame."""
     return to_frame(read_parts_table(parts_dir, names, columns))
+
+
+def load_scan(root: str | Path, param_hash: str | None = None) -> Any:
+    """The last finished run in a scan directory (or the run of ``param_hash``) as a
+    :class:`~bubblewatch.scan.result.ScanResult`, read from its summary table.
+
+    Raises :class:`~bubblewatch.errors.InputError` when the folder holds no finished scan.
+    """
+    from bubblewatch.results import make_metadata
+    from bubblewatch.scan.result import ScanResult
+
+    root = Path(root)
+    if not (root / MARKER).exists():
+        raise InputError(
+            f"{root}: not a scan directory (no {MARKER}); run `bubblewatch scan --out {root}`"
+        )
+    if param_hash is None:
+        latest = root / "latest.json"
+        if not latest.exists():
+            raise InputError(
+                f"{root}: no finished scan yet (no latest.json); run the scan to its end"
+            )
+        param_hash = str(json.loads(latest.read_text())["param_hash"])
+    folder = root / param_hash
+    if not (folder / "run.json").exists():
+        raise InputError(f"{root}: no finished scan with the parameter hash {param_hash}")
+    run = json.loads((folder / "run.json").read_text())
+    table = pd.read_parquet(folder / "summary.parquet")
+    params = run.get("parameters", {})
+    names = tuple(a["name"] for a in params.get("analyses", []))
+    psy = next((a for a in params.get("analyses", []) if a["name"] == "psy"), None)
+    return ScanResult(
+        metadata=make_metadata(
+            params, data_vintage=run.get("data_vintage"), seed=psy and psy["seed"]
+        ),
+        table=table,
+        analyses=names,
+        level=psy["level"] if psy else None,
+        fdr=float(params.get("fdr", 0.05)),
+        param_hash=param_hash,
+        out=str(root),
+        computed=int(run.get("computed", 0)),
+        skipped=int(run.get("skipped", 0)),
+        notes=tuple(run.get("notes", ())),
+    )

@@ -155,7 +155,9 @@ class ScanResult(Result):
                 mode="markers",
                 text=t["symbol"],
                 marker={
-                    "color": np.where(t["explosive_now"].fillna(False).astype(bool), "crimson", "steelblue")
+                    "color": np.where(
+                        t["explosive_now"].fillna(False).astype(bool), "crimson", "steelblue"
+                    )
                 },
                 hovertemplate="%{text}<br>GSADF - cv %{x:.2f}<br>last BSADF - cv %{y:.2f}<extra></extra>",
             )
@@ -184,4 +186,3 @@ class ScanResult(Result):
             .where(self.table.notna(), None)
             .to_dict(orient="records"),
         }
-

@@ -237,7 +237,9 @@ def scan(
                 if scheduler == "dask"
                 else 1
             )
-            tasks = [Task(i, todo[i * size : (i + 1) * size]) for i in range(math.ceil(len(todo) / size))]
+            tasks = [
+                Task(i, todo[i * size : (i + 1) * size]) for i in range(math.ceil(len(todo) / size))
+            ]
             pending: list[dict[str, Any]] = []
             last_write = -math.inf
             try:
