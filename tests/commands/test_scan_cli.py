@@ -64,7 +64,7 @@ def test_panel_file_errors_exit_2(tmp_path, capsys):
     assert main(["scan", "--panel", str(path), "--analyses", "garch"]) == 2
     assert "unknown analysis 'garch'" in capsys.readouterr().err
     assert main(["scan", "--panel", str(path), "--scheduler", "sync", "--timeout", "-1"]) == 2
-    assert "timeout must be a positive number" in capsys.readouterr().err
+    assert "Invalid value for '--timeout'" in capsys.readouterr().err
 
 
 def test_unsorted_panel_is_noted_and_scanned_sorted(tmp_path, capsys):

@@ -76,7 +76,13 @@ def command(
         int, typer.Option("--min-obs", help="PSY: shorter series are listed, not tested.")
     ] = 60,
     fdr: Annotated[
-        float, typer.Option("--fdr", help="False-discovery rate of the Benjamini-Hochberg flag.")
+        float,
+        typer.Option(
+            "--fdr",
+            min=0.0,
+            max=1.0,
+            help="False-discovery rate of the Benjamini-Hochberg flag.",
+        ),
     ] = 0.05,
     scheduler: Annotated[
         Scheduler | None,
@@ -87,14 +93,17 @@ def command(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", help="Threads, processes or local Dask workers (default: CPUs)."),
+        typer.Option(
+            "--workers", min=1, help="Threads, processes or local Dask workers (default: CPUs)."
+        ),
     ] = None,
     address: Annotated[
         str | None,
         typer.Option("--address", help="A running Dask scheduler, tcp://host:8786."),
     ] = None,
     connect_timeout: Annotated[
-        float, typer.Option("--connect-timeout", help="Seconds to wait for --address.")
+        float,
+        typer.Option("--connect-timeout", min=0.0, help="Seconds to wait for --address."),
     ] = 5.0,
     out: Annotated[
         Path | None,
@@ -108,10 +117,11 @@ def command(
         ),
     ] = True,
     timeout: Annotated[
-        float | None, typer.Option("--timeout", help="Per-series time limit in seconds.")
+        float | None,
+        typer.Option("--timeout", min=0.0, help="Per-series time limit in seconds."),
     ] = None,
     retries: Annotated[
-        int, typer.Option("--retries", help="Retries of a series whose worker died.")
+        int, typer.Option("--retries", min=0, help="Retries of a series whose worker died.")
     ] = 3,
     top: Annotated[int, typer.Option("--top", help="Rows of each list in the text output.")] = 15,
     data: DataOpt = None,

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from bubblewatch.errors import InputError
+from bubblewatch.validation import ArrayLike, Integer, Real, validate_params
 
 __all__ = ["NULL_TABLE_FILE", "gsadf_pvalue", "pvalue_method"]
 
@@ -76,6 +77,7 @@ def _weights(T: int) -> list[tuple[int, float]]:
     return [(hi - 1, 1.0 - w), (hi, w)]
 
 
+@validate_params(T=Integer(min=1))
 def pvalue_method(T: int) -> str:
     """How :func:`gsadf_pvalue` gets a p-value for sample size ``T`` (for outputs).
 
@@ -97,6 +99,12 @@ def pvalue_method(T: int) -> str:
     return f"null table (T={g}{near}, {reps})"
 
 
+@validate_params(
+    gsadf=[Real(), ArrayLike(what="GSADF statistics")],
+    nobs=Integer(min=1),
+    lags=Integer(min=0),
+    min_window=[None, Integer(min=1)],
+)
 def gsadf_pvalue(
     gsadf: Any, nobs: int, *, lags: int = 0, min_window: int | None = None
 ) -> float | np.ndarray:
@@ -105,7 +113,7 @@ def gsadf_pvalue(
     Parameters
     ----------
     gsadf : float or array-like
-        GSADF statistic(s) of series of length ``nobs`` (NaN gives NaN).
+        GSADF statistic(s) of series of length ``nobs`` (a NaN in an array gives NaN).
     nobs : int
         Sample size T the statistics were computed on.
     lags : int

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.validation import ArrayLike, Real, Text, validate_params
 
 __all__ = [
     "KEY_COLUMNS",
@@ -296,6 +297,13 @@ def _message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+@validate_params(
+    symbol=Text(),
+    dates=ArrayLike(what="dates"),
+    values=ArrayLike(what="prices"),
+    analyses=ArrayLike(what="a tuple of analyses"),
+    timeout=[None, Real(min=0.0, min_open=True)],
+)
 def run_series(
     symbol: str,
     dates: np.ndarray,

@@ -37,7 +37,7 @@ from bubblewatch.errors import InputError
 from bubblewatch.scan.analyses import Analysis, lost_row, run_series
 from bubblewatch.scan.spec import SeriesInput
 
-__all__ = ["SCHEDULERS", "Job", "Outcome", "Task", "execute", "make_backend", "run_chunk"]
+__all__ = ["SCHEDULERS", "Job", "Outcome", "Task"]
 
 SCHEDULERS = ("sync", "threads", "processes", "dask")
 

@@ -24,10 +24,14 @@ from typing import Any
 import numpy as np
 
 from bubblewatch.errors import InputError
+from bubblewatch.validation import ArrayLike, Real, validate_params
 
 __all__ = ["benjamini_hochberg"]
 
 
+@validate_params(
+    pvalues=ArrayLike(what="p-values"), q=Real(min=0.0, max=1.0, min_open=True, max_open=True)
+)
 def benjamini_hochberg(pvalues: Any, q: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Benjamini-Hochberg adjusted p-values and rejections at false-discovery rate ``q``.
 
@@ -51,8 +55,6 @@ def benjamini_hochberg(pvalues: Any, q: float = 0.05) -> tuple[np.ndarray, np.nd
     >>> [round(float(v), 4) for v in qv[:4]], rej.tolist()
     ([0.04, 0.0533, 0.0533, 0.2], [True, False, False, False, False])
     """
-    if not 0.0 < float(q) < 1.0:
-        raise InputError(f"the false-discovery rate q must be in (0, 1); got {q!r}")
     p = np.asarray(pvalues, dtype=float)
     if p.ndim != 1:
         raise InputError(f"pvalues must be one-dimensional; got shape {p.shape}")

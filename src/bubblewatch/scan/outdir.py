@@ -43,8 +43,9 @@ import pandas as pd
 from bubblewatch.errors import InputError
 from bubblewatch.scan.analyses import Columns
 from bubblewatch.scan.spec import SCAN_FORMAT, ScanSpec
+from bubblewatch.validation import Instance, Text, validate_params
 
-__all__ = ["MARKER", "ScanDirectory", "arrow_schema", "load_scan", "rows_frame"]
+__all__ = ["MARKER", "ScanDirectory", "load_scan"]
 
 MARKER = "bubblewatch-scan.json"
 FINAL = ("ok", "insufficient", "error")
@@ -370,7 +371,10 @@ def read_parts(parts_dir: Path, names: Sequence[str], columns: Columns) -> pd.Da
     return to_frame(read_parts_table(parts_dir, names, columns))
 
 
-def load_scan(root: str | Path, param_hash: str | None = None) -> Any:
+@validate_params(
+    root=[Text(), Instance(os.PathLike, what="a folder path")], param_hash=[None, Text()]
+)
+def load_scan(root: str | os.PathLike[str], param_hash: str | None = None) -> Any:
     """The last finished run in a scan directory (or the run of ``param_hash``) as a
     :class:`~bubblewatch.scan.result.ScanResult`, read from its summary table.
 

@@ -11,12 +11,14 @@ import pandas as pd
 from bubblewatch.results import Result
 from bubblewatch.scan.analyses import OUTCOMES, RUN_COLUMNS
 from bubblewatch.scan.multiple_testing import benjamini_hochberg
+from bubblewatch.validation import Frame, Real, validate_params
 
 __all__ = ["ScanResult", "add_fdr_columns"]
 
 _RUN = [c for c, _ in RUN_COLUMNS]
 
 
+@validate_params(table=Frame(), fdr=Real(min=0.0, max=1.0, min_open=True, max_open=True))
 def add_fdr_columns(table: pd.DataFrame, fdr: float) -> pd.DataFrame:
     """Add ``gsadf_qvalue`` and ``explosive_bh`` (Benjamini-Hochberg over the series of the
     table that have a GSADF p-value) next to ``gsadf_pvalue``."""

@@ -19,8 +19,25 @@ from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backen
 from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
 from bubblewatch.scan.spec import ScanSpec, prepare_inputs
+from bubblewatch.validation import (
+    Bool,
+    Date,
+    Function,
+    Instance,
+    Integer,
+    MappingOf,
+    Options,
+    Real,
+    Text,
+    validate_params,
+)
 
-__all__ = ["ANALYSES", "ScanProgress", "resolve_analyses", "scan", "scan_psy"]
+_SERIES = [
+    MappingOf("a mapping {symbol: prices}"),
+    Instance(list, tuple, what="(symbol, prices) pairs"),
+]
+
+__all__ = ["ANALYSES", "ScanProgress", "scan", "scan_psy"]
 
 #: the analyses a scan can run by name
 ANALYSES = ("psy", "lppls", "status")
@@ -90,26 +107,11 @@ def resolve_analyses(analyses: Iterable[str | Analysis]) -> tuple[Analysis, ...]
     return tuple(out)
 
 
-def _check(
-    scheduler: str,
-    address: str | None,
-    workers: int | None,
-    timeout: float | None,
-    retries: int,
-    fdr: float,
-) -> None:
+def _check(scheduler: str, address: str | None) -> None:
     if scheduler not in SCHEDULERS:
         raise InputError(f"scheduler must be one of {', '.join(SCHEDULERS)}; got {scheduler!r}")
     if address and scheduler != "dask":
         raise InputError("address is only used with scheduler='dask'")
-    if workers is not None and (int(workers) != workers or workers < 1):
-        raise InputError(f"workers must be a positive integer; got {workers!r}")
-    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-        raise InputError(f"timeout must be a positive number of seconds; got {timeout!r}")
-    if int(retries) != retries or retries < 0:
-        raise InputError(f"retries must be a non-negative integer; got {retries!r}")
-    if not 0 < fdr < 1:
-        raise InputError(f"the false-discovery rate must be in (0, 1); got {fdr!r}")
 
 
 def _as_of(as_of: Any) -> pd.Timestamp | None:
@@ -124,6 +126,23 @@ def _as_of(as_of: Any) -> pd.Timestamp | None:
     return ts.normalize()
 
 
+@validate_params(
+    series=_SERIES,
+    analyses=Instance(list, tuple, what="a list of analyses (names or objects)"),
+    as_of=[None, Date()],
+    fdr=Real(min=0.0, max=1.0, min_open=True, max_open=True),
+    scheduler=Text(),
+    workers=[None, Integer(min=1)],
+    address=[None, Text()],
+    out=[None, Instance(str, os.PathLike, what="a folder path")],
+    resume=Bool(),
+    timeout=[None, Real(min=0.0, min_open=True)],
+    retries=Integer(min=0),
+    chunk_size=[None, Integer(min=1)],
+    connect_timeout=Real(min=0.0, min_open=True),
+    on_progress=[None, Function()],
+    notes=Instance(list, tuple, what="a list of notes"),
+)
 def scan(
     series: Mapping[str, Any] | Iterable[tuple[str, Any]],
     analyses: Sequence[str | Analysis] = ("psy",),
@@ -194,7 +213,7 @@ def scan(
     >>> res.counts()["ok"], list(res.to_frame()["symbol"])
     (3, ['S0', 'S1', 'S2'])
     """
-    _check(scheduler, address, workers, timeout, retries, fdr)
+    _check(scheduler, address)
     spec = ScanSpec(resolve_analyses(analyses), _as_of(as_of))
     inputs = prepare_inputs(series, spec.as_of)
     n_workers = int(workers or os.cpu_count() or 1)
@@ -317,6 +336,20 @@ def scan(
     return result
 
 
+@validate_params(
+    series=_SERIES,
+    lags=Integer(min=0),
+    log=Bool(),
+    level=Integer(),
+    min_obs=Integer(min=10),
+    cv_method=Options("auto", "table", "mc", "wb"),
+    reps=Integer(min=10),
+    seed=Integer(min=0),
+    scheduler=Text(),
+    workers=[None, Integer(min=1)],
+    address=[None, Text()],
+    on_progress=[None, Function()],
+)
 def scan_psy(
     series: Mapping[str, Any] | Iterable[tuple[str, Any]],
     *,

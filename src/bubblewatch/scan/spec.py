@@ -30,13 +30,15 @@ from bubblewatch.scan.analyses import (
     Analysis,
     Columns,
 )
+from bubblewatch.validation import ArrayLike, validate_params
 
-__all__ = ["SCAN_FORMAT", "ScanSpec", "SeriesInput", "fingerprint", "prepare_inputs"]
+__all__ = ["SCAN_FORMAT", "ScanSpec", "SeriesInput", "fingerprint"]
 
 #: bump when the meaning of a stored column changes (old results then stop matching)
 SCAN_FORMAT = 1
 
 
+@validate_params(dates=ArrayLike(what="dates"), values=ArrayLike(what="values"))
 def fingerprint(dates: np.ndarray, values: np.ndarray) -> str:
     """Hex SHA-256 (first 16 characters) of a series' dates and values.
 

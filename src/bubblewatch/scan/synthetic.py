@@ -37,10 +37,21 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
+from bubblewatch.validation import Date, Integer, Real, validate_params
 
 __all__ = ["synthetic_panel"]
 
 
+@validate_params(
+    n_series=Integer(min=1),
+    n_obs=Integer(min=200),
+    share_explosive=Real(min=0.0, max=1.0),
+    alpha=Real(min=0.0),
+    beta=Real(min=0.0),
+    daily_vol=Real(min=0.0, min_open=True),
+    seed=Integer(min=0),
+    start=Date(),
+)
 def synthetic_panel(
     n_series: int = 5000,
     n_obs: int = 1000,
@@ -72,11 +83,7 @@ def synthetic_panel(
     >>> bool((s2["SYN00003"] == s["SYN00003"]).all())
     True
     """
-    if n_series < 1 or n_obs < 200:
-        raise InputError(f"need n_series >= 1 and n_obs >= 200; got {n_series}, {n_obs}")
-    if not 0 <= share_explosive <= 1:
-        raise InputError(f"share_explosive must be in [0, 1]; got {share_explosive}")
-    if not (alpha >= 0 and beta >= 0 and alpha + beta < 1):
+    if alpha + beta >= 1:
         raise InputError(f"GARCH needs alpha, beta >= 0 and alpha + beta < 1; got {alpha}, {beta}")
     every = round(1 / share_explosive) if share_explosive > 0 else 0
     omega = daily_vol**2 * (1 - alpha - beta)
