@@ -1,4 +1,5 @@
-"""Online data providers (optional): Yahoo Finance daily bars and FRED series, cached in the store.
+"""Online data providers (optional): Yahoo Finance daily bars, FRED series and SEC company
+facts (quarterly fundamentals), cached in the store.
 
 ``fetch(store, "yahoo", ["NVDA"], start, end)`` downloads, validates and writes the series
 (source ``yahoo:NVDA`` / ``fred:DGS10``) in one transaction, and records the fetched date
@@ -15,15 +16,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
-import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from bubblewatch.data.providers.http import USER_AGENT, HttpGet, http_get
 from bubblewatch.errors import InputError, NotFoundError, ProviderError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "PROVIDERS",
+    "USER_AGENT",
     "Fetched",
     "ProviderSpec",
     "cached_windows",
@@ -38,42 +37,6 @@ __all__ = [
     "http_get",
     "parse_date",
 ]
-
-USER_AGENT = "Mozilla/5.0 (compatible; bubblewatch; +https://pypi.org/project/bubblewatch/)"
-
-
-def http_get(url: str, *, headers: dict[str, str] | None = None, timeout: float = 20.0) -> bytes:
-    """GET ``url`` and return the body; every failure becomes a :class:`ProviderError`.
-
-    The message names the host and says what to do (check the network, or use ``--offline``
-    to read the cache). ``BUBBLEWATCH_OFFLINE=1`` refuses to connect at all.
-    """
-    host = urllib.parse.urlsplit(url).netloc or url
-    if os.environ.get("BUBBLEWATCH_OFFLINE"):
-        raise ProviderError(
-            f"network access is disabled (BUBBLEWATCH_OFFLINE is set): cannot reach {host}; "
-            "use --offline to read the cache"
-        )
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return bytes(resp.read())
-    except urllib.error.HTTPError as exc:
-        body = b""
-        try:
-            body = exc.read()
-        except Exception:  # pragma: no cover - best effort
-            pass
-        err = ProviderError(f"{host} answered HTTP {exc.code} ({exc.reason})")
-        err.status = exc.code  # type: ignore[attr-defined]
-        err.body = body  # type: ignore[attr-defined]
-        raise err from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ProviderError(
-            f"cannot reach {host}: {reason}; check the network connection "
-            "or use --offline to read the cache"
-        ) from exc
 
 
 def parse_date(value: str | _dt.date | pd.Timestamp | None, what: str) -> pd.Timestamp:
@@ -93,13 +56,16 @@ def parse_date(value: str | _dt.date | pd.Timestamp | None, what: str) -> pd.Tim
 class ProviderSpec:
     """A provider: how to download one name, where it is stored, and its source prefix.
 
-    ``download(name, start, end)`` returns ``(frame, kind, currency)``: a price frame for the
-    ``prices`` table or a ``date, value`` frame for ``macro``.
+    ``download(name, start, end, get)`` returns ``(frame, kind, currency)``: a price frame for
+    the ``prices`` table or a ``date, value`` frame for ``macro``; ``get`` is the HTTP getter
+    (:func:`http_get`, looked up here at call time so that tests can replace it).
     """
 
     name: str
     table: str
-    download: Callable[[str, pd.Timestamp, pd.Timestamp], tuple[pd.DataFrame, str, str | None]]
+    download: Callable[
+        [str, pd.Timestamp, pd.Timestamp, HttpGet], tuple[pd.DataFrame, str, str | None]
+    ]
     #: calendar days a cached window may miss at either end (weekends, holidays, periodicity)
     slack_days: int = 5
 
@@ -116,7 +82,7 @@ def _providers() -> dict[str, ProviderSpec]:
     }
 
 
-PROVIDERS: tuple[str, ...] = ("yahoo", "fred")
+PROVIDERS: tuple[str, ...] = ("yahoo", "fred", "sec")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -260,9 +226,8 @@ def fetch(
         ``offline`` and the cache lacks a name or part of the range.
     """
     specs = _providers()
-    if provider not in specs:
+    if provider not in PROVIDERS:
         raise InputError(f"unknown provider '{provider}'; choose one of {', '.join(PROVIDERS)}")
-    spec = specs[provider]
     names = [n.strip() for n in names if n and n.strip()]
     if not names:
         raise InputError("name at least one symbol or series to fetch")
@@ -270,12 +235,15 @@ def fetch(
     t1 = parse_date(end, "--end") if end is not None else _today()
     if t1 < t0:
         raise InputError(f"--end {t1.date()} is before --start {t0.date()}")
+    if provider == "sec":
+        return _fetch_fundamentals(store, names, t0, t1, offline=offline)
+    spec = specs[provider]
     if offline:
         return [_read_cache(store, spec, n, t0, t1) for n in names]
 
     downloaded = []
     for n in names:
-        frame, kind, currency = spec.download(n, t0, t1)
+        frame, kind, currency = spec.download(n, t0, t1, http_get)
         if frame.empty:  # the modules raise first; this guards the contract
             raise ProviderError(
                 f"{provider} returned no data for {n} between {t0.date()} and {t1.date()}"
@@ -333,3 +301,96 @@ def fetch(
                 )
             )
     return results
+
+
+def _fetch_fundamentals(
+    store: Store, names: Sequence[str], start: pd.Timestamp, end: pd.Timestamp, *, offline: bool
+) -> list[Fetched]:
+    """SEC company facts -> the ``fundamentals`` and ``shares`` tables (one transaction).
+
+    Quarters whose period end lies in the window are upserted by (symbol, period end,
+    metric); cover-page share counts by (symbol, date). A symbol whose fundamentals or share
+    counts came from another source (an import) is refused rather than mixed.
+    """
+    labels = [n.strip().upper() for n in names]
+    if offline:
+        return [_read_fundamentals_cache(store, n, start, end) for n in labels]
+    import warnings
+
+    from bubblewatch.data.parsers.fundamentals import eps_warnings
+    from bubblewatch.data.providers import sec
+    from bubblewatch.data.writer import write_frames
+    from bubblewatch.errors import DataQualityWarning
+
+    got = sec.download(list(names), start, end, http_get)
+    for label, _, _ in got:
+        for table in ("fundamentals", "shares"):
+            other = store.query(
+                f"SELECT source FROM {table} WHERE symbol = ? AND source NOT LIKE 'sec:%' LIMIT 1",
+                [label],
+            )
+            if len(other):
+                raise InputError(
+                    f"{label} {table} are already in the store from {other['source'].iloc[0]}; "
+                    "they cannot be mixed with sec:{label} (use another --store)".replace(
+                        "{label}", label
+                    )
+                )
+    fund = pd.concat([f for _, f, _ in got], ignore_index=True)
+    fund["warning"] = eps_warnings(fund)
+    shares = pd.concat([s for _, _, s in got], ignore_index=True)
+    write_frames(store, {"fundamentals": fund, "shares": shares}, replace=False)
+    for r in fund[fund["warning"].notna()].itertuples():
+        warnings.warn(
+            f"sec:{r.symbol} {r.fiscal_period or r.period_end.date()}: {r.warning}",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return [
+        Fetched(
+            provider="sec",
+            symbol=label,
+            rows=len(f) + len(sh),
+            first=f["period_end"].min().date().isoformat(),
+            last=f["period_end"].max().date().isoformat(),
+            source=f"sec:{label} ({len(f)} quarterly figures, {len(sh)} cover-page share counts)",
+            from_cache=False,
+        )
+        for label, f, sh in got
+    ]
+
+
+def _read_fundamentals_cache(
+    store: Store, symbol: str, start: pd.Timestamp, end: pd.Timestamp
+) -> Fetched:
+    df = store.query(
+        "SELECT min(period_end) a, max(period_end) b, count(*) n FROM fundamentals "
+        "WHERE symbol = ? AND source LIKE 'sec:%' AND period_end BETWEEN ? AND ?",
+        [symbol, start.date(), end.date()],
+    )
+    n = int(df["n"].iloc[0])
+    if n == 0:
+        held = store.query(
+            "SELECT min(period_end) a, max(period_end) b FROM fundamentals "
+            "WHERE symbol = ? AND source LIKE 'sec:%'",
+            [symbol],
+        )
+        a, b = held["a"].iloc[0], held["b"].iloc[0]
+        have = (
+            f"quarters ending {pd.Timestamp(a).date()}..{pd.Timestamp(b).date()}"
+            if pd.notna(a)
+            else "nothing from the SEC"
+        )
+        raise NotFoundError(
+            f"--offline: the cache lacks SEC fundamentals of {symbol} for "
+            f"{start.date()}..{end.date()} (it holds {have}); run without --offline to fetch them"
+        )
+    return Fetched(
+        provider="sec",
+        symbol=symbol,
+        rows=n,
+        first=str(df["a"].iloc[0])[:10],
+        last=str(df["b"].iloc[0])[:10],
+        source=f"sec:{symbol}",
+        from_cache=True,
+    )

@@ -1,0 +1,92 @@
+"""Discovery: expand the files and folders named on an import into :class:`FileSpec` entries.
+
+Nothing is read here except the shared layout's ``SOURCES.md`` (its mapping of files to kinds,
+symbols and shifts, :mod:`bubblewatch.data.shared_layout`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from bubblewatch.data.csv_reader import is_data_file
+from bubblewatch.data.file_spec import FileSpec
+from bubblewatch.data.schema import KINDS
+from bubblewatch.data.shared_layout import (
+    SourceRow,
+    find_layout_root,
+    is_layout_root,
+    layout_spec,
+    source_rows,
+)
+from bubblewatch.errors import InputError, NotFoundError
+
+__all__ = ["discover"]
+
+
+def discover(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    kind: str | None = None,
+    symbol: str | None = None,
+    shift_days: int = 0,
+    shift: Mapping[str, int] | None = None,
+) -> list[FileSpec]:
+    """Expand files and folders into :class:`FileSpec` entries (nothing is read yet).
+
+    Folders are walked recursively for ``.csv``, ``.csv.gz`` and ``.parquet`` files; a folder
+    (or file) inside the shared data layout (a folder with ``SOURCES.md``) follows the
+    layout's mapping (:mod:`bubblewatch.data.shared_layout`).
+
+    ``shift_days`` moves the dates of every file named or found, except inside the shared
+    layout, where it applies only to the files whose documentation says they are shifted
+    (``TSMC_2330.TW``). ``shift`` maps a symbol to its own shift and wins over both.
+    """
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})")
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    specs: list[FileSpec] = []
+    seen: set[Path] = set()
+    source_cache: dict[Path, dict[str, SourceRow]] = {}
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if not p.exists():
+            raise NotFoundError(f"{p}: no such file or folder")
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file())
+            if not is_layout_root(p):
+                files = [f for f in files if is_data_file(f)]
+            if not files:
+                raise InputError(f"{p}: folder holds no .csv, .csv.gz or .parquet files")
+        else:
+            files = [p]
+        for f in files:
+            rp = f.resolve()
+            if rp in seen or f.name == "SOURCES.md" or f.name.startswith("."):
+                continue
+            seen.add(rp)
+            root = find_layout_root(f.parent)
+            if root is not None:
+                if root not in source_cache:
+                    source_cache[root] = source_rows(root)
+                spec = layout_spec(root, f, source_cache[root])
+                if spec.shift_caveat and shift_days:
+                    spec = replace(spec, shift_days=shift_days)
+            else:
+                if not is_data_file(f):
+                    raise InputError(
+                        f"{f}: unsupported file type (expected .csv, .csv.gz or .parquet)"
+                    )
+                stem = f.name[: -len(".csv.gz")] if f.name.endswith(".csv.gz") else f.stem
+                spec = FileSpec(f, symbol=stem, shift_days=shift_days)
+            if spec.mode == "auto":
+                if kind is not None:
+                    spec = replace(spec, kind=kind)
+                if symbol is not None:
+                    spec = replace(spec, symbol=symbol)
+            if shift and spec.symbol in shift:
+                spec = replace(spec, shift_days=int(shift[spec.symbol]))
+            specs.append(spec)
+    return specs
