@@ -30,6 +30,7 @@ __all__ = [
     "console",
     "data_store",
     "emit",
+    "flag_hints",
     "is_quiet",
     "open_data_folder",
     "open_store",
@@ -169,6 +170,25 @@ def write_csv(frame: pd.DataFrame) -> None:
             out[c] = out[c].dt.strftime("%Y-%m-%d")
     sys.stdout.write(out.to_csv(index=keep_index, lineterminator="\n"))
     sys.stdout.flush()
+
+
+@contextmanager
+def flag_hints(hints: dict[str, str]) -> Iterator[None]:
+    """Add the command-line hint to an :class:`InputError` about a function's parameter.
+
+    Pure modules name their arguments (``InputError(..., parameter="shares")``); the command
+    knows which flag sets that argument and what the way out is::
+
+        with flag_hints({"shares": "use --shares none to skip the market value"}):
+            market_event(...)
+    """
+    try:
+        yield
+    except InputError as exc:
+        hint = hints.get(exc.parameter or "")
+        if hint:
+            exc.add_hint(hint)
+        raise
 
 
 @contextmanager

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import DataOpt, ExportOpt, JsonOpt, StoreOpt, data_store, emit
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    data_store,
+    emit,
+    flag_hints,
+)
 
 app = typer.Typer(help="Macro liquidity: debt, interest, the Fed.", no_args_is_help=True)
 
@@ -128,13 +136,14 @@ def rate_cut_cmd(
         label = f"GFDEBTN {s.index[-1].date()}"
     else:
         debt_bn = debt * 1000
-    res = rate_cut_saving(
-        debt_bn,
-        bp,
-        repricing_share=DEFAULT_REPRICING_SHARE if share is None else share / 100,
-        stated_saving_usd_bn=stated or None,
-        debt_label=label,
-    )
+    with flag_hints({"cut_bp": "--bp"}):
+        res = rate_cut_saving(
+            debt_bn,
+            bp,
+            repricing_share=DEFAULT_REPRICING_SHARE if share is None else share / 100,
+            stated_saving_usd_bn=stated or None,
+            debt_label=label,
+        )
     emit(res, as_json, render=render_rate_cut)
 
 

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import DataOpt, ExportOpt, JsonOpt, StoreOpt, data_store, emit
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    data_store,
+    emit,
+    flag_hints,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.data.store import Store
@@ -52,7 +60,8 @@ def concentration_cmd(
         parse_group,
     )
 
-    groups = dict(parse_group(g) for g in group) if group else None
+    with flag_hints({"group": "--group NAME=T1,T2,..."}):
+        groups = dict(parse_group(g) for g in group) if group else None
     with data_store(data, store) as st:
         if history:
             snaps = {d: st.holdings(index, d.date().isoformat()) for d in st.holdings_dates(index)}

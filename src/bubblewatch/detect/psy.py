@@ -107,7 +107,8 @@ def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
             i = int(nonpos.argmax())
             raise InputError(
                 f"{name} has a non-positive value ({vals[i]}) at {_label(s.index, i)}, so its "
-                "log is undefined; use positive prices or turn the log off (--no-log)"
+                "log is undefined; use positive prices or turn the log off (log=False)",
+                parameter="log",
             )
         s = pd.Series(np.log(vals), index=s.index, name=s.name)
     return s

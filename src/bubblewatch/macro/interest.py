@@ -280,7 +280,10 @@ def rate_cut_saving(
     if not (debt_usd_bn > 0):
         raise InputError(f"debt {debt_usd_bn!r} must be positive (USD bn)")
     if not (cut_bp > 0):
-        raise InputError(f"--bp {cut_bp!r}: the cut must be a positive number of basis points")
+        raise InputError(
+            f"cut_bp {cut_bp!r}: the cut must be a positive number of basis points",
+            parameter="cut_bp",
+        )
     if not (0.0 <= repricing_share <= 1.0):
         raise InputError(f"repricing share {repricing_share!r} must lie between 0 and 1")
     full = debt_usd_bn * cut_bp / 1e4

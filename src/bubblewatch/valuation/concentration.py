@@ -90,7 +90,7 @@ def equity_lines(holdings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def parse_group(spec: str) -> tuple[str, tuple[str, ...]]:
-    """Parse ``NAME=T1,T2,...`` (the CLI's ``--group``).
+    """Parse a group given as ``NAME=T1,T2,...``.
 
     Examples
     --------
@@ -98,11 +98,16 @@ def parse_group(spec: str) -> tuple[str, tuple[str, ...]]:
     ('AI', ('NVDA', 'AVGO', 'AMD'))
     """
     if "=" not in spec:
-        raise InputError(f"--group {spec!r}: expected NAME=TICKER,TICKER,... (e.g. MAG7=AAPL,MSFT)")
+        raise InputError(
+            f"group {spec!r}: expected NAME=TICKER,TICKER,... (e.g. MAG7=AAPL,MSFT)",
+            parameter="group",
+        )
     name, _, tickers = spec.partition("=")
     syms = tuple(t.strip().upper() for t in tickers.split(",") if t.strip())
     if not name.strip() or not syms:
-        raise InputError(f"--group {spec!r}: name and at least one ticker are required")
+        raise InputError(
+            f"group {spec!r}: name and at least one ticker are required", parameter="group"
+        )
     return name.strip(), syms
 
 
