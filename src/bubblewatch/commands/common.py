@@ -31,6 +31,7 @@ __all__ = [
     "data_store",
     "emit",
     "flag_hints",
+    "one_of",
     "is_quiet",
     "open_data_folder",
     "open_store",
@@ -170,6 +171,17 @@ def write_csv(frame: pd.DataFrame) -> None:
             out[c] = out[c].dt.strftime("%Y-%m-%d")
     sys.stdout.write(out.to_csv(index=keep_index, lineterminator="\n"))
     sys.stdout.flush()
+
+
+def one_of(new: Any, old: Any, names: str) -> Any:
+    """The value of an option given under its new name or its old, hidden one (not both).
+
+    Every date range is ``--start/--end``; the old names (``--from/--to``) keep working,
+    hidden from ``--help``.
+    """
+    if new is not None and old is not None and new != old:
+        raise InputError(f"{names}: give the option once (the second name is its old alias)")
+    return new if new is not None else old
 
 
 @contextmanager

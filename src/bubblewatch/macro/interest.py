@@ -76,19 +76,32 @@ class InterestBill(Result):
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
 
+        from bubblewatch.chart_style import color, round_secondary_axis
+
         fig = make_subplots(specs=[[{"secondary_y": True}]])
         fig.add_trace(
             go.Scatter(
-                x=self.table.index, y=self.table["interest_usd_bn"], name="interest (USD bn/yr)"
+                x=self.table.index,
+                y=self.table["interest_usd_bn"],
+                name="interest outlays (USD bn a year)",
+                line={"color": color(0)},
             )
         )
         fig.add_trace(
             go.Scatter(
-                x=self.table.index, y=self.table["effective_rate_pct"], name="effective rate (%)"
+                x=self.table.index,
+                y=self.table["effective_rate_pct"],
+                name="effective interest rate (%)",
+                line={"color": color(1)},
             ),
             secondary_y=True,
         )
         fig.update_layout(title="Federal interest outlays and effective rate")
+        fig.update_xaxes(title_text="quarter")
+        fig.update_yaxes(title_text="interest outlays (USD bn a year)", secondary_y=False)
+        round_secondary_axis(
+            fig, self.table["effective_rate_pct"], title="effective interest rate (%)"
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:
