@@ -15,6 +15,7 @@ from bubblewatch.commands.common import (
     data_store,
     emit,
     flag_hints,
+    one_of,
 )
 
 app = typer.Typer(help="Macro liquidity: debt, interest, the Fed.", no_args_is_help=True)
@@ -30,8 +31,12 @@ def debt_cmd(
         float, typer.Option("--pb", help="Primary balance, % of GDP (deficit negative).")
     ] = -3.0,
     d0: Annotated[float, typer.Option("--d0", help="Starting debt/GDP, %.")] = 99.0,
-    start: Annotated[int, typer.Option("--from", help="Starting year.")] = 2025,
-    to: Annotated[int, typer.Option("--to", help="Last year.")] = 2034,
+    start: Annotated[
+        int | None, typer.Option("--start", help="Starting year [default: 2025].")
+    ] = None,
+    to: Annotated[int | None, typer.Option("--end", help="Last year [default: 2034].")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", hidden=True)] = None,
+    year_to: Annotated[int | None, typer.Option("--to", hidden=True)] = None,
     scenario: Annotated[
         list[str] | None,
         typer.Option("--scenario", help="Extra scenario NAME=R,G,PB in percent (repeatable)."),
@@ -43,6 +48,8 @@ def debt_cmd(
     from bubblewatch.errors import InputError
     from bubblewatch.macro.debt import debt_path, debt_scenarios
 
+    start = one_of(start, year_from, "--start/--from") or 2025
+    to = one_of(to, year_to, "--end/--to") or 2034
     if d0 < 0:
         raise InputError(f"--d0 {d0:g}: the starting debt/GDP must be a non-negative percent")
     if not scenario:

@@ -32,10 +32,17 @@ app = typer.Typer(
 @app.command("event")
 def event(
     symbol: Annotated[str, typer.Argument(help="Symbol in the store (e.g. NVDA).")],
-    date: Annotated[str, typer.Option("--date", help="Event session, YYYY-MM-DD.")],
+    date: Annotated[
+        str,
+        typer.Option(
+            "--date",
+            "--start",
+            help="Event session, YYYY-MM-DD (with --end: the first session of the range).",
+        ),
+    ],
     end: Annotated[
         str | None,
-        typer.Option("--end", help="With --end: every session from --date to --end (a range)."),
+        typer.Option("--end", help="Every session from --date (--start) to --end (a range)."),
     ] = None,
     years: Annotated[int, typer.Option("--years", help="Look-back years for ranks/rarity.")] = 10,
     fx: Annotated[

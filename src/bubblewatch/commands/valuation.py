@@ -15,6 +15,7 @@ from bubblewatch.commands.common import (
     data_store,
     emit,
     flag_hints,
+    one_of,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -133,8 +134,10 @@ def render_concentration_history(res: Any) -> list[Any]:
 
 @app.command("decompose")
 def decompose_cmd(
-    start: Annotated[str, typer.Option("--from", help="Start date YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="End date YYYY-MM-DD.")],
+    start: Annotated[str | None, typer.Option("--start", help="Start date YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="End date YYYY-MM-DD.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    date_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     price: Annotated[
         str, typer.Option("--price", help="Price series (file or store symbol).")
     ] = "SHILLER_P",
@@ -151,7 +154,13 @@ def decompose_cmd(
 ) -> None:
     """Annualised total return = earnings growth + P/E change + dividend yield + interaction."""
     from bubblewatch.data.resolve import resolve_series
+    from bubblewatch.errors import InputError
     from bubblewatch.valuation.decomposition import return_decomposition
+
+    start = one_of(start, date_from, "--start/--from")
+    end = one_of(end, date_to, "--end/--to")
+    if start is None or end is None:
+        raise InputError("give the window: --start YYYY-MM-DD --end YYYY-MM-DD")
 
     with data_store(data, store) as st:
         p = resolve_series(price, store=st)
