@@ -462,13 +462,20 @@ class RollingCorrelation(Result):
         import plotly.graph_objects as go
 
         fig = go.Figure(
-            go.Scatter(x=self.correlation.index, y=self.correlation.to_numpy(), name="correlation")
+            go.Scatter(
+                x=self.correlation.index,
+                y=self.correlation.to_numpy(),
+                name=f"{self.pair[0]} vs {self.pair[1]}",
+            )
         )
         for d in self.changes:
             fig.add_vline(x=d, line={"dash": "dot", "color": "grey"})
         fig.update_layout(
-            title=f"{self.pair[0]}-{self.pair[1]} rolling correlation ({self.window} sessions)",
-            yaxis={"range": [-1, 1]},
+            title=f"{self.pair[0]} vs {self.pair[1]}: rolling correlation ({self.window} sessions; "
+            "dotted: regime changes)",
+            yaxis={"range": [-1, 1], "title": "correlation of daily log returns", "dtick": 0.5},
+            xaxis={"title": "last date of the window"},
+            showlegend=True,
         )
         return fig
 

@@ -197,7 +197,8 @@ class ConcentrationResult(Result):
         when = self.as_of.date().isoformat() if self.as_of is not None else ""
         fig.update_layout(
             title=f"Largest holdings {when}: top {self.top_n} = {self.top_weight:.1f}%",
-            yaxis_title="weight (%)",
+            yaxis_title="weight (% of the equity lines)",
+            xaxis_title="company" if self.by == "company" else "holding line",
         )
         return fig
 
