@@ -110,8 +110,10 @@ def test_shared_import_via_cli(
     )
     report = json.loads(capsys.readouterr().out)
     # skipped: ie_data.xls, cape_tr_cape_ecy, sp500_constituents, the three connectedness
-    # cases (no dates), CONNECTEDNESS.md and, until their importer lands, fundamentals/ (2)
-    assert report["imported_files"] == 110 and report["skipped_files"] == 9
+    # cases (no dates) and CONNECTEDNESS.md; fundamentals/ (fundamentals.csv and
+    # shares_outstanding.csv) is imported since the fundamentals importer landed (was 110/9)
+    assert report["imported_files"] == 112 and report["skipped_files"] == 7
+    assert report["rows"]["fundamentals"] == 564
     assert report["rows"]["prices"] > 300_000
     assert any("high < low" in w for w in report["warnings"])
     tsmc = next(f for f in report["files"] if f["path"].endswith("TSMC_2330.TW.csv"))

@@ -164,7 +164,10 @@ def test_multiple_cli_on_a_small_store(capsys, tmp_path):
             )
             st.con.register("fund_df", fund)
             st.con.register("bars_df", bars)
-            st.con.execute("INSERT INTO fundamentals SELECT * FROM fund_df")
+            st.con.execute(
+                "INSERT INTO fundamentals (symbol, period_end, metric, value, source) "
+                "SELECT * FROM fund_df"
+            )
             st.con.execute("INSERT INTO prices (symbol, date, close, source) SELECT * FROM bars_df")
             st.con.unregister("fund_df")
             st.con.unregister("bars_df")

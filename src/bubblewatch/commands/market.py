@@ -1,4 +1,5 @@
-"""``bubblewatch market``: event analytics, reaction tables and Diebold-Yilmaz spillovers."""
+"""``bubblewatch market``: event analytics, reaction tables, Diebold-Yilmaz spillovers and
+connectedness (TVP-VAR, quantile, frequency, joint)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bubblewatch.commands.common import (
     is_quiet,
     progress,
 )
+from bubblewatch.commands.connectedness import connectedness_cmd
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
 
 app = typer.Typer(
@@ -297,6 +299,44 @@ def render_reactions(res: Any) -> list[Any]:
     ]
 
 
+def load_sources(
+    sources: list[str],
+    *,
+    column: str,
+    data: Path | None,
+    store: Path | None,
+    returns: bool = False,
+    join: str = "inner",
+) -> pd.DataFrame:
+    """SOURCES (CSV files with a date column and value columns, or store symbols) as one frame.
+
+    ``join="inner"`` keeps the common dates; ``"outer"`` keeps every date (gaps stay missing,
+    for the analysis to name them) and takes ``returns`` per series on its own dates. The
+    reading is :func:`~bubblewatch.data.wide_csv.read_wide_csv`, the alignment
+    :func:`~bubblewatch.market.panel.aligned_panel`.
+    """
+    from bubblewatch.data.wide_csv import read_wide_csv
+    from bubblewatch.market.panel import aligned_panel
+
+    frames: list[pd.DataFrame] = []
+    symbols: list[str] = []
+    for src in sources:
+        p = Path(src)
+        if p.suffix.lower() in (".csv", ".gz") or p.exists():
+            if not p.exists():
+                raise NotFoundError(f"file {p} does not exist")
+            frames.append(read_wide_csv(p))
+        else:
+            symbols.append(src)
+    if symbols:
+        from bubblewatch.data.resolve import resolve_series
+
+        with data_store(data, store) as st:
+            for s in symbols:
+                frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
+    return aligned_panel(frames, log_returns=returns, join=join)
+
+
 @app.command("spillover")
 def spillover_cmd(
     sources: Annotated[
@@ -341,24 +381,8 @@ def spillover_cmd(
     from bubblewatch.market.panel import aligned_panel
     from bubblewatch.market.spillover import rolling_spillover, spillover
 
-    frames: list[pd.DataFrame] = []
-    symbols: list[str] = []
-    for src in sources:
-        p = Path(src)
-        if p.suffix.lower() in (".csv", ".gz") or p.exists():
-            if not p.exists():
-                raise NotFoundError(f"file {p} does not exist")
-            frames.append(read_wide_csv(p))
-        else:
-            symbols.append(src)
-    if symbols:
-        from bubblewatch.data.resolve import resolve_series
-
-        with data_store(data, store) as st:
-            for s in symbols:
-                frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
     with flag_hints({"returns": "--returns takes log returns of positive prices"}):
-        df = aligned_panel(frames, log_returns=returns)
+        df = load_sources(sources, column=column, data=data, store=store, returns=returns)
     kwargs = {"lags": lags, "horizon": horizon, "method": method, "horizon_terms": horizon_terms}
     if window is not None:
         with progress("rolling spillovers"):
@@ -439,3 +463,6 @@ def render_spillover(res: Any) -> list[Any]:
             "FROM = from others, TO = to others, NET = TO - FROM",
         ),
     ]
+
+
+app.command("connectedness")(connectedness_cmd)

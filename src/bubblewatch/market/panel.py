@@ -23,6 +23,7 @@ def aligned_panel(
     series: Mapping[str, pd.Series] | Sequence[pd.Series | pd.DataFrame],
     *,
     log_returns: bool = False,
+    join: str = "inner",
 ) -> pd.DataFrame:
     """One column per series on the dates all of them have, or their log returns.
 
@@ -33,11 +34,15 @@ def aligned_panel(
         name (the mapping's key when given).
     log_returns : bool
         Return ``log(x_t / x_{t-1})`` on consecutive common dates (every value must be > 0).
+    join : {"inner", "outer"}
+        ``"inner"``: the dates every series has (rows with a missing value dropped);
+        ``"outer"``: every date (gaps stay missing, for the analysis to name them), the log
+        returns taken per series on its own dates.
 
     Returns
     -------
     pandas.DataFrame
-        Sorted by date, without missing values (rows where any series is missing are dropped).
+        Sorted by date.
 
     Examples
     --------
@@ -63,8 +68,12 @@ def aligned_panel(
         raise InputError(
             f"series name {dup[0]!r} appears twice among the inputs", parameter="series"
         )
-    df = pd.concat(frames, axis=1, join="inner") if len(frames) > 1 else frames[0].copy()
-    df = df.sort_index().dropna()
+    if join not in ("inner", "outer"):
+        raise InputError(f"join={join!r}: use 'inner' or 'outer'", parameter="join")
+    df = pd.concat(frames, axis=1, join=join) if len(frames) > 1 else frames[0].copy()  # type: ignore[call-overload]
+    df = df.sort_index()
+    if join == "inner":
+        df = df.dropna()
     if df.empty:
         raise InputError(
             f"the series {', '.join(map(str, names))} share no common date: nothing to align",
@@ -78,4 +87,7 @@ def aligned_panel(
             f"log returns need positive values; {nonpos[0]!r} has values <= 0",
             parameter="returns",
         )
-    return np.log(df).diff().iloc[1:]
+    if join == "inner":
+        return np.log(df).diff().iloc[1:]
+    out = pd.concat({c: np.log(df[c].dropna()).diff() for c in df.columns}, axis=1)
+    return out.iloc[1:]
