@@ -56,7 +56,8 @@ class InputError(BubblewatchError, ValueError):
 
     def __init__(self, *args: object, parameter: str | None = None) -> None:
         super().__init__(*args)
-        self.parameter = parameter
+        if parameter is not None or "parameter" not in self.__dict__:  # a subclass may set it
+            self.parameter = parameter
 
     def add_hint(self, hint: str) -> None:
         """Append ``(hint)`` to the message (the CLI names its flag this way)."""

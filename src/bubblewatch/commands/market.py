@@ -377,8 +377,6 @@ def spillover_cmd(
     --export csv: the table in fractions (rows receive, columns send; FROM, TO, NET), or
     with --window the total, TO, FROM and NET of every window.
     """
-    from bubblewatch.data.wide_csv import read_wide_csv
-    from bubblewatch.market.panel import aligned_panel
     from bubblewatch.market.spillover import rolling_spillover, spillover
 
     with flag_hints({"returns": "--returns takes log returns of positive prices"}):

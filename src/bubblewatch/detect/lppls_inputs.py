@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
+from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
 
 
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
@@ -69,6 +70,12 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
 DEFAULT_FIT_WINDOW = 504
 
 
+@validate_params(
+    series=SeriesLike(what="prices (a pandas Series by date)"),
+    start=[None, Date()],
+    end=[None, Date()],
+    n=Integer(min=2),
+)
 def fit_window(
     series: pd.Series, start: Any = None, end: Any = None, *, n: int = DEFAULT_FIT_WINDOW
 ) -> tuple[pd.Timestamp, pd.Timestamp, str]:

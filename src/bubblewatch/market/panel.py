@@ -15,10 +15,18 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
+from bubblewatch.validation import Anything, Bool, Options, validate_params
 
 __all__ = ["aligned_panel"]
 
 
+@validate_params(
+    series=Anything(
+        "a mapping of name -> Series or a sequence of Series/DataFrames (checked below)"
+    ),
+    log_returns=Bool(),
+    join=Options("inner", "outer"),
+)
 def aligned_panel(
     series: Mapping[str, pd.Series] | Sequence[pd.Series | pd.DataFrame],
     *,
