@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from status_samples import FAST, bubble, walk
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.status import asset_status
@@ -19,9 +20,9 @@ MOM_KEYS = {"ret_1y", "ret_1y_percentile", "ma200_z"}
 STRESS_KEYS = {"drawdown", "vol_percentile", "volume_z"}
 
 
-def test_json_shape_is_item_6(make_walk, fast_params):
-    s = make_walk(2000)
-    st = asset_status(s, as_of=s.index[-1], params=fast_params, symbol="RW")
+def test_json_shape_is_item_6():
+    s = walk(2000)
+    st = asset_status(s, as_of=s.index[-1], params=FAST, symbol="RW")
     d = json.loads(st.to_json())
     assert {"symbol", "as_of", "level", "reasons", "signals", "params"} <= set(d)
     assert d["symbol"] == "RW" and d["as_of"] == s.index[-1].date().isoformat()
@@ -36,9 +37,9 @@ def test_json_shape_is_item_6(make_walk, fast_params):
     assert d["params"]["cv_method"] == "wb" and d["params"]["sample_years"] == 5
 
 
-def test_a_random_walk_is_not_explosive_and_says_why(make_walk, fast_params):
-    s = make_walk(1600, seed=4)
-    st = asset_status(s, as_of=s.index[-1], params=fast_params)
+def test_a_random_walk_is_not_explosive_and_says_why():
+    s = walk(1600, seed=4)
+    st = asset_status(s, as_of=s.index[-1], params=FAST)
     assert st.level in ("calm", "heating")
     assert st.psy.explosive is False and st.psy.nobs == 1305
     assert st.psy.bsadf <= st.psy.cv95
@@ -47,9 +48,9 @@ def test_a_random_walk_is_not_explosive_and_says_why(make_walk, fast_params):
     assert st.reasons[0].command.startswith("bubblewatch ")
 
 
-def test_an_explosive_series_is_explosive_with_its_episode(make_bubble, fast_params):
-    s = make_bubble()
-    st = asset_status(s, as_of=s.index[-1], params=fast_params, symbol="BUB")
+def test_an_explosive_series_is_explosive_with_its_episode():
+    s = bubble()
+    st = asset_status(s, as_of=s.index[-1], params=FAST, symbol="BUB")
     assert st.level == "explosive"
     r = st.reasons[0]
     assert "BSADF above its 95% critical value" in r.condition
@@ -60,24 +61,24 @@ def test_an_explosive_series_is_explosive_with_its_episode(make_bubble, fast_par
     assert st.psy.episode_start == s.index[-st.psy.episode_length]
 
 
-def test_a_crash_after_an_explosive_peak_is_bursting(make_bubble, fast_params):
-    s = make_bubble(crash=40)
-    st = asset_status(s, as_of=s.index[-1], params=fast_params)
+def test_a_crash_after_an_explosive_peak_is_bursting():
+    s = bubble(crash=40)
+    st = asset_status(s, as_of=s.index[-1], params=FAST)
     assert st.level == "bursting"
     assert "drawdown from the 5-year peak" in st.reasons[0].condition
     assert st.reasons[0].value <= -0.2 and st.signals.psy.explosive_near_peak
 
 
-def test_point_in_time_inside_the_series(make_bubble, fast_params):
-    s = make_bubble(crash=40)
+def test_point_in_time_inside_the_series():
+    s = bubble(crash=40)
     day = s.index[-60]
-    full = asset_status(s, as_of=day, params=fast_params)
-    cut = asset_status(s[s.index <= day], as_of=day, params=fast_params)
+    full = asset_status(s, as_of=day, params=FAST)
+    cut = asset_status(s[s.index <= day], as_of=day, params=FAST)
     assert full.to_dict()["signals"] == cut.to_dict()["signals"] and full.level == cut.level
 
 
-def test_insufficient_data_is_said_per_signal(make_walk):
-    s = make_walk(300)
+def test_insufficient_data_is_said_per_signal():
+    s = walk(300)
     st = asset_status(s, as_of=s.index[-1], params=DEFAULT_PARAMS.replace(gsadf_cv=False))
     assert st.signals.psy.note == "insufficient data: 300 sessions, needs 500"
     assert st.signals.lppls.scales[0].note == "insufficient data: 300 sessions, needs 750"
@@ -87,21 +88,21 @@ def test_insufficient_data_is_said_per_signal(make_walk):
     assert any(n.startswith("PSY: insufficient data") for n in st.notes)
 
 
-def test_stale_end_is_stated(make_walk, fast_params):
-    s = make_walk(1300)
+def test_stale_end_is_stated():
+    s = walk(1300)
     later = s.index[-1] + pd.tseries.offsets.BDay(30)
-    st = asset_status(s, as_of=later, params=fast_params)
+    st = asset_status(s, as_of=later, params=FAST)
     assert st.stale_business_days == 30 and st.data_date == s.index[-1]
     assert any(n.startswith("stale: the series ends") for n in st.notes)
     assert st.to_dict()["data"]["stale_business_days"] == 30
 
 
-def test_bad_input(make_walk, fast_params):
-    s = make_walk(600)
+def test_bad_input():
+    s = walk(600)
     with pytest.raises(InputError, match="as_of: cannot read the date"):
-        asset_status(s, as_of="2020-13-45", params=fast_params)
+        asset_status(s, as_of="2020-13-45", params=FAST)
     with pytest.raises(InsufficientDataError, match="no close on or before 2000-01-03"):
-        asset_status(s, as_of="2000-01-03", params=fast_params, symbol="RW")
+        asset_status(s, as_of="2000-01-03", params=FAST, symbol="RW")
     with pytest.raises(InputError, match="Series or DataFrame"):
         asset_status([1, 2, 3], as_of="2020-01-01")
     dup = pd.concat([s.iloc[:3], s.iloc[2:3]])
@@ -109,9 +110,9 @@ def test_bad_input(make_walk, fast_params):
         asset_status(dup, as_of=s.index[3])
 
 
-def test_valuation_without_and_with_fundamentals(make_walk, fast_params):
-    s = make_walk(1400, start="2020-01-02")
-    st = asset_status(s, as_of="2024-12-31", params=fast_params, symbol="X")
+def test_valuation_without_and_with_fundamentals():
+    s = walk(1400, start="2020-01-02")
+    st = asset_status(s, as_of="2024-12-31", params=FAST, symbol="X")
     assert st.signals.valuation.note == "no fundamentals"
     f = pd.DataFrame(
         {
@@ -121,23 +122,23 @@ def test_valuation_without_and_with_fundamentals(make_walk, fast_params):
             "filed": ["2024-04-30", "2024-07-30", "2025-01-30", "2025-04-30"],
         }
     )
-    gap = asset_status(s, as_of="2025-05-15", fundamentals=f, params=fast_params, symbol="X")
+    gap = asset_status(s, as_of="2025-05-15", fundamentals=f, params=FAST, symbol="X")
     note = gap.signals.valuation.note
     assert np.isnan(gap.signals.valuation.pe) and "not consecutive" in note and "missing" in note
     ok = f.assign(
         period_end=["2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"],
         filed=["2024-04-30", "2024-07-30", "2024-10-30", "2025-01-30"],
     )
-    st = asset_status(s, as_of="2025-02-28", fundamentals=ok, params=fast_params, symbol="X",
+    st = asset_status(s, as_of="2025-02-28", fundamentals=ok, params=FAST, symbol="X",
                       group_pe_median=10.0)  # fmt: skip
     close = s[s.index <= "2025-02-28"].iloc[-1]
     assert st.signals.valuation.pe == pytest.approx(close / 4.0)
     assert st.signals.valuation.pe_multiple == pytest.approx(close / 40.0)
 
 
-def test_summary_frame_plot(make_bubble, fast_params):
-    s = make_bubble()
-    st = asset_status(s, as_of=s.index[-1], params=fast_params, symbol="BUB")
+def test_summary_frame_plot():
+    s = bubble()
+    st = asset_status(s, as_of=s.index[-1], params=FAST, symbol="BUB")
     assert st.summary().startswith(f"BUB on {s.index[-1].date()}: EXPLOSIVE")
     fr = st.to_frame()
     assert set(fr.columns) == {"signal", "field", "value"} and len(fr) > 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from status_samples import FAST, bubble, walk
 
 from bubblewatch.errors import InputError
 from bubblewatch.status.group import ai_complex, basket, group_status
@@ -36,16 +37,16 @@ def test_a_return_across_a_gap_is_left_out():
     assert out.iloc[-1] == 100.0  # A's doubling across two months is not one day's return
 
 
-def test_group_status_members_breadth_missing(make_walk, make_bubble, fast_params):
+def test_group_status_members_breadth_missing():
     members = {
-        "X": make_walk(1500, seed=1),
-        "Y": make_walk(1500, seed=2),
-        "BUB": make_bubble(1500),
+        "X": walk(1500, seed=1),
+        "Y": walk(1500, seed=2),
+        "BUB": bubble(1500),
     }
     g = group_status(
         members,
         as_of=members["X"].index[-1],
-        params=fast_params,
+        params=FAST,
         name="test",
         labels={"BUB": "Bubbly"},
         missing=[("Gone Inc (GONE)", "not in the store")],

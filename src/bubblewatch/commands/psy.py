@@ -15,7 +15,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, progress
+from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, flag_hints, progress
 from bubblewatch.errors import InputError
 
 
@@ -146,7 +146,7 @@ def command(
     full = len(y)
     if years and isinstance(y.index, pd.DatetimeIndex):
         y = psy_sample(y, DEFAULT_PARAMS.replace(sample_years=years))
-    with progress("PSY statistics"):
+    with progress("PSY statistics"), flag_hints({"log": "--no-log tests the series as given"}):
         result = psy(
             y,
             min_window=min_window,

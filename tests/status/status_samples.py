@@ -1,10 +1,9 @@
-"""Synthetic price series for the status tests."""
+"""Synthetic price series for the status tests (imported by them)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from bubblewatch.status.params import DEFAULT_PARAMS
 
@@ -30,18 +29,3 @@ def bubble(n: int = 1600, boom: int = 120, crash: int = 0, seed: int = 1) -> pd.
     for i in range(k + boom, n):
         y[i] = y[i - 1] - 0.012
     return pd.Series(np.exp(y), index=s.index, name="BUB")
-
-
-@pytest.fixture()
-def fast_params():
-    return FAST
-
-
-@pytest.fixture()
-def make_walk():
-    return walk
-
-
-@pytest.fixture()
-def make_bubble():
-    return bubble
