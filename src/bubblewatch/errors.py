@@ -7,20 +7,27 @@ Messages say what is wrong, where (file, 1-based line, column, value) and what t
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 __all__ = [
+    "DISK_FULL_MESSAGE",
     "BubblewatchError",
     "ConvergenceWarning",
     "DataFileError",
     "DataQualityWarning",
+    "DiskFullError",
     "InputError",
     "InsufficientDataError",
     "NotFoundError",
     "NumericalWarning",
     "ProviderError",
     "StoreError",
+    "is_disk_full",
 ]
+
+#: what the CLI says when a write ran out of space (the transaction was rolled back)
+DISK_FULL_MESSAGE = "no space left on the device holding the store; nothing written"
 
 
 class BubblewatchError(Exception):
@@ -104,6 +111,29 @@ class NotFoundError(InputError):
 
 class StoreError(BubblewatchError):
     """The local store could not be opened, read or written."""
+
+
+class DiskFullError(StoreError):
+    """A write ran out of space on the store's device; it was rolled back (exit code 2: the
+    user frees space and runs the command again)."""
+
+    exit_code = 2
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (an OSError, or DuckDB's IOException, which has no errno) says that the
+    device is full, or an exception it was raised from does."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(e)
+        if "No space left on device" in text or "Disk quota exceeded" in text:
+            return True
+        e = e.__cause__ or e.__context__
+    return False
 
 
 class ProviderError(BubblewatchError):

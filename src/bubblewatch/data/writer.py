@@ -1,17 +1,30 @@
-"""The transactional write of an import: every table's rows in one transaction, or nothing.
+"""The one writer into the store: every insert and delete of every table goes through here.
 
-:func:`check_tables` refuses a symbol that would move to another table; :func:`write_frames`
-deletes the series being replaced (``replace=True``) and upserts the rows by the table's key.
+- :func:`write_transaction` -- the transaction every writer uses (the importer, the bundled
+  datasets, the providers' cache): all or nothing; on a full disk it is rolled back, the store
+  file is given back the space the failed write took, and :class:`DiskFullError` says so.
+- :func:`put_rows` -- the only ``INSERT`` / ``DELETE`` code, in three modes: ``rows`` (upsert
+  by the table's key), ``range`` (replace each series' rows in the incoming date range: a
+  provider's refetched window) and ``series`` (replace every row of each incoming series).
+- :func:`write_frames` -- an import's tables in one transaction; :func:`check_tables` refuses
+  a symbol that would move to another table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
+import duckdb
 import pandas as pd
 
 from bubblewatch.data.store import Store
-from bubblewatch.errors import InputError
+from bubblewatch.errors import DISK_FULL_MESSAGE, DiskFullError, InputError, is_disk_full
 
 __all__ = [
     "DATE_COLUMNS",
@@ -20,9 +33,10 @@ __all__ = [
     "TABLE_COLUMNS",
     "TABLE_KEYS",
     "check_tables",
+    "put_rows",
     "write_frames",
+    "write_transaction",
 ]
-
 
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -67,35 +81,147 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 DATE_COLUMNS = {"date", "period_end", "as_of"}
 
 
+#: ``rows``: upsert by key; ``range``: replace each series' rows between its first and last
+#: incoming date; ``series``: replace every stored row of each incoming series
+ReplaceMode = Literal["rows", "range", "series"]
+#: bytes at the start of a DuckDB file holding its headers (a checkpoint rewrites them last)
+_HEADER_BYTES = 3 * 4096
+
+
+@dataclass(frozen=True)
+class _FileState:
+    size: int | None  # None: the file did not exist
+    head: bytes
+
+
+def _files(store: Store) -> list[Path]:
+    db = Path(str(store.path))
+    return [db, db.with_name(db.name + ".wal")]
+
+
+def _file_states(store: Store) -> dict[Path, _FileState] | None:
+    if str(store.path) == ":memory:":
+        return None
+    states = {}
+    for f in _files(store):
+        try:
+            with f.open("rb") as fh:
+                states[f] = _FileState(os.fstat(fh.fileno()).st_size, fh.read(_HEADER_BYTES))
+        except FileNotFoundError:
+            states[f] = _FileState(None, b"")
+    return states
+
+
+def _give_space_back(store: Store, before: Mapping[Path, _FileState]) -> None:
+    """After a rolled-back write that filled the disk: close the connection, cut the store
+    file and its WAL back to their sizes before the write, reopen.
+
+    Only the tail the failed write appended is cut, and only when the file's headers are
+    those of before the write (so no committed state can point into the tail); DuckDB
+    leaves the bytes before the old end untouched by an uncommitted write.
+    """
+    with contextlib.suppress(duckdb.Error):
+        store.con.close()
+    for f, old in before.items():
+        try:
+            with f.open("rb") as fh:
+                head = fh.read(_HEADER_BYTES)
+        except FileNotFoundError:
+            continue
+        if old.size is None:
+            if f.suffix == ".wal":  # the failed write's log; nothing committed is in it
+                f.unlink()
+        elif head[: len(old.head)] == old.head and f.stat().st_size > old.size:
+            os.truncate(f, old.size)
+    with contextlib.suppress(duckdb.Error):
+        store.con = duckdb.connect(str(store.path))
+
+
+@contextmanager
+def write_transaction(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The transaction of every write into ``store``: commit on success, roll back on any
+    exception (Ctrl-C included).
+
+    Raises
+    ------
+    DiskFullError
+        The device holding the store filled up: the write was rolled back and the store
+        files cut back to their size before it (exit code 2 on the command line).
+    """
+    before = _file_states(store)
+    try:
+        with store.transaction() as con:
+            yield con
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        if before is not None:
+            _give_space_back(store, before)
+        raise DiskFullError(
+            f"{DISK_FULL_MESSAGE} (store {store.path}; free some space on its device and "
+            "run the command again)"
+        ) from exc
+
+
+def _key_condition(table: str, keys: tuple[str, ...], other: str) -> str:
+    return " AND ".join(
+        f"{table}.{k} = CAST({other}.{k} AS DATE)"
+        if k in DATE_COLUMNS
+        else f"{table}.{k} = {other}.{k}"
+        for k in keys
+    )
+
+
+def put_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    df: pd.DataFrame,
+    *,
+    replace: ReplaceMode = "rows",
+) -> None:
+    """Write ``df`` (columns :data:`TABLE_COLUMNS` ``[table]``) into ``table``.
+
+    ``con`` is inside :func:`write_transaction`. ``replace`` says which stored rows go first
+    (see :data:`ReplaceMode`); the rows are then upserted by the table's key.
+    """
+    if not len(df):
+        return
+    cols = TABLE_COLUMNS[table]
+    name = f"_bw_in_{table}"
+    con.register(name, df[list(cols)])
+    try:
+        if replace == "series" and table in REPLACE_KEYS:
+            keys = REPLACE_KEYS[table]
+            distinct = ", ".join(keys)
+            con.execute(
+                f"DELETE FROM {table} USING (SELECT DISTINCT {distinct} FROM {name}) AS k "
+                f"WHERE {_key_condition(table, keys, 'k')}"
+            )
+        elif replace == "range" and table in REPLACE_KEYS and "date" in cols:
+            key = REPLACE_KEYS[table][0]
+            con.execute(
+                f"DELETE FROM {table} USING (SELECT {key}, min(CAST(date AS DATE)) AS a, "
+                f"max(CAST(date AS DATE)) AS b FROM {name} GROUP BY {key}) AS r "
+                f"WHERE {table}.{key} = r.{key} AND {table}.date BETWEEN r.a AND r.b"
+            )
+        select = ", ".join(f"CAST({c} AS DATE)" if c in DATE_COLUMNS else c for c in cols)
+        con.execute(
+            f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}"
+        )
+    finally:
+        # after a failed statement DuckDB refuses everything but ROLLBACK: keep the first error
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(name)
+
+
 def write_frames(store: Store, merged: Mapping[str, pd.DataFrame], *, replace: bool) -> None:
-    """One transaction: optional deletes of the series being replaced, then upserts."""
-    with store.transaction() as con:
+    """An import's tables in one transaction: with ``replace`` every stored row of each
+    incoming series is deleted first, else the rows are upserted by key."""
+    with write_transaction(store) as con:
         for table in TABLE_COLUMNS:
             df = merged.get(table)
-            if df is None or not len(df):
-                continue
-            if replace and table in REPLACE_KEYS:
-                keys = list(REPLACE_KEYS[table])
-                con.register("_bw_keys", df[keys].drop_duplicates())
-                try:
-                    cond = " AND ".join(
-                        f"{table}.{k} = CAST(_bw_keys.{k} AS DATE)"
-                        if k in DATE_COLUMNS
-                        else f"{table}.{k} = _bw_keys.{k}"
-                        for k in keys
-                    )
-                    con.execute(f"DELETE FROM {table} USING _bw_keys WHERE {cond}")
-                finally:
-                    con.unregister("_bw_keys")
-            cols = TABLE_COLUMNS[table]
-            select = ", ".join(f"CAST({c} AS DATE)" if c in DATE_COLUMNS else c for c in cols)
-            con.register("_bw_incoming", df[list(cols)])
-            try:
-                con.execute(
-                    f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM _bw_incoming"
-                )
-            finally:
-                con.unregister("_bw_incoming")
+            if df is not None:
+                put_rows(con, table, df, replace="series" if replace else "rows")
 
 
 def check_tables(store: Store, cat: pd.DataFrame) -> None:
