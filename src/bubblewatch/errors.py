@@ -24,6 +24,7 @@ __all__ = [
     "ProviderError",
     "StoreError",
     "is_disk_full",
+    "quote_value",
 ]
 
 #: what the CLI says when a write ran out of space (the transaction was rolled back)
@@ -95,10 +96,41 @@ class DataFileError(InputError):
             where.append(f"column '{self.column}'")
         msg = ", ".join(where) + f": {self.problem}"
         if self.value is not None:
-            msg += f": {self.value!r}"
+            msg += f": {quote_value(self.value)}"
         if self.expected:
             msg += f" (expected {self.expected})"
         return msg
+
+
+#: longest quoted cell in a message (longer cells are cut, with their length said)
+QUOTE_MAX = 80
+
+
+def quote_value(value: object, limit: int = QUOTE_MAX) -> str:
+    """A value as a message quotes it: ``repr`` of plain Python values (numpy scalars become
+    Python numbers, so no ``np.float64(7.0)``), cut to ``limit`` characters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> quote_value(np.float64(7.0)), quote_value("null"), quote_value(float("nan"))
+    ('7.0', "'null'", 'nan')
+    >>> quote_value("2025-01-02," * 20)[-30:]
+    "2025-01-0...' (220 characters)"
+    """
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        try:
+            value = item()
+        except (TypeError, ValueError):  # pragma: no cover - arrays of size != 1
+            pass
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str | bytes):
+        unit = "characters" if isinstance(value, str) else "bytes"
+        return f"{text[: limit - 4]}...{text[-1]} ({len(value)} {unit})"
+    return f"{text[: limit - 3]}..."
 
 
 class InsufficientDataError(InputError):

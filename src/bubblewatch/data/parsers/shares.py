@@ -8,6 +8,8 @@ import pandas as pd
 from bubblewatch.data.csv_reader import RawTable
 from bubblewatch.data.file_spec import FileSpec
 from bubblewatch.data.parsers.parsed import Parsed, check_unique, source_of
+from bubblewatch.data.parsers.prices import check_limit
+from bubblewatch.data.plausible import LIMITS
 
 __all__ = ["parse_shares"]
 
@@ -23,9 +25,10 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
             "non-positive share count",
             row=i,
             column="shares",
-            value=raw.text("shares").iloc[i],
+            value=raw.cell("shares", i),
             expected="a number of shares > 0",
         )
+    check_limit(raw, shares, "shares", LIMITS["shares"])
     src = pd.Series(source_of(spec.path), index=raw.frame.index)
     extra = []
     if "form" in raw.frame.columns:
