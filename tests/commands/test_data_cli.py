@@ -65,11 +65,11 @@ def test_import_text_summary_and_symbol(
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert out.startswith("imported 1 file(s), 1 series into")
+    assert out.startswith("imported 1 file, 1 series into")  # singular, rich table below
     assert "rows written: prices 2" in out
     assert main(["data", "list", "--store", store]) == 0
-    line = capsys.readouterr().out.strip()
-    assert line.split() == ["XYZ", "index", "2", "2025-01-02", "..", "2025-01-03"]
+    line = capsys.readouterr().out.strip().splitlines()[-1]  # a table: title, header, rows
+    assert line.split() == ["XYZ", "index", "2", "2025-01-02", "2025-01-03"]
 
 
 def test_import_shift_option(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -110,8 +110,10 @@ def test_shared_import_via_cli(
     )
     report = json.loads(capsys.readouterr().out)
     # skipped: ie_data.xls, cape_tr_cape_ecy, sp500_constituents, the three connectedness
-    # cases (no dates), CONNECTEDNESS.md and, until their importer lands, fundamentals/ (2)
-    assert report["imported_files"] == 110 and report["skipped_files"] == 9
+    # cases (no dates) and CONNECTEDNESS.md; fundamentals/ (fundamentals.csv and
+    # shares_outstanding.csv) is imported since the fundamentals importer landed (was 110/9)
+    assert report["imported_files"] == 112 and report["skipped_files"] == 7
+    assert report["rows"]["fundamentals"] == 564
     assert report["rows"]["prices"] > 300_000
     assert any("high < low" in w for w in report["warnings"])
     tsmc = next(f for f in report["files"] if f["path"].endswith("TSMC_2330.TW.csv"))
@@ -130,7 +132,7 @@ def test_shared_import_via_cli(
 def test_dry_run_and_replace(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     store = str(files["store"])
     assert main(["data", "import", str(files["prices"]), "--dry-run", "--store", store]) == 0
-    assert capsys.readouterr().out.startswith("checked (dry run, nothing written) 1 file(s)")
+    assert capsys.readouterr().out.startswith("checked (dry run, nothing written) 1 file,")
     with Store(store, read_only=True) as st:
         assert st.row_counts()["prices"] == 0
     assert main(["data", "import", str(files["prices"]), "--store", store]) == 0

@@ -171,13 +171,14 @@ def test_event_range(store_args, capsys):
 
 
 def test_event_without_shares_says_so(store_args, capsys):
-    assert main(["market", "event", "AAPL", "--date", "2025-11-20", "--json", *store_args]) == 0
+    # META: the shared data hold no share count for it (fundamentals/ gave AAPL one)
+    assert main(["market", "event", "META", "--date", "2025-11-20", "--json", *store_args]) == 0
     out = capsys.readouterr()
     d = json.loads(out.out)
     assert d["market_value_usd"] is None and d["turnover_rate"] is None
-    assert "no shares-outstanding series 'AAPL'" in out.err
+    assert "no shares-outstanding series 'META'" in out.err
     assert (
-        main(["market", "event", "AAPL", "--date", "2025-11-20", "--shares", "NOPE", *store_args])
+        main(["market", "event", "META", "--date", "2025-11-20", "--shares", "NOPE", *store_args])
         == 2
     )
 

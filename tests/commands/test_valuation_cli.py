@@ -21,8 +21,8 @@ def test_macro_debt_json_and_typed_error(capsys):
         capsys, ["macro", "debt", "--r", "3.4", "--g", "4", "--pb", "-3", "--to", "2034", "--json"]
     )
     assert d["final_year"] == 2034
-    assert d["debt_gdp_pct"][0] == pytest.approx(99.0)
-    assert d["final_debt_gdp_pct"] > 116
+    assert d["debt_gdp"][0] == pytest.approx(0.99)  # JSON: fractions
+    assert d["final_debt_gdp"] > 1.16
     assert main(["macro", "debt", "--g", "-100"]) == 2
     assert "-100%" in capsys.readouterr().err
     assert main(["macro", "debt", "--d0", "-5"]) == 2
@@ -34,7 +34,7 @@ def test_macro_debt_json_and_typed_error(capsys):
     )
     names = [p["name"] for p in sc["scenarios"]]
     assert names == ["scenario", "hi", "lo"]
-    assert sc["scenarios"][1]["final_debt_gdp_pct"] > sc["scenarios"][2]["final_debt_gdp_pct"]
+    assert sc["scenarios"][1]["final_debt_gdp"] > sc["scenarios"][2]["final_debt_gdp"]
     assert main(["macro", "debt", "--scenario", "bad=1,2"]) == 2
 
 
@@ -53,8 +53,8 @@ def test_concentration_cli(capsys, shared_store):
         capsys, ["valuation", "concentration", "--holdings", "2025-09-30", "--store", st, "--json"]
     )
     assert d["as_of"] == "2025-09-30"
-    assert round(d["top10_weight"], 1) == 40.4
-    assert round(d["group_weight"]["Magnificent 7"], 1) == 34.5
+    assert round(100 * d["top10_weight"], 1) == 40.4  # JSON: fractions
+    assert round(100 * d["group_weight"]["Magnificent 7"], 1) == 34.5
     assert {"hhi", "effective_n"} <= set(d)
     line = _json(
         capsys,
@@ -70,7 +70,7 @@ def test_concentration_cli(capsys, shared_store):
             "--json",
         ],
     )
-    assert round(line["top10_weight"], 1) == 38.9
+    assert round(100 * line["top10_weight"], 1) == 38.9
     g = _json(
         capsys,
         [
@@ -163,7 +163,10 @@ def test_multiple_cli_on_a_small_store(capsys, tmp_path):
             )
             st.con.register("fund_df", fund)
             st.con.register("bars_df", bars)
-            st.con.execute("INSERT INTO fundamentals SELECT * FROM fund_df")
+            st.con.execute(
+                "INSERT INTO fundamentals (symbol, period_end, metric, value, source) "
+                "SELECT * FROM fund_df"
+            )
             st.con.execute("INSERT INTO prices (symbol, date, close, source) SELECT * FROM bars_df")
             st.con.unregister("fund_df")
             st.con.unregister("bars_df")
@@ -177,5 +180,5 @@ def test_multiple_cli_on_a_small_store(capsys, tmp_path):
         "BBB": pytest.approx((50 + step * last) / 8),
         "CCC": pytest.approx((30 + step * last) / 4),
     }
-    assert d["peer_percentile"] == 100.0
+    assert d["peer_percentile"] == 1.0  # JSON: fractions
     assert main(["valuation", "multiple", "ZZZ", "--store", str(path)]) == 2

@@ -81,7 +81,7 @@ def test_result_protocol():
     d = r.to_dict()
     for k in ("as_of", "top10_weight", "hhi", "effective_n", "group_weight"):
         assert k in d
-    assert r.to_frame()["cumulative"].iloc[-1] == pytest.approx(100.0)
+    assert r.to_frame()["cumulative"].iloc[-1] == pytest.approx(1.0)  # fractions
     assert "2025-01-02" in r.summary()
     assert r.plot() is not None
     assert '"top10_weight"' in r.to_json()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,8 +19,12 @@ from bubblewatch.data.store import Store
 from bubblewatch.errors import InputError
 from bubblewatch.results import Result, jsonable
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
 __all__ = [
     "DataOpt",
+    "ExportOpt",
     "JsonOpt",
     "StoreOpt",
     "console",
@@ -44,6 +50,20 @@ StoreOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+
+
+ExportOpt = Annotated[
+    ExportFormat | None,
+    typer.Option(
+        "--export",
+        help="Print the result's table as CSV on stdout instead of text (returns and shares "
+        "as fractions, dates ISO).",
+    ),
+]
 DataOpt = Annotated[
     Path | None,
     typer.Option(
@@ -91,14 +111,39 @@ def data_store(data: Path | None, store: Path | None) -> Iterator[Store]:
 
 
 def emit(
-    result: Result | dict[str, Any] | list[Any], as_json: bool, text: str | None = None
+    result: Result | dict[str, Any] | list[Any],
+    as_json: bool,
+    text: str | None = None,
+    *,
+    render: Callable[[Any], Sequence[Any]] | None = None,
+    export: ExportFormat | str | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> None:
-    """Print a result: its JSON (``--json``) or its text summary."""
+    """Print a result: its JSON (``--json``), its table as CSV (``--export csv``) or its text.
+
+    The text is ``render(result)`` (renderables of :mod:`bubblewatch.commands.tables`) when
+    given, else ``text``, else the result's ``summary()``. The CSV is ``frame`` when given,
+    else the result's ``to_frame()``.
+    """
+    if as_json and export is not None:
+        raise InputError("--json and --export csv are two outputs: give one of them")
     if as_json:
         if isinstance(result, Result):
             typer.echo(result.to_json())
         else:
             typer.echo(json.dumps(jsonable(result), indent=2, allow_nan=False))
+        return
+    if export is not None:
+        if frame is None:
+            if not isinstance(result, Result):
+                raise InputError("--export csv: this command's result is not a table")
+            frame = result.to_frame()
+        write_csv(frame)
+        return
+    if render is not None and text is None:
+        from bubblewatch.commands.tables import show
+
+        show(*render(result))
         return
     if text is None:
         text = (
@@ -107,6 +152,23 @@ def emit(
             else json.dumps(jsonable(result), indent=2)
         )
     typer.echo(text)
+
+
+def write_csv(frame: pd.DataFrame) -> None:
+    """Write ``frame`` as CSV on stdout (its index too when it is named or not a range)."""
+    import pandas as pd
+
+    keep_index = frame.index.name is not None or not isinstance(frame.index, pd.RangeIndex)
+    out = frame.copy()
+    if isinstance(out.index, pd.DatetimeIndex):
+        out.index = out.index.strftime("%Y-%m-%d")
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(
+            out[c]
+        ):
+            out[c] = out[c].dt.strftime("%Y-%m-%d")
+    sys.stdout.write(out.to_csv(index=keep_index, lineterminator="\n"))
+    sys.stdout.flush()
 
 
 @contextmanager

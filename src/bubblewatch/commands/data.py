@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from bubblewatch.commands import tables as t
 from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, open_store, progress
 from bubblewatch.errors import DataQualityWarning, InputError
 
@@ -96,7 +97,71 @@ def import_(
                 dry_run=dry_run,
                 on_progress=lambda done, total, label: advance(),
             )
-    emit(report.to_dict(), as_json, text=report.summary())
+    payload = report.to_dict()
+    payload["parameters"] = {
+        "paths": [str(p) for p in paths],
+        "kind": kind,
+        "symbol": symbol,
+        "shift_days": shift_days,
+        "shift": shifts,
+        "replace": replace,
+        "dry_run": dry_run,
+    }
+    emit(payload, as_json, render=lambda _: render_import(report))
+
+
+def render_import(report: Any) -> list[Any]:
+    """Text of ``data import``: what was written, each file, what was skipped, the warnings."""
+    verb = "checked (dry run, nothing written)" if report.dry_run else "imported"
+    rows = ", ".join(f"{table} {n:,}" for table, n in report.rows.items() if n)
+    out: list[Any] = [
+        f"{verb} {t.plural(len(report.imported), 'file')}, "
+        f"{t.plural(report.series, 'series', 'series')} into {report.store} "
+        f"in {report.seconds:.1f} s",
+        f"rows {'to write' if report.dry_run else 'written'}: {rows or 'none'}",
+    ]
+    files = [f for f in report.imported if f.rows]
+    if files:
+        out.append(
+            t.table(
+                files,
+                [
+                    t.Column("File", "path", wrap=True),
+                    t.Column("Table", "table"),
+                    t.Column("Kind", "kind"),
+                    t.Column(
+                        "Series",
+                        lambda f: (
+                            ", ".join(f.symbols[:3])
+                            + (f" and {len(f.symbols) - 3} more" if len(f.symbols) > 3 else "")
+                        ),
+                        wrap=True,
+                    ),
+                    t.Column("Rows", "rows", t.integer),
+                    t.Column("From", "first", t.date),
+                    t.Column("To", "last", t.date),
+                    t.Column(
+                        "Dates shifted",
+                        "shift_days",
+                        lambda d: t.plural(int(d), "day") if d else "",
+                        justify="right",
+                    ),
+                ],
+            )
+        )
+    if report.skipped:
+        out.append(
+            t.table(
+                report.skipped,
+                [
+                    t.Column("Skipped file", "path", wrap=True),
+                    t.Column("Why", "skipped", wrap=True),
+                ],
+            )
+        )
+    for w in report.warnings:
+        out.append(t.note(f"warning: {w}"))
+    return out
 
 
 @app.command("list")
@@ -114,8 +179,24 @@ def list_(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         }
         for r in df.itertuples()
     ]
-    text = "\n".join(
-        f"{r['symbol']:<32} {r['kind'] or '':<9} {r['rows']:>7}  {r['first']} .. {r['last']}"
-        for r in records
-    )
-    emit(records, as_json, text=text or "the store is empty")
+    if not records:
+        emit(records, as_json, text="the store is empty")
+        return
+    emit(records, as_json, render=render_listing)
+
+
+def render_listing(records: list[dict[str, Any]]) -> list[Any]:
+    """Text of ``data list``: one row per series."""
+    return [
+        t.table(
+            records,
+            [
+                t.Column("Series", "symbol"),
+                t.Column("Kind", "kind"),
+                t.Column("Rows", "rows", t.integer),
+                t.Column("From", "first", t.date),
+                t.Column("To", "last", t.date),
+            ],
+            title=f"{t.plural(len(records), 'series', 'series')} in the store",
+        )
+    ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from bubblewatch.commands import tables as t
 from bubblewatch.commands.common import JsonOpt, StoreOpt, console, emit, is_quiet, open_store
 
 __all__ = ["fetch", "load_demo"]
@@ -36,14 +37,30 @@ def load_demo(
     with open_store(store) as st:
         records = _load_demo(st, wanted, replace=replace)
         where = st.path
-    text = "\n".join(
-        f"{r['symbol']:<11} {r['kind']:<7} {r['rows']:>6}  {r['first']} .. {r['last']}  "
-        + (r["source"] if r["status"] == "loaded" else f"skipped: {r['reason']}")
-        for r in records
-    )
     if not as_json and not is_quiet():
         console.print(f"loaded into {where}", highlight=False)
-    emit(records, as_json, text=text)
+    emit(records, as_json, render=render_demo)
+
+
+def render_demo(records: list[dict[str, Any]]) -> list[Any]:
+    """Text of ``data load-demo``: one row per bundled series."""
+    return [
+        t.table(
+            records,
+            [
+                t.Column("Series", "symbol"),
+                t.Column("Kind", "kind"),
+                t.Column("Rows", "rows", t.integer),
+                t.Column("From", "first", t.date),
+                t.Column("To", "last", t.date),
+                t.Column(
+                    "Source",
+                    lambda r: r["source"] if r["status"] == "loaded" else f"skipped: {r['reason']}",
+                    wrap=True,
+                ),
+            ],
+        )
+    ]
 
 
 def fetch(
@@ -73,9 +90,24 @@ def fetch(
     with open_store(store) as st, progress(f"fetching from {provider}"):
         got = _fetch(st, provider, names, start, end, offline=offline)
     records = [g.to_dict() for g in got]
-    text = "\n".join(
-        f"{r['symbol']:<12} {r['rows']:>6}  {r['first']} .. {r['last']}  {r['source']}"
-        + ("  (cache)" if r["from_cache"] else "")
-        for r in records
-    )
-    emit(records, as_json, text=text)
+    emit(records, as_json, render=render_fetch)
+
+
+def render_fetch(records: list[dict[str, Any]]) -> list[Any]:
+    """Text of ``data fetch``: one row per series fetched (or read from the cache)."""
+    return [
+        t.table(
+            records,
+            [
+                t.Column("Series", "symbol"),
+                t.Column("Rows", "rows", t.integer),
+                t.Column("From", "first", t.date),
+                t.Column("To", "last", t.date),
+                t.Column(
+                    "Source",
+                    lambda r: r["source"] + (" (cache)" if r["from_cache"] else ""),
+                    wrap=True,
+                ),
+            ],
+        )
+    ]

@@ -51,7 +51,8 @@ def event(
     as_json: JsonOpt = False,
 ) -> None:
     """Return, market value in USD/CNY, rank, rarity, volume, panic flag and drawdown of one day."""
-    from bubblewatch.market.events import market_event, market_events
+    from bubblewatch.market.event import market_event
+    from bubblewatch.market.event_table import market_events
 
     with data_store(data, store) as st:
         prices = st.prices(symbol)

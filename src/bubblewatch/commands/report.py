@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from bubblewatch.commands import tables as t
 from bubblewatch.commands.common import (
     JsonOpt,
     StoreOpt,
@@ -70,7 +71,37 @@ def command(
             result = build_report(
                 st, out, symbols=wanted, as_of=as_of, data_dir=data, options=options
             )
-    emit(result, as_json)
+    emit(result, as_json, render=render_report)
+
+
+def render_report(res: Any) -> list[Any]:
+    """Text of ``report``: where the file went, the as-of date and how each section fared."""
+    words = {"ok": "ok", "missing": "data missing", "error": "failed"}
+    styles = {"ok": "green", "data missing": "yellow", "failed": "bold red"}
+    return [
+        f"report written to {res.out} ({res.bytes / 1e6:.1f} MB, {res.seconds:.1f} s)",
+        f"as of {res.as_of}; inputs hash {res.inputs_hash[:16]}; "
+        f"tracked: {', '.join(res.symbols) or 'none'}",
+        t.table(
+            res.sections,
+            [
+                t.Column("Section", "title"),
+                t.Column(
+                    "Status",
+                    lambda s: words.get(s.status, s.status),
+                    style=lambda w: styles.get(str(w), ""),
+                ),
+                t.Column("Seconds", "seconds", t.number(1)),
+                t.Column(
+                    "Note",
+                    lambda s: (
+                        f"lacks: {s.missing_short}" if s.status == "missing" else (s.error or "")
+                    ),
+                    wrap=True,
+                ),
+            ],
+        ),
+    ]
 
 
 def serve(

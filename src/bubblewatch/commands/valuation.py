@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit
+from bubblewatch.commands import tables as t
+from bubblewatch.commands.common import DataOpt, ExportOpt, JsonOpt, StoreOpt, data_store, emit
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.data.store import Store
@@ -38,8 +39,13 @@ def concentration_cmd(
     data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
-    """Top-N weight, HHI, effective N and group weights (percent) of an index's holdings."""
+    """Top-N weight, HHI, effective N and group weights of an index's holdings.
+
+    --export csv: the weights by company (line) with their running sum, or with --history
+    one row per holdings date (weights as fractions).
+    """
     from bubblewatch.valuation.concentration import (
         concentration,
         concentration_history,
@@ -50,11 +56,70 @@ def concentration_cmd(
     with data_store(data, store) as st:
         if history:
             snaps = {d: st.holdings(index, d.date().isoformat()) for d in st.holdings_dates(index)}
-            emit(concentration_history(snaps, top_n=top, groups=groups, by=by), as_json)
+            hist = concentration_history(snaps, top_n=top, groups=groups, by=by)
+            emit(hist, as_json, render=render_concentration_history, export=export)
             return
         h = st.holdings(index, holdings)
         res = concentration(h, top_n=top, groups=groups, by=by, as_of=h.attrs.get("as_of"))
-    emit(res, as_json)
+    emit(res, as_json, render=render_concentration, export=export)
+
+
+def render_concentration(res: Any) -> list[Any]:
+    """Text of ``valuation concentration``: the measures and the largest holdings."""
+    pct = t.points(2)
+    rows: list[tuple[str, Any]] = [
+        (
+            "Holdings",
+            f"{t.date(res.as_of)}: {t.plural(res.n_holdings, 'company', 'companies') if res.by == 'company' else t.plural(res.n_holdings, 'line')}",
+        ),
+        (f"Top {res.top_n} weight", pct(res.top_weight)),
+        ("HHI", f"{res.hhi:.4f} (effective number of holdings {res.effective_n:.1f})"),
+    ]
+    for k, v in res.group_weight.items():
+        absent = res.group_absent.get(k, ())
+        rows.append((k, pct(v) + (f" (not held: {', '.join(absent)})" if absent else "")))
+    rows.append(
+        (
+            "Excluded lines",
+            f"{t.points(3)(res.excluded_weight)} of the fund "
+            f"({t.plural(len(res.excluded_lines), 'line')})",
+        )
+    )
+    rows.append(("Rule", res.rule))
+    frame = res.to_frame().head(max(res.top_n, 10))
+    tab = t.table(
+        frame,
+        [
+            t.Column("Weight", "weight", t.percent(2)),
+            t.Column("Cumulative", "cumulative", t.percent(2)),
+        ],
+        index=t.Column("Company" if res.by == "company" else "Line", ""),
+        title="Largest holdings (share of the equity lines)",
+    )
+    return [t.facts(rows, title="Index concentration"), tab]
+
+
+def render_concentration_history(res: Any) -> list[Any]:
+    """Text of ``valuation concentration --history``: one row per holdings date."""
+    frame = res.to_frame()
+    n = res.snapshots[0].top_n if res.snapshots else 10
+    cols = [
+        t.Column(f"Top {n} weight", "top_weight", t.percent(2)),
+        t.Column("HHI", "hhi", t.number(4)),
+        t.Column("Effective N", "effective_n", t.number(1)),
+    ] + [
+        t.Column(c.removeprefix("group:"), c, t.percent(2))
+        for c in frame.columns
+        if c.startswith("group:")
+    ]
+    return [
+        t.table(
+            frame,
+            cols,
+            index=t.Column("Holdings date", "", t.date),
+            title="Index concentration by holdings date (share of the equity lines)",
+        )
+    ]
 
 
 @app.command("decompose")
@@ -73,6 +138,7 @@ def decompose_cmd(
     data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
     """Annualised total return = earnings growth + P/E change + dividend yield + interaction."""
     from bubblewatch.data.resolve import resolve_series
@@ -91,7 +157,41 @@ def decompose_cmd(
         periods_per_year=periods,
         source=f"{price}, {earnings}" + (f", {dividends}" if d is not None else ""),
     )
-    emit(res, as_json)
+    emit(res, as_json, render=render_decomposition, export=export)
+
+
+def render_decomposition(res: Any) -> list[Any]:
+    """Text of ``valuation decompose``: the additive decomposition, in % a year."""
+    pts = t.points(2, signed=True)
+    rows = [
+        {"part": "Earnings growth", "value": res.earnings_growth, "note": ""},
+        {
+            "part": "+ P/E change",
+            "value": res.pe_change,
+            "note": f"P/E {res.pe_start:.1f} -> {res.pe_end:.1f}",
+        },
+        {"part": "+ dividend yield", "value": res.dividend_yield, "note": ""},
+        {
+            "part": "+ interaction",
+            "value": res.interaction,
+            "note": f"of which earnings x P/E growth {res.cross_term:.2f}",
+        },
+        {"part": "= total return", "value": res.total_return, "note": ""},
+        {"part": "price return", "value": res.price_return, "note": "without dividends"},
+    ]
+    return [
+        t.table(
+            rows,
+            [
+                t.Column("Component", "part"),
+                t.Column("% a year", "value", pts),
+                t.Column("", "note"),
+            ],
+            title=f"Annualised return decomposition {t.date(res.start)} .. {t.date(res.end)} "
+            f"({res.years:.2f} years)",
+            caption=f"data: {res.source}",
+        )
+    ]
 
 
 @app.command("cape")
@@ -112,7 +212,26 @@ def cape_cmd(
 
     with data_store(data, store) as st:
         s = resolve_series(series, store=st)
-    emit(cape_percentile(s, as_of), as_json)
+    emit(cape_percentile(s, as_of), as_json, render=render_cape)
+
+
+def render_cape(res: Any) -> list[Any]:
+    """Text of ``valuation cape``."""
+    return [
+        t.facts(
+            [
+                ("Month", f"{res.as_of:%Y-%m}"),
+                ("CAPE", f"{res.value:.1f}"),
+                (
+                    "Percentile",
+                    f"{res.percentile:.1f} of {t.plural(res.n_months, 'month')} since "
+                    f"{res.cape.index[0]:%Y-%m} (rank {res.rank})",
+                ),
+                ("Dot-com peak", f"{res.peak_value:.1f} in {res.peak_date:%Y-%m}"),
+            ],
+            title="Shiller CAPE (price / 10-year average real earnings)",
+        )
+    ]
 
 
 @app.command("multiple")
@@ -171,4 +290,34 @@ def multiple_cmd(
     res = relative_multiple(
         float(hist.iloc[-1]), peers=peer_vals, history=hist.iloc[:-1], name=f"{symbol} P/{metric}"
     )
-    emit(res, as_json)
+    emit(res, as_json, render=render_multiple)
+
+
+def render_multiple(res: Any) -> list[Any]:
+    """Text of ``valuation multiple``."""
+    rows: list[tuple[str, Any]] = [(res.name, f"{res.value:.2f}x")]
+    if len(res.peers):
+        rows.append(
+            (
+                f"vs {t.plural(len(res.peers), 'peer')}",
+                f"mean {res.peer_mean:.2f}x, median {res.peer_median:.2f}x, z-score "
+                f"{t.number(2)(res.peer_z)}, percentile {t.number(0)(res.peer_percentile)}",
+            )
+        )
+    if len(res.history):
+        rows.append(
+            (
+                "vs its own history",
+                f"{t.plural(len(res.history), 'reading')}: z-score {t.number(2)(res.history_z)}, "
+                f"percentile {t.number(0)(res.history_percentile)}",
+            )
+        )
+    out: list[Any] = [t.facts(rows, title="Multiple in context")]
+    if len(res.peers):
+        out.append(
+            t.table(
+                [{"who": k, "m": v} for k, v in res.peers.items()],
+                [t.Column("Peer", "who"), t.Column("Multiple", "m", t.multiple(2))],
+            )
+        )
+    return out

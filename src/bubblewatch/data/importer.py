@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 #: bump when the importer's mapping changes, so cached data-dir stores are rebuilt
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"  # 2: fundamentals/ imported
 
 
 def import_paths(

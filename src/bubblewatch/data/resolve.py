@@ -1,20 +1,38 @@
 """One resolver turns a SOURCE argument (a CSV/Parquet path or a symbol in the store) into a Series.
 
 Every command uses it, so ``psy``, ``lppls``, ``market`` and ``report`` read data the same way.
+:func:`resolve_history` joins the pieces the store holds for one instrument (``AVGO_LONG``
+from 2010 and ``AVGO`` for the last year, or the NASDAQ Composite's three files) into one
+long analysis series by one documented rule (:func:`join_history`), naming the join dates,
+both sources and any gap: the status, the report, ``psy`` and ``lppls`` all read it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bubblewatch.data.csv_reader import normalise_column, read_raw_table
 from bubblewatch.data.store import Store
-from bubblewatch.errors import DataFileError, NotFoundError
+from bubblewatch.errors import DataFileError, InputError, NotFoundError
 
-__all__ = ["read_series_file", "resolve_series"]
+__all__ = [
+    "HISTORY_CHAINS",
+    "HistoryGap",
+    "HistoryPiece",
+    "ResolvedHistory",
+    "history_symbols",
+    "join_history",
+    "read_series_file",
+    "resolve_history",
+    "resolve_series",
+]
 
 
 def read_series_file(
@@ -105,3 +123,337 @@ def resolve_series(
         ) from exc
     with st:
         return st.series(str(source), column)
+
+
+# --------------------------------------------------------------------------------------
+# Long histories: one analysis series from the pieces the store holds for one instrument
+# --------------------------------------------------------------------------------------
+
+#: explicit chains for instruments whose history the shared data split over differently
+#: named files (oldest first); a chain member missing from the store is named, not fatal
+HISTORY_CHAINS: dict[str, tuple[str, ...]] = {
+    "NASDAQ_COMPOSITE": (
+        "NASDAQ_COMPOSITE_1971_2020",
+        "NASDAQCOM_fred_1971_2024",
+        "NASDAQ_COMPOSITE_2025_2026",
+    ),
+    "SP500": ("SP500_1927_2020", "SP500_fred_2016_2026", "SP500_2025_2026"),
+}
+#: sessions of the overlap (the last ones before the join) compared after rebasing
+OVERLAP_SESSIONS = 63
+#: largest |log difference| allowed on those sessions after rebasing (1%)
+OVERLAP_TOLERANCE = 0.01
+#: more missing business days than this between two pieces is a gap (stated, not bridged)
+GAP_BUSINESS_DAYS = 3
+
+_YEARS_SUFFIX = re.compile(r"^(?P<base>.+)_(?P<a>\d{4})_(?P<b>\d{4})$")
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryPiece:
+    """One stored series used (or not) in a :class:`ResolvedHistory`."""
+
+    symbol: str
+    source: str
+    first: pd.Timestamp
+    last: pd.Timestamp
+    used_from: pd.Timestamp | None
+    used_to: pd.Timestamp | None
+    factor: float
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "source": self.source,
+            "first": _iso(self.first),
+            "last": _iso(self.last),
+            "used_from": _iso(self.used_from),
+            "used_to": _iso(self.used_to),
+            "factor": self.factor,
+            "note": self.note,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryGap:
+    """Dates between two pieces that no stored series covers (stepped across, not filled)."""
+
+    after: pd.Timestamp
+    before: pd.Timestamp
+    business_days: int
+
+    def describe(self) -> str:
+        return (
+            f"gap {_iso(self.after)}..{_iso(self.before)} ({self.business_days} business days "
+            "without data; returns step across it)"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedHistory:
+    """The analysis series of one instrument and how it was built (see :func:`resolve_history`).
+
+    ``close`` holds adjusted closes (or the closes of series without an adjusted close),
+    ``volume`` the volume of the same rows (NaN where the source has none).
+    """
+
+    name: str
+    close: pd.Series
+    volume: pd.Series
+    pieces: tuple[HistoryPiece, ...]
+    gaps: tuple[HistoryGap, ...]
+    column: str
+    missing: tuple[str, ...] = ()
+
+    @property
+    def used(self) -> tuple[HistoryPiece, ...]:
+        return tuple(p for p in self.pieces if p.used_from is not None)
+
+    @property
+    def joined(self) -> bool:
+        return len(self.used) > 1
+
+    def frame(self) -> pd.DataFrame:
+        """``close`` and ``volume`` as one frame indexed by date."""
+        return pd.DataFrame({"close": self.close, "volume": self.volume})
+
+    def until(self, as_of: Any) -> ResolvedHistory:
+        """The history as it stood on ``as_of``: rows dated on or before it, and only the
+        pieces and gaps those rows use."""
+        when = pd.Timestamp(as_of)
+        keep = self.close.index <= when
+        pieces = []
+        for p in self.pieces:
+            if p.used_from is not None and p.used_from > when:
+                p = dataclasses.replace(
+                    p, used_from=None, used_to=None, note="after the as-of date"
+                )
+            elif p.used_to is not None and p.used_to > when:
+                p = dataclasses.replace(p, used_to=pd.Timestamp(self.close.index[keep][-1]))
+            pieces.append(p)
+        gaps = tuple(g for g in self.gaps if g.before <= when)
+        return dataclasses.replace(
+            self,
+            close=self.close[keep],
+            volume=self.volume[keep],
+            pieces=tuple(pieces),
+            gaps=gaps,
+        )
+
+    def describe(self) -> str:
+        """One line naming the sources, the join dates and factors, and any gap."""
+        used = self.used
+        if not used:
+            return f"{self.name}: no data"
+        parts = []
+        for i, p in enumerate(used):
+            span = f"{_iso(p.used_from)}..{_iso(p.used_to)}"
+            text = f"{p.symbol} {span}"
+            if i:
+                text += f" ({p.note})"
+            parts.append(text)
+        text = f"{self.name} = " + " + ".join(parts) + f" [{self.column}]"
+        if self.gaps:
+            text += "; " + "; ".join(g.describe() for g in self.gaps)
+        unused = [p for p in self.pieces if p.used_from is None]
+        if unused:
+            text += "; not used: " + ", ".join(f"{p.symbol} ({p.note})" for p in unused)
+        if self.missing:
+            text += "; not in the store: " + ", ".join(self.missing)
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "column": self.column,
+            "first": _iso(self.close.index[0]) if len(self.close) else None,
+            "last": _iso(self.close.index[-1]) if len(self.close) else None,
+            "rows": len(self.close),
+            "pieces": [p.to_dict() for p in self.pieces],
+            "gaps": [
+                {"after": _iso(g.after), "before": _iso(g.before), "business_days": g.business_days}
+                for g in self.gaps
+            ],
+            "missing": list(self.missing),
+            "description": self.describe(),
+        }
+
+
+def _iso(ts: Any) -> str | None:
+    return None if ts is None else pd.Timestamp(ts).date().isoformat()
+
+
+def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:
+    """The store symbols making up ``symbol``'s history, and the chain members missing.
+
+    The rule: an explicit :data:`HISTORY_CHAINS` entry; else ``symbol`` itself plus
+    ``symbol_LONG`` and ``symbol_YYYY_YYYY`` when the store holds them.
+
+    Examples
+    --------
+    >>> history_symbols("AMD", {"AMD", "AMD_LONG", "AMDX"})
+    (['AMD_LONG', 'AMD'], [])
+    >>> history_symbols("SP500", {"SP500_1927_2020", "SP500_2025_2026"})
+    (['SP500_1927_2020', 'SP500_2025_2026'], ['SP500_fred_2016_2026'])
+    """
+    have = set(available)
+    if symbol in HISTORY_CHAINS:
+        chain = HISTORY_CHAINS[symbol]
+        return [s for s in chain if s in have], [s for s in chain if s not in have]
+    out = [s for s in (f"{symbol}_LONG",) if s in have]
+    out += sorted(
+        s for s in have if (m := _YEARS_SUFFIX.match(s)) is not None and m.group("base") == symbol
+    )
+    if symbol in have:
+        out.append(symbol)
+    return out, []
+
+
+def _piece_frame(store: Store, symbol: str, column: str) -> tuple[pd.DataFrame, str]:
+    df = store.prices(symbol)
+    if column == "adj_close":
+        close = df["adj_close"].astype(float).where(df["adj_close"].notna(), df["close"])
+    elif column in df.columns:
+        close = df[column].astype(float)
+    else:
+        raise NotFoundError(
+            f"{symbol} has no column '{column}'; choose one of close, adj_close, open, high, "
+            "low, volume"
+        )
+    out = pd.DataFrame({"close": close, "volume": df["volume"].astype(float)}).dropna(
+        subset=["close"]
+    )
+    sources = df["source"].dropna()
+    return out, (str(sources.iloc[-1]) if len(sources) else "")
+
+
+def join_history(
+    pieces: list[tuple[str, pd.DataFrame, str]],
+    *,
+    name: str,
+    column: str = "adj_close",
+    ordered: bool = False,
+) -> ResolvedHistory:
+    """Join ``(symbol, frame with close/volume, source)`` pieces into one history.
+
+    The rule (documented in ``docs/status.md``):
+
+    1. pieces are taken in order of their first date (longest first on a tie), or in the
+       given order with ``ordered=True`` (the explicit :data:`HISTORY_CHAINS`);
+    2. a later piece adds only the dates after the joined series' last date, so earlier
+       data take precedence and the history up to a date never changes when newer pieces
+       arrive (a status computed on a store truncated at that date is the same);
+    3. when the piece overlaps the joined series, its closes are rebased by the ratio of
+       the two closes on the last common date, and the last :data:`OVERLAP_SESSIONS` common
+       sessions must agree within :data:`OVERLAP_TOLERANCE` (in log) after rebasing, else a
+       ``InputError`` names both sources and the deviation;
+    4. without an overlap the closes are not rebased; more than :data:`GAP_BUSINESS_DAYS`
+       missing business days between the pieces is a :class:`HistoryGap`, stated in every
+       output and never filled.
+
+    Examples
+    --------
+    >>> idx = pd.bdate_range("2024-01-01", periods=6)
+    >>> old = pd.DataFrame({"close": [1.0, 2, 3, 4, 5, 6], "volume": 1.0}, index=idx)
+    >>> new = pd.DataFrame({"close": [20.0, 24, 26], "volume": 2.0}, index=idx[4:].append(
+    ...     pd.DatetimeIndex(["2024-01-09"])))
+    >>> h = join_history([("X_LONG", old, "a"), ("X", new, "b")], name="X")
+    >>> h.close.tolist()
+    [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 6.5]
+    """
+    if not pieces:
+        raise NotFoundError(f"no stored series for '{name}'")
+    order = list(pieces) if ordered else sorted(pieces, key=lambda p: (p[1].index[0], -len(p[1])))
+    sym0, f0, src0 = order[0]
+    close = f0["close"].astype(float)
+    volume = f0["volume"].astype(float)
+    done = [HistoryPiece(sym0, src0, f0.index[0], f0.index[-1], f0.index[0], f0.index[-1], 1.0, "")]
+    gaps: list[HistoryGap] = []
+    for sym, frame, src in order[1:]:
+        last = close.index[-1]
+        new = frame[frame.index > last]
+        if new.empty:
+            done.append(
+                HistoryPiece(
+                    sym, src, frame.index[0], frame.index[-1], None, None, math.nan,
+                    f"inside the span of {done[0].symbol}..{_iso(last)}",
+                )
+            )  # fmt: skip
+            continue
+        common = close.index.intersection(frame.index)
+        if len(common):
+            j = common[-1]
+            factor = float(close[j] / frame["close"][j])
+            check = common[-OVERLAP_SESSIONS:]
+            dev = np.abs(
+                np.log(close[check].to_numpy() / (frame["close"][check].to_numpy() * factor))
+            )
+            worst = float(dev.max())
+            if not worst <= OVERLAP_TOLERANCE:
+                at = check[int(np.argmax(dev))]
+                raise InputError(
+                    f"{name}: {sym} ({src}) and the history before it ({done[-1].symbol}, "
+                    f"{done[-1].source}) disagree by {worst:.2%} on {_iso(at)} after rebasing on "
+                    f"{_iso(j)} (tolerance {OVERLAP_TOLERANCE:.0%} over the last "
+                    f"{len(check)} common sessions); check the sources or analyse one of them "
+                    "alone"
+                )
+            note = (
+                f"joined {_iso(new.index[0])}, rebased x{factor:.6g} on {_iso(j)}; "
+                f"{len(common)} common sessions, the last {len(check)} within {worst:.3%}"
+            )
+        else:
+            factor = 1.0
+            missing_days = len(
+                pd.bdate_range(last + pd.Timedelta(days=1), new.index[0] - pd.Timedelta(days=1))
+            )
+            note = f"joined {_iso(new.index[0])} without overlap (not rebased)"
+            if missing_days > GAP_BUSINESS_DAYS:
+                gaps.append(HistoryGap(last, new.index[0], missing_days))
+                note += f" after a gap of {missing_days} business days"
+        close = pd.concat([close, new["close"] * factor])
+        volume = pd.concat([volume, new["volume"]])
+        done.append(
+            HistoryPiece(
+                sym, src, frame.index[0], frame.index[-1], new.index[0], new.index[-1], factor, note
+            )
+        )
+    close.name = name
+    volume.name = "volume"
+    close.index.name = volume.index.name = "date"
+    return ResolvedHistory(
+        name=name, close=close, volume=volume, pieces=tuple(done), gaps=tuple(gaps), column=column
+    )
+
+
+def resolve_history(store: Store, symbol: str, *, column: str = "adj_close") -> ResolvedHistory:
+    """The long analysis history of ``symbol``: its stored pieces joined by one rule.
+
+    The pieces are ``symbol_LONG``, ``symbol_YYYY_YYYY`` and ``symbol`` itself (or an
+    explicit :data:`HISTORY_CHAINS` entry such as ``NASDAQ_COMPOSITE``), joined by
+    :func:`join_history` on adjusted closes (``column="adj_close"``: the adjusted close, or
+    the close where a source has none). ``psy``, ``lppls``, the status and the report all
+    read store symbols through this function, and every output names
+    :meth:`ResolvedHistory.describe`.
+
+    Raises
+    ------
+    NotFoundError
+        No stored prices under any of the names.
+    InputError
+        Two overlapping pieces disagree after rebasing.
+    """
+    names = store.query("SELECT symbol FROM series WHERE tbl = 'prices'")["symbol"].tolist()
+    symbols, missing = history_symbols(symbol, names)
+    if not symbols:
+        raise NotFoundError(store._missing_message(symbol, "prices"))
+    pieces = []
+    for s in symbols:
+        frame, src = _piece_frame(store, s, column)
+        if len(frame):
+            pieces.append((s, frame, src))
+    if not pieces:
+        raise NotFoundError(f"no {column} values for '{symbol}' in the store {store.path}")
+    hist = join_history(pieces, name=symbol, column=column, ordered=symbol in HISTORY_CHAINS)
+    return dataclasses.replace(hist, missing=tuple(missing))

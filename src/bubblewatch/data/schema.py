@@ -9,11 +9,13 @@ prices             symbol, date, open, high, low, close, adj_close (in ``currenc
 (symbol, date)     volume (shares/contracts), currency, source, warning -- daily bars;
                    ``warning`` keeps data-quality notes (``high < low``)
 shares             symbol, date, shares, source -- shares outstanding reported on ``date``
-(symbol, date)     (as reported, not split-adjusted)
-fundamentals       symbol, period_end, metric, value, source -- value in the metric's unit
-(symbol,
-period_end,
-metric)
+(symbol, date)     (as reported, not split-adjusted); ``source`` says where the count is from
+fundamentals       symbol, fiscal_period, period_end, metric, value, unit, form, filed,
+(symbol,           source, note, warning -- one company's quarterly figure: ``value`` in
+period_end,        ``unit`` (USD, USD/share, shares; see :data:`FUNDAMENTAL_METRICS`),
+metric)            ``form``/``filed`` the report it was published in (when known),
+                   ``source`` where the figure is from, ``note`` how it was derived,
+                   ``warning`` a data-quality note kept with the row
 macro              series, date, value, vintage, source -- FRED-style series in their own
 (series, date)     units; ``vintage`` says which copy of the series
 fx (pair, date)    pair, date, rate, source -- units of quote currency per unit of base
@@ -28,6 +30,22 @@ Kinds: ``equity``, ``index``, ``future``, ``fx``, ``crypto``, ``macro``. See doc
 from __future__ import annotations
 
 KINDS = ("equity", "index", "future", "fx", "crypto", "macro")
+
+#: the fundamentals metrics bubblewatch computes with -> the kind of unit their values take
+#: (``currency``: USD, EUR, ...; ``per_share``: USD/share, ...; ``shares``)
+FUNDAMENTAL_METRICS: dict[str, str] = {
+    "revenue": "currency",
+    "net_income": "currency",
+    "eps_diluted": "per_share",
+    "operating_cash_flow": "currency",
+    "capex": "currency",
+    "shares_diluted_weighted": "shares",
+    "shares_outstanding": "shares",
+}
+#: the default unit of each kind of fundamentals metric
+DEFAULT_UNITS: dict[str, str] = {"currency": "USD", "per_share": "USD/share", "shares": "shares"}
+#: currencies a fundamentals value may be stated in (units, never thousands or millions)
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CNY", "KRW", "TWD", "HKD", "CHF", "CAD", "AUD", "INR")
 
 DDL = """
 CREATE TABLE IF NOT EXISTS series (
@@ -51,6 +69,12 @@ CREATE TABLE IF NOT EXISTS fundamentals (
     value DOUBLE, source VARCHAR NOT NULL,
     PRIMARY KEY (symbol, period_end, metric)
 );
+ALTER TABLE fundamentals ADD COLUMN IF NOT EXISTS fiscal_period VARCHAR;
+ALTER TABLE fundamentals ADD COLUMN IF NOT EXISTS unit VARCHAR;
+ALTER TABLE fundamentals ADD COLUMN IF NOT EXISTS form VARCHAR;
+ALTER TABLE fundamentals ADD COLUMN IF NOT EXISTS filed DATE;
+ALTER TABLE fundamentals ADD COLUMN IF NOT EXISTS note VARCHAR;
+ALTER TABLE fundamentals ADD COLUMN IF NOT EXISTS warning VARCHAR;
 CREATE TABLE IF NOT EXISTS macro (
     series VARCHAR NOT NULL, date DATE NOT NULL, value DOUBLE,
     vintage VARCHAR, source VARCHAR NOT NULL,

@@ -25,8 +25,9 @@ shiller/ie_data.xls               skipped (the CSV above is its parsed copy)
 reference/dy2012.csv, dy2009.csv  macro ``DY2012_<COLUMN>`` / ``DY2009_<COLUMN>``
 reference/gg2018, cgs2021, bgu2021 skipped (connectedness cases indexed by row number, no
                                   dates; the connectedness tests read them directly)
-fundamentals/*.csv                skipped for now (quarterly company data; its importer is
-                                  the fundamentals work)
+fundamentals/fundamentals.csv     fundamentals (fiscal period, period end, unit, source, note
+                                  and the filing form/date named in the source, per row)
+fundamentals/shares_outstanding   shares, one symbol per row (the row's source kept)
 ================================  ==========================================================
 """
 
@@ -56,7 +57,15 @@ SHIFTED_FILES = {
     "prices/asia/TSMC_2330.TW.csv": "SOURCES.md caveat 5: dates look one day early "
     "(rows on Sundays); import with --shift-days 1 to move them",
 }
-_FOLDERS = ("prices", "indices", "fx_commodities_crypto", "macro", "constituents", "shiller")
+_FOLDERS = (
+    "prices",
+    "indices",
+    "fx_commodities_crypto",
+    "macro",
+    "constituents",
+    "shiller",
+    "fundamentals",
+)
 _SUFFIX_CCY = {
     "T": "JPY",
     "KS": "KRW",
@@ -244,10 +253,8 @@ def _layout_spec(root: Path, path: Path, sources: dict[str, SourceRow]) -> FileS
             "read directly by the connectedness tests (reference/CONNECTEDNESS.md)",
         )
     if folder == "fundamentals":
-        return FileSpec(
-            path,
-            mode="skip",
-            symbol=stem,
-            note="quarterly company fundamentals: not imported by this version",
-        )
+        # fundamentals.csv (symbol, fiscal_period, period_end, metric, value, unit, source,
+        # note) and shares_outstanding.csv (symbol, as_of, shares, source): our own schema,
+        # read by its columns like any user file
+        return FileSpec(path, symbol=stem)
     return FileSpec(path, symbol=stem)

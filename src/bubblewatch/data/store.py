@@ -123,9 +123,13 @@ class Store:
                 UNION ALL
                 SELECT symbol || ':shares', count(*), min(date), max(date) FROM shares GROUP BY symbol
                 UNION ALL
+                SELECT symbol || ':fundamentals', count(*), min(period_end), max(period_end)
+                FROM fundamentals GROUP BY symbol
+                UNION ALL
                 SELECT index_name || ':holdings', count(*), min(as_of), max(as_of) FROM holdings GROUP BY index_name
             )
             SELECT c.symbol, coalesce(s.kind, CASE WHEN c.symbol LIKE '%:shares' THEN 'shares'
+                                               WHEN c.symbol LIKE '%:fundamentals' THEN 'fundamentals'
                                                WHEN c.symbol LIKE '%:holdings' THEN 'holdings' END) AS kind,
                    c.rows, c.first, c.last, s.source
             FROM counts c LEFT JOIN series s ON s.symbol = c.symbol
@@ -174,14 +178,53 @@ class Store:
         )
 
     def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
+        """Quarterly figures of ``symbol`` (all metrics, or one), oldest first.
+
+        Columns: symbol, fiscal_period, period_end, metric, value, unit, form, filed (the
+        report the figure was published in, when known), source, note, warning. This long
+        frame is what the ``bubblewatch.valuation`` point-in-time functions take.
+        """
         df = self.query(
-            "SELECT period_end, metric, value, source FROM fundamentals WHERE symbol = ? "
-            "AND (? IS NULL OR metric = ?) ORDER BY period_end",
+            "SELECT * FROM fundamentals WHERE symbol = ? AND (? IS NULL OR metric = ?) "
+            "ORDER BY period_end, metric",
             [symbol, metric, metric],
         )
         if df.empty:
-            raise NotFoundError(self._missing_message(symbol, "fundamentals"))
+            have = self.query(
+                "SELECT DISTINCT metric FROM fundamentals WHERE symbol = ? ORDER BY metric",
+                [symbol],
+            )["metric"].tolist()
+            if have:
+                raise NotFoundError(
+                    f"no fundamentals '{metric}' for '{symbol}'; it has: {', '.join(have)}"
+                )
+            syms = self.query("SELECT DISTINCT symbol FROM fundamentals ORDER BY symbol")
+            hint = (
+                f"; the store {self.path} has fundamentals of: {', '.join(syms['symbol'])}"
+                if len(syms)
+                else f"; the store {self.path} has no fundamentals: import a fundamentals file "
+                "(bubblewatch data import FILE) or fetch them (bubblewatch data fetch --provider sec)"
+            )
+            raise NotFoundError(f"no fundamentals for '{symbol}'{hint}")
+        cols = [
+            "symbol",
+            "fiscal_period",
+            "period_end",
+            "metric",
+            "value",
+            "unit",
+            "form",
+            "filed",
+            "source",
+            "note",
+            "warning",
+        ]
+        for c in cols:
+            if c not in df.columns:  # a store written before these columns existed
+                df[c] = None
+        df = df[cols]
         df["period_end"] = pd.to_datetime(df["period_end"])
+        df["filed"] = pd.to_datetime(df["filed"])
         return df
 
     def holdings_dates(self, index_name: str = "SPY") -> list[pd.Timestamp]:

@@ -55,7 +55,19 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "warning",
     ),
     "shares": ("symbol", "date", "shares", "source"),
-    "fundamentals": ("symbol", "period_end", "metric", "value", "source"),
+    "fundamentals": (
+        "symbol",
+        "fiscal_period",
+        "period_end",
+        "metric",
+        "value",
+        "unit",
+        "form",
+        "filed",
+        "source",
+        "note",
+        "warning",
+    ),
     "macro": ("series", "date", "value", "vintage", "source"),
     "fx": ("pair", "date", "rate", "source"),
     "holdings": ("index_name", "as_of", "symbol", "name", "weight", "source"),
@@ -78,7 +90,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "fx": ("pair", "date"),
     "holdings": ("index_name", "as_of", "symbol"),
 }
-DATE_COLUMNS = {"date", "period_end", "as_of"}
+DATE_COLUMNS = {"date", "period_end", "as_of", "filed"}
 
 
 #: ``rows``: upsert by key; ``range``: replace each series' rows between its first and last

@@ -39,16 +39,12 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.detect import _lppls_kernels as _k
-from bubblewatch.detect.lppls import (
+from bubblewatch.detect.lppls_inputs import _fmt, _from_ordinal, _grid_offsets, _ordinals, _prepare
+from bubblewatch.detect.lppls_model import (
     MIN_OBSERVATIONS,
     LPPLSBounds,
     LPPLSFilter,
     SearchGrid,
-    _fmt,
-    _from_ordinal,
-    _grid_offsets,
-    _ordinals,
-    _prepare,
     oscillations_damping,
     resolve_filters,
 )

@@ -33,18 +33,23 @@ References
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import warnings
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from bubblewatch.detect import _psy_kernels as _k
-from bubblewatch.errors import InputError, InsufficientDataError, NumericalWarning
+from bubblewatch.detect.psy_setup import (
+    IC_CODES,
+    LEVELS,
+    check_window,
+    default_min_duration,
+    default_min_window,
+)
+from bubblewatch.errors import InputError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,32 +65,6 @@ __all__ = [
     "prepare_series",
     "psy",
 ]
-
-LEVELS = (90, 95, 99)
-_IC_CODES = {None: 0, "aic": 1, "bic": 2}
-
-
-def default_min_window(T: int) -> int:
-    """PSY's default smallest window, ``floor((0.01 + 1.8/sqrt(T))·T)`` observations.
-
-    Examples
-    --------
-    >>> default_min_window(400), default_min_window(1765)
-    (40, 93)
-    """
-    return math.floor((0.01 + 1.8 / math.sqrt(T)) * T)
-
-
-def default_min_duration(T: int, delta: float = 1.0) -> int:
-    """Minimum episode duration ``round(delta·log(T))`` observations (PSY 2015, exuber's
-    ``psy_ds`` rule 1; ``delta = 1`` by default).
-
-    Examples
-    --------
-    >>> default_min_duration(400)
-    6
-    """
-    return round(delta * math.log(T))
 
 
 def _label(index: pd.Index, i: int) -> str:
@@ -132,38 +111,6 @@ def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
             )
         s = pd.Series(np.log(vals), index=s.index, name=s.name)
     return s
-
-
-def _check_window(T: int, min_window: int | None, K: int, what: str) -> int:
-    m = default_min_window(T) if min_window is None else int(min_window)
-    need = 2 * K + 4
-    if m < need:
-        raise InputError(
-            f"min_window={m} is too small for {what}: each window needs at least {need} "
-            f"observations (2·lags + 4); pass a larger min_window"
-        )
-    if T < m:
-        raise InsufficientDataError(
-            f"the series has {T} observations but the smallest window is {m} "
-            f"({what}); PSY needs at least {m} observations"
-        )
-    return m
-
-
-@contextlib.contextmanager
-def _threads(n: int | None) -> Iterator[None]:
-    if n is None:
-        yield
-        return
-    import numba
-
-    old = numba.get_num_threads()
-    most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-    numba.set_num_threads(max(1, min(int(n), most)))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(old)
 
 
 #: below this many windows one thread is faster than waking the others
@@ -257,7 +204,7 @@ def psy(
     s = prepare_series(y, log=log, name=str(getattr(y, "name", None) or "y"))
     T = s.shape[0]
     ic_key = None if ic is None else str(ic).lower()
-    if ic_key not in _IC_CODES:
+    if ic_key not in IC_CODES:
         raise InputError(f"ic must be 'aic', 'bic' or None; got {ic!r}")
     if int(lags) != lags or lags < 0:
         raise InputError(f"lags must be a non-negative integer; got {lags!r}")
@@ -273,8 +220,8 @@ def psy(
         if int(max_lags) != max_lags or max_lags < 0:
             raise InputError(f"max_lags must be a non-negative integer; got {max_lags!r}")
         K = int(max_lags)
-    m = _check_window(T, min_window, K, f"lags={K}" if ic_key is None else f"max_lags={K}")
-    badf, bsadf, n_nan = _run(s.to_numpy(), m, K, _IC_CODES[ic_key])
+    m = check_window(T, min_window, K, f"lags={K}" if ic_key is None else f"max_lags={K}")
+    badf, bsadf, n_nan = _run(s.to_numpy(), m, K, IC_CODES[ic_key])
     _warn_nan(n_nan)
     idx = s.index[m - 1 :]
     badf_s = pd.Series(badf, index=idx, name="badf")

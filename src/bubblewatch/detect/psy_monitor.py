@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.detect import _psy_kernels as _k
-from bubblewatch.detect.psy import _IC_CODES, PSYResult, _check_window, _warn_nan, psy
+from bubblewatch.detect.psy import PSYResult, _warn_nan, psy
+from bubblewatch.detect.psy_setup import IC_CODES, check_window
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
 
@@ -66,7 +67,7 @@ class PSYMonitor:
         first = psy(y, min_window=min_window, lags=lags, ic=ic, max_lags=max_lags, log=log)
         self._log = bool(log)
         self._ic = first.ic
-        self._icc = _IC_CODES[first.ic]
+        self._icc = IC_CODES[first.ic]
         self._K = first.lags
         self.min_window = first.min_window
         n = first.nobs
@@ -88,7 +89,7 @@ class PSYMonitor:
         self._ring = np.empty(self._K + 1, dtype=np.int64)
         self._nan = first.nan_windows
         self._name = first.y.name
-        _check_window(n, self.min_window, self._K, "the monitor")
+        check_window(n, self.min_window, self._K, "the monitor")
 
     @property
     def nobs(self) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 from bubblewatch.data.ledger_io import read_ledger_frames
 from bubblewatch.network.ledger import Ledger
 
-__all__ = ["DEALS_PATH", "PARTIES_PATH", "ledger", "load"]
+__all__ = ["DEALS_PATH", "PARTIES_PATH", "ledger"]
 
 _HERE = Path(str(resources.files("bubblewatch.episodes")))
 DEALS_PATH = _HERE / "ai2025_deals.csv"
@@ -33,8 +33,3 @@ def ledger() -> Ledger:
     """The AI 2025-26 deals ledger (validated; cached)."""
     deals, parties, name = read_ledger_frames(DEALS_PATH, PARTIES_PATH, name="ai2025")
     return Ledger.from_frames(deals, parties, name=name)
-
-
-def load() -> Ledger:
-    """Alias of :func:`ledger`."""
-    return ledger()

@@ -1,38 +1,29 @@
-"""Macro liquidity: debt dynamics, the interest bill, the Fed's balance sheet (pure computations)."""
+"""Macro liquidity: debt dynamics, the interest bill, the Fed's balance sheet (pure computations).
 
-from bubblewatch.macro.debt import (
-    DebtPath,
-    DebtScenarios,
-    debt_path,
-    debt_scenarios,
-    debt_stabilising_pb,
-)
-from bubblewatch.macro.fed import RUNOFF_PERIODS, FedBalanceSheet, RunoffPeriod, fed_balance_sheet
-from bubblewatch.macro.interest import (
-    DEFAULT_REPRICING_SHARE,
-    InterestBill,
-    RateCut,
-    effective_rate,
-    implied_repricing_share,
-    interest_bill,
-    rate_cut_saving,
-)
+Modules: ``debt`` (debt paths and scenarios), ``interest`` (the interest bill, rate cuts),
+``fed`` (the Fed's balance sheet and run-off periods).
+"""
 
-__all__ = [
-    "DEFAULT_REPRICING_SHARE",
-    "RUNOFF_PERIODS",
-    "DebtPath",
-    "DebtScenarios",
-    "FedBalanceSheet",
-    "InterestBill",
-    "RateCut",
-    "RunoffPeriod",
-    "debt_path",
-    "debt_scenarios",
-    "debt_stabilising_pb",
-    "effective_rate",
-    "fed_balance_sheet",
-    "implied_repricing_share",
-    "interest_bill",
-    "rate_cut_saving",
-]
+from bubblewatch._exports import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "DebtPath": "bubblewatch.macro.debt",
+        "DebtScenarios": "bubblewatch.macro.debt",
+        "debt_path": "bubblewatch.macro.debt",
+        "debt_scenarios": "bubblewatch.macro.debt",
+        "debt_stabilising_pb": "bubblewatch.macro.debt",
+        "RUNOFF_PERIODS": "bubblewatch.macro.fed",
+        "FedBalanceSheet": "bubblewatch.macro.fed",
+        "RunoffPeriod": "bubblewatch.macro.fed",
+        "fed_balance_sheet": "bubblewatch.macro.fed",
+        "DEFAULT_REPRICING_SHARE": "bubblewatch.macro.interest",
+        "InterestBill": "bubblewatch.macro.interest",
+        "RateCut": "bubblewatch.macro.interest",
+        "effective_rate": "bubblewatch.macro.interest",
+        "implied_repricing_share": "bubblewatch.macro.interest",
+        "interest_bill": "bubblewatch.macro.interest",
+        "rate_cut_saving": "bubblewatch.macro.interest",
+    },
+)

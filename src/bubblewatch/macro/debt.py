@@ -39,7 +39,7 @@ def _per_year(x: float | Sequence[float], n: int, name: str) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class DebtPath(Result):
-    """A debt/GDP path (ratios as fractions; ``to_dict`` reports percent)."""
+    """A debt/GDP path (ratios and rates as fractions, also in ``to_dict`` and ``to_frame``)."""
 
     years: np.ndarray
     ratio: np.ndarray
@@ -70,12 +70,7 @@ class DebtPath(Result):
         g = np.r_[np.nan, self.g]
         pb = np.r_[np.nan, self.pb]
         return pd.DataFrame(
-            {
-                "debt_gdp_pct": self.ratio * 100,
-                "r_pct": r * 100,
-                "g_pct": g * 100,
-                "pb_pct": pb * 100,
-            },
+            {"debt_gdp": self.ratio, "r": r, "g": g, "pb": pb},
             index=pd.Index(self.years, name="year"),
         )
 
@@ -90,12 +85,12 @@ class DebtPath(Result):
         return {
             "name": self.name,
             "years": [int(y) for y in self.years],
-            "debt_gdp_pct": [float(v) * 100 for v in self.ratio],
+            "debt_gdp": [float(v) for v in self.ratio],
             "final_year": int(self.years[-1]),
-            "final_debt_gdp_pct": self.final * 100,
-            "r_pct": [float(v) * 100 for v in self.r],
-            "g_pct": [float(v) * 100 for v in self.g],
-            "pb_pct": [float(v) * 100 for v in self.pb],
+            "final_debt_gdp": self.final,
+            "r": [float(v) for v in self.r],
+            "g": [float(v) for v in self.g],
+            "pb": [float(v) for v in self.pb],
         }
 
 
@@ -209,7 +204,7 @@ class DebtScenarios(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {p.name: p.ratio * 100 for p in self.paths},
+            {p.name: p.ratio for p in self.paths},
             index=pd.Index(self.paths[0].years, name="year"),
         )
 

@@ -80,10 +80,11 @@ class FedBalanceSheet(Result):
         return "\n".join(s)
 
     def to_frame(self) -> pd.DataFrame:
+        """Weekly assets (USD bn), the policy rate in force (a fraction) and the runoff name."""
         df = self.assets_usd_bn.rename("assets_usd_bn").to_frame()
         if self.policy_rate is not None:
-            df = df.join(self.policy_rate.rename("policy_rate_pct"), how="outer")
-            df["policy_rate_pct"] = df["policy_rate_pct"].ffill()
+            df = df.join(self.policy_rate.rename("policy_rate") / 100.0, how="outer")
+            df["policy_rate"] = df["policy_rate"].ffill()
             df = df.dropna(subset=["assets_usd_bn"])
         df["runoff"] = ""
         for p in self.runoffs:
@@ -118,11 +119,18 @@ class FedBalanceSheet(Result):
         return {
             "as_of": self.assets_usd_bn.index[-1],
             "assets_usd_bn": float(self.assets_usd_bn.iloc[-1]),
-            "policy_rate_pct": float(self.policy_rate.iloc[-1])
+            "policy_rate": float(self.policy_rate.iloc[-1]) / 100.0
+            if self.policy_rate is not None and len(self.policy_rate)
+            else None,
+            "policy_rate_date": self.policy_rate.index[-1]
             if self.policy_rate is not None and len(self.policy_rate)
             else None,
             "runoffs": [
-                {"name": str(k), **{c: v for c, v in row.items()}}
+                {
+                    "name": str(k),
+                    **{c: v for c, v in row.items() if c != "change_pct"},
+                    "change": row["change_pct"] / 100.0,
+                }
                 for k, row in self.runoff_table.iterrows()
             ],
             "runoff_sources": {p.name: p.source for p in self.runoffs},
@@ -175,7 +183,16 @@ def fed_balance_sheet(
     tbl = pd.DataFrame.from_dict(rows, orient="index")
     pr = policy_rate.astype(float).dropna().sort_index() if policy_rate is not None else None
     return FedBalanceSheet(
-        metadata=make_metadata({"runoffs": [p.name for p in runoffs]}, data=a),
+        metadata=make_metadata(
+            {
+                "runoffs": [p.name for p in runoffs],
+                "series": {
+                    "assets": walcl_usd_mn.name,
+                    "policy_rate": None if policy_rate is None else policy_rate.name,
+                },
+            },
+            data=a,
+        ),
         assets_usd_bn=a,
         policy_rate=pr,
         runoffs=tuple(runoffs),

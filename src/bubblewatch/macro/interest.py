@@ -66,7 +66,11 @@ class InterestBill(Result):
         return s
 
     def to_frame(self) -> pd.DataFrame:
-        return self.table.copy()
+        """The quarterly table with the rates and shares of GDP as fractions."""
+        df = self.table.copy()
+        pct = [c for c in df.columns if c.endswith("_pct")]
+        df[pct] = df[pct] / 100.0
+        return df.rename(columns={c: c.removesuffix("_pct") for c in pct})
 
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
@@ -93,8 +97,10 @@ class InterestBill(Result):
             "as_of": self.as_of,
             "interest_usd_bn": float(x["interest_usd_bn"]),
             "debt_usd_bn": float(x["debt_usd_bn"]),
-            "effective_rate_pct": float(x["effective_rate_pct"]),
-            "interest_gdp_pct": float(x["interest_gdp_pct"]) if "interest_gdp_pct" in x else None,
+            "effective_rate": float(x["effective_rate_pct"]) / 100.0,
+            "interest_gdp": float(x["interest_gdp_pct"]) / 100.0
+            if "interest_gdp_pct" in x
+            else None,
         }
 
 
@@ -145,8 +151,15 @@ def interest_bill(
         g = _q(gdp_usd_bn, "gdp").reindex(tbl.index)
         tbl["interest_gdp_pct"] = tbl["interest_usd_bn"] / g * 100.0
         tbl["debt_gdp_pct"] = tbl["debt_usd_bn"] / g * 100.0
+    series = {"interest": interest_usd_bn.name, "debt": debt_usd_bn.name}
+    if gdp_usd_bn is not None:
+        series["gdp"] = gdp_usd_bn.name
     return InterestBill(
-        metadata=make_metadata({}, data=tbl), table=tbl, as_of=pd.Timestamp(tbl.index[-1])
+        metadata=make_metadata(
+            {"series": {k: v for k, v in series.items() if v is not None}}, data=tbl
+        ),
+        table=tbl,
+        as_of=pd.Timestamp(tbl.index[-1]),
     )
 
 

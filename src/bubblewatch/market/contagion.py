@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
-from bubblewatch.market.events import session_of
+from bubblewatch.market.sessions import session_of
 from bubblewatch.results import Result, make_metadata
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -8,9 +8,17 @@ fraction of ``i``'s equity lost.
 * DebtRank [1]_: impact ``W = min(1, Lambda)``; a distressed party propagates its distress
   once, then goes inactive: ``h_i(t) = min(1, h_i(t-1) + sum_{j distressed} W_ij h_j(t-1))``.
   DebtRank ``R = sum_j v_j h_j(T) - sum_j v_j h_j(1)`` with economic weights ``v``.
+* Single-hit DebtRank as R's NetworkRiskMeasures computes it [3]_ (``contagion(...,
+  method = "debtrank", single.hit = TRUE)``): the same propagate-once rule, but the impact
+  matrix is **not** capped (``W = Lambda``); only the distress is (``h <= 1``, and a node
+  passes on at most its capped distress). Where an exposure exceeds the holder's equity
+  (``Lambda_ij > 1``) a small distress of ``j`` hurts ``i`` more than under [1]_: a 10% hit
+  to a party that a neighbour is exposed to for twice its equity costs the neighbour 20% of
+  its equity here, 10% in [1]_. When the shocked party defaults (``h = 1``) both agree.
 * Differential DebtRank [2]_: every round propagates the *increments* of distress,
   ``h_i(t+1) = min(1, h_i(t) + sum_j Lambda_ij (h_j(t) - h_j(t-1)))``, until they vanish;
   without the propagate-once rule it counts reverberations along cycles (so it is >= DebtRank).
+  NetworkRiskMeasures' default (``single.hit = FALSE``) is this variant.
 
 Both run on ``scipy.sparse`` matrices (cost per round ~ number of exposures).
 
@@ -20,6 +28,8 @@ References
    too central to fail? Financial networks, the FED and systemic risk. Scientific Reports 2, 541.
 .. [2] Bardoscia, M., Battiston, S., Caccioli, F. & Caldarelli, G. (2015). DebtRank: a
    microscopic foundation for shock propagation. PLoS ONE 10(6), e0130406.
+.. [3] Cinelli, C. & Silva, T. C. NetworkRiskMeasures: risk measures for (financial)
+   networks. R package, version 0.1.7 (CRAN), function ``contagion``.
 """
 
 from __future__ import annotations
@@ -36,7 +46,14 @@ import scipy.sparse as sp
 from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
 
-__all__ = ["DebtRankResult", "debtrank", "leverage_matrix"]
+__all__ = ["VARIANTS", "DebtRankResult", "debtrank", "leverage_matrix"]
+
+#: the DebtRank variants and what they are, in words
+VARIANTS = {
+    "battiston": "DebtRank (Battiston et al. 2012: impact capped at 1, propagate once)",
+    "single_hit": "single-hit DebtRank as in R NetworkRiskMeasures (distress capped, impact not)",
+    "differential": "differential DebtRank (Bardoscia et al. 2015)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +76,8 @@ class DebtRankResult(Result):
     differential : bool
         True for the Bardoscia et al. (2015) variant.
     converged : bool
+    variant : str
+        ``"battiston"``, ``"single_hit"`` or ``"differential"`` (see :data:`VARIANTS`).
     """
 
     names: tuple[str, ...]
@@ -69,19 +88,26 @@ class DebtRankResult(Result):
     equity_loss: float
     differential: bool
     converged: bool
+    variant: str = "battiston"
 
     @property
     def rounds(self) -> int:
         return int(self.path.shape[0] - 1)
 
     def summary(self) -> str:
-        kind = "differential DebtRank" if self.differential else "DebtRank"
+        kind = VARIANTS.get(self.variant, self.variant)
         top = self.to_frame().sort_values("distress", ascending=False).head(10)
-        return (
-            f"{kind}: R = {self.debtrank:.6g} after {self.rounds} round(s); equity lost "
-            f"{self.equity_loss:.6g}{'' if self.converged else ' (NOT converged)'}\n"
-            + top.to_string()
-        )
+        lines = [
+            f"{kind}: R = {self.debtrank:.4f} after {self.rounds} "
+            f"round{'' if self.rounds == 1 else 's'}; equity lost {self.equity_loss:,.4g}"
+            f"{'' if self.converged else ' (NOT converged)'}",
+            "  distress (share of equity lost), largest first:",
+        ]
+        lines += [
+            f"  {name:<16} {100 * r.initial:6.1f}% -> {100 * r.distress:6.1f}%"
+            for name, r in top.iterrows()
+        ]
+        return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -103,6 +129,7 @@ class DebtRankResult(Result):
             "debtrank": self.debtrank,
             "equity_loss": self.equity_loss,
             "differential": self.differential,
+            "variant": self.variant,
             "converged": self.converged,
             "rounds": self.rounds,
             "distress": dict(zip(self.names, self.distress.tolist())),
@@ -140,6 +167,7 @@ def debtrank(
     *,
     value: Sequence[float] | np.ndarray | None = None,
     differential: bool = False,
+    variant: str | None = None,
     names: Sequence[str] | None = None,
     tol: float = 1e-14,
     max_rounds: int = 10_000,
@@ -157,7 +185,13 @@ def debtrank(
     value : array-like, optional
         Economic weights ``v`` for ``R`` (default: equity shares ``E / sum E``).
     differential : bool
-        Use Bardoscia et al. (2015) instead of Battiston et al. (2012).
+        Use Bardoscia et al. (2015) instead of Battiston et al. (2012) (the same as
+        ``variant="differential"``).
+    variant : {"battiston", "single_hit", "differential"}, optional
+        ``"battiston"`` (default): Battiston et al. (2012), impact ``min(1, Lambda)``;
+        ``"single_hit"``: the propagate-once rule with the uncapped impact ``Lambda`` and the
+        distress capped at 1, as R's NetworkRiskMeasures ``contagion(..., single.hit = TRUE)``;
+        ``"differential"``: Bardoscia et al. (2015).
     names : sequence of str, optional
     tol : float
         Differential variant: stop when no distress increases by more than ``tol``.
@@ -176,7 +210,24 @@ def debtrank(
     [0.25, 0.1]
     >>> debtrank(A, [10, 10], [0.2, 0], differential=True).distress.round(6).tolist()
     [0.266667, 0.133333]
+
+    An exposure of twice the holder's equity: capped impact (Battiston) vs capped distress
+    (single hit, as NetworkRiskMeasures):
+
+    >>> debtrank([[0, 20], [0, 0]], [10, 10], [0.1, 0.1]).distress.round(6).tolist()
+    [0.2, 0.1]
+    >>> debtrank([[0, 20], [0, 0]], [10, 10], [0.1, 0.1], variant="single_hit").distress.round(6)
+    array([0.3, 0.1])
     """
+    if variant is None:
+        variant = "differential" if differential else "battiston"
+    if variant not in VARIANTS:
+        raise InputError(
+            f"variant={variant!r} is not a DebtRank variant; allowed: {', '.join(VARIANTS)}"
+        )
+    if differential and variant != "differential":
+        raise InputError(f"differential=True contradicts variant={variant!r}: give one of them")
+    differential = variant == "differential"
     Lam = leverage_matrix(exposures, equity)
     E = np.asarray(equity, dtype=float).ravel()
     n = E.size
@@ -214,7 +265,8 @@ def debtrank(
             prev, h = h, nxt
     else:
         W = Lam.copy()
-        W.data = np.minimum(W.data, 1.0)
+        if variant == "battiston":
+            W.data = np.minimum(W.data, 1.0)
         state = np.where(h > 0, 1, 0)  # 0 undistressed, 1 distressed, 2 inactive
         for _ in range(n + 1):
             active = state == 1
@@ -233,7 +285,7 @@ def debtrank(
             stacklevel=2,
         )
     R = float(v @ h - v @ h0)
-    meta = make_metadata({"differential": differential, "n": n, "tol": tol})
+    meta = make_metadata({"variant": variant, "differential": differential, "n": n, "tol": tol})
     return DebtRankResult(
         metadata=meta,
         names=labels,
@@ -244,4 +296,5 @@ def debtrank(
         equity_loss=float(h @ E),
         differential=differential,
         converged=converged,
+        variant=variant,
     )

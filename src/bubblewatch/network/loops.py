@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
@@ -58,7 +58,6 @@ __all__ = [
     "LoopResult",
     "backlog_concentration",
     "commitment_cover",
-    "johnson_cycles",
     "loop_analysis",
     "round_trip_share",
     "simple_cycles",
@@ -95,75 +94,6 @@ def strongly_connected_components(
     return sorted((c for c in comps if len(c) > 1), key=lambda c: (-len(c), c))
 
 
-def johnson_cycles(W: sp.spmatrix | np.ndarray) -> Iterator[list[int]]:
-    """Simple cycles of the graph of ``W``'s stored entries by Johnson's algorithm [1]_.
-
-    Each strongly connected component is searched from one of its nodes with Johnson's
-    blocking rule (a node stays blocked until a cycle through it is found), then that node
-    is removed and the components of what remains are searched in turn. Self-loops are
-    ignored. Cycles are yielded as node-index lists starting at the searched node.
-
-    Examples
-    --------
-    >>> W = np.array([[0, 1, 0], [0, 0, 1], [1, 1, 0]])
-    >>> sorted(sorted(c) for c in johnson_cycles(W))
-    [[0, 1, 2], [1, 2]]
-    """
-    M = sp.csr_matrix(W)
-    M.setdiag(0)
-    M.eliminate_zeros()
-    n = M.shape[0]
-    succ = [M.indices[M.indptr[i] : M.indptr[i + 1]].tolist() for i in range(n)]
-
-    def components(nodes: np.ndarray) -> list[np.ndarray]:
-        sub = M[nodes][:, nodes]
-        k, lab = connected_components(sub, directed=True, connection="strong")
-        counts = np.bincount(lab, minlength=k)
-        return [nodes[lab == c] for c in np.flatnonzero(counts > 1)]
-
-    todo = components(np.arange(n))
-    while todo:
-        comp = todo.pop()
-        members = set(comp.tolist())
-        start = int(comp[0])
-        blocked = {start}
-        waiting: dict[int, set[int]] = {}
-        path = [start]
-        stack = [(start, iter([w for w in succ[start] if w in members]))]
-        closed = [False]
-        while stack:
-            v, it = stack[-1]
-            w = next(it, None)
-            if w is not None:
-                if w == start:
-                    yield list(path)
-                    closed[-1] = True
-                elif w not in blocked:
-                    path.append(w)
-                    blocked.add(w)
-                    closed.append(False)
-                    stack.append((w, iter([x for x in succ[w] if x in members])))
-                continue
-            stack.pop()
-            path.pop()
-            found_cycle = closed.pop()
-            if found_cycle:
-                # unblock v and, transitively, every node waiting on it
-                pending = [v]
-                while pending:
-                    u = pending.pop()
-                    if u in blocked:
-                        blocked.discard(u)
-                        pending.extend(waiting.pop(u, ()))
-                if closed:
-                    closed[-1] = True
-            else:
-                for x in succ[v]:
-                    if x in members:
-                        waiting.setdefault(x, set()).add(v)
-        todo.extend(components(comp[1:]))
-
-
 def _canonical(cycle: Sequence[int]) -> tuple[int, ...]:
     c = list(cycle)
     k = c.index(min(c))
@@ -189,9 +119,8 @@ def simple_cycles(
         Amounts for the bottleneck (default ``W``'s values); NaN marks an undisclosed amount.
     max_cycles : int
         Stop after this many cycles (cycle counts grow exponentially with density).
-    engine : {"auto", "networkx", "rustworkx", "johnson"}
-        ``auto``: networkx up to :data:`RUSTWORKX_EDGES` edges, rustworkx above;
-        ``johnson``: bubblewatch's own implementation (:func:`johnson_cycles`).
+    engine : {"auto", "networkx", "rustworkx"}
+        ``auto``: networkx up to :data:`RUSTWORKX_EDGES` edges, rustworkx above.
 
     Returns
     -------
@@ -232,13 +161,8 @@ def simple_cycles(
             found.append(_canonical(list(cyc)))
             if len(found) >= max_cycles:
                 break
-    elif engine == "johnson":
-        for cyc in johnson_cycles(M):
-            found.append(_canonical(cyc))
-            if len(found) >= max_cycles:
-                break
     else:
-        raise InputError(f"unknown engine {engine!r}; use auto, networkx, rustworkx or johnson")
+        raise InputError(f"unknown engine {engine!r}; use auto, networkx or rustworkx")
     Wc = Wt.tocoo()
     lookup = dict(zip(zip(Wc.row.tolist(), Wc.col.tolist()), Wc.data.tolist()))
     keyed = []

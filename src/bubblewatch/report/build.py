@@ -242,6 +242,11 @@ class SectionStatus:
     missing: tuple[str, ...] = ()
     error: str | None = None
 
+    @property
+    def missing_short(self) -> str:
+        """The first few missing inputs and how many more (the console's line)."""
+        return _first_missing(self.missing)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -378,9 +383,9 @@ def render_report(
     from plotly.offline import get_plotlyjs
 
     if sections is None:
-        from bubblewatch.report.sections import _builders
+        from bubblewatch.report.sections import SECTIONS
 
-        sections = _builders()
+        sections = SECTIONS
     rendered: list[dict[str, Any]] = []
     statuses: list[SectionStatus] = []
     used_ids: set[str] = set()

@@ -1,29 +1,45 @@
-"""Valuation: multiples vs peers and history, Shiller CAPE, index concentration, return
-decomposition. Pure computations over pandas/numpy (no I/O)."""
+"""Valuation: point-in-time P/E and P/S from company fundamentals, free cash flow and capex
+intensity, multiples vs peers and history, Shiller CAPE, index concentration, return
+decomposition. Pure computations over pandas/numpy (no I/O).
 
-from bubblewatch.valuation.cape import CapeResult, cape_from_components, cape_percentile
-from bubblewatch.valuation.concentration import (
-    MAGNIFICENT_7,
-    ConcentrationHistory,
-    ConcentrationResult,
-    concentration,
-    concentration_history,
+Modules: ``earnings``, ``quarters``, ``relative_pe`` (import the function ``relative_pe``
+from it), ``cashflow``, ``multiples``, ``cape``, ``concentration`` (import the function
+``concentration`` from it), ``decomposition``.
+"""
+
+from bubblewatch._exports import lazy_exports
+
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "CapeResult": "bubblewatch.valuation.cape",
+        "cape_from_components": "bubblewatch.valuation.cape",
+        "cape_percentile": "bubblewatch.valuation.cape",
+        "HYPERSCALERS": "bubblewatch.valuation.cashflow",
+        "CapexIntensity": "bubblewatch.valuation.cashflow",
+        "FreeCashFlow": "bubblewatch.valuation.cashflow",
+        "capex_intensity": "bubblewatch.valuation.cashflow",
+        "free_cash_flow": "bubblewatch.valuation.cashflow",
+        "MAGNIFICENT_7": "bubblewatch.valuation.concentration",
+        "ConcentrationHistory": "bubblewatch.valuation.concentration",
+        "ConcentrationResult": "bubblewatch.valuation.concentration",
+        "concentration_history": "bubblewatch.valuation.concentration",
+        "Decomposition": "bubblewatch.valuation.decomposition",
+        "return_decomposition": "bubblewatch.valuation.decomposition",
+        "EarningsBasis": "bubblewatch.valuation.earnings",
+        "PriceEarnings": "bubblewatch.valuation.earnings",
+        "PriceSales": "bubblewatch.valuation.earnings",
+        "annual_figure": "bubblewatch.valuation.earnings",
+        "pe_history": "bubblewatch.valuation.earnings",
+        "price_earnings": "bubblewatch.valuation.earnings",
+        "price_sales": "bubblewatch.valuation.earnings",
+        "trailing_eps": "bubblewatch.valuation.earnings",
+        "RelativeMultiple": "bubblewatch.valuation.multiples",
+        "multiple_series": "bubblewatch.valuation.multiples",
+        "relative_multiple": "bubblewatch.valuation.multiples",
+        "calendar_quarter": "bubblewatch.valuation.quarters",
+        "known_dates": "bubblewatch.valuation.quarters",
+        "year_on_year": "bubblewatch.valuation.quarters",
+        "RelativePE": "bubblewatch.valuation.relative_pe",
+    },
 )
-from bubblewatch.valuation.decomposition import Decomposition, return_decomposition
-from bubblewatch.valuation.multiples import RelativeMultiple, multiple_series, relative_multiple
-
-__all__ = [
-    "MAGNIFICENT_7",
-    "CapeResult",
-    "ConcentrationHistory",
-    "ConcentrationResult",
-    "Decomposition",
-    "RelativeMultiple",
-    "cape_from_components",
-    "cape_percentile",
-    "concentration",
-    "concentration_history",
-    "multiple_series",
-    "relative_multiple",
-    "return_decomposition",
-]

@@ -118,16 +118,23 @@ class CapeResult(Result):
             annotation_text=f"{self.peak_date:%b %Y} peak {self.peak_value:.1f}",
         )
         fig.add_trace(
-            go.Scatter(x=[self.as_of], y=[self.value], mode="markers", name=f"{self.as_of:%b %Y}")
+            go.Scatter(
+                x=[self.as_of], y=[self.value], mode="markers", name=f"{self.as_of:%b %Y} reading"
+            )
         )
-        fig.update_layout(title="Shiller CAPE", yaxis_title="P / 10y avg real E")
+        fig.update_layout(
+            title="Shiller CAPE",
+            yaxis_title="CAPE (price / 10-year average real earnings)",
+            xaxis_title="month",
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:
+        """``percentile`` as a fraction (0.987 = the 98.7th percentile)."""
         return {
             "as_of": self.as_of,
             "cape": self.value,
-            "percentile": self.percentile,
+            "percentile": self.percentile / 100.0,
             "rank": self.rank,
             "n_months": self.n_months,
             "first": self.cape.index[0],

@@ -177,7 +177,8 @@ class ConcentrationResult(Result):
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
-        w = self.weights
+        """Equity weights (fractions), largest first, with their running sum."""
+        w = self.weights / 100.0
         return pd.DataFrame(
             {"weight": w.to_numpy(), "cumulative": w.cumsum().to_numpy()},
             index=pd.Index(w.index, name=self.by),
@@ -196,21 +197,22 @@ class ConcentrationResult(Result):
         return fig
 
     def to_dict(self) -> dict[str, Any]:
+        """Weights as fractions (of the equity lines; ``excluded_weight`` of the fund)."""
         return {
             "as_of": self.as_of,
             "by": self.by,
             "top_n": self.top_n,
-            f"top{self.top_n}_weight": self.top_weight,
-            "top10_weight": float(self.weights.head(10).sum()),
+            f"top{self.top_n}_weight": self.top_weight / 100.0,
+            "top10_weight": float(self.weights.head(10).sum()) / 100.0,
             "hhi": self.hhi,
             "effective_n": self.effective_n,
-            "group_weight": dict(self.group_weight),
+            "group_weight": {k: v / 100.0 for k, v in self.group_weight.items()},
             "group_members": {k: list(v) for k, v in self.group_members.items()},
             "group_absent": {k: list(v) for k, v in self.group_absent.items()},
-            "excluded_weight": self.excluded_weight,
+            "excluded_weight": self.excluded_weight / 100.0,
             "excluded_lines": list(self.excluded_lines),
             "n_holdings": self.n_holdings,
-            "top": {k: float(v) for k, v in self.weights.head(self.top_n).items()},
+            "top": {k: float(v) / 100.0 for k, v in self.weights.head(self.top_n).items()},
             "rule": self.rule,
         }
 
@@ -338,20 +340,29 @@ class ConcentrationHistory(Result):
     snapshots: tuple[ConcentrationResult, ...]
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per holdings date; weights as fractions of the equity lines."""
         rows = []
         for s in self.snapshots:
             row = {
                 "as_of": s.as_of,
-                "top_weight": s.top_weight,
+                "top_weight": s.top_weight / 100.0,
                 "hhi": s.hhi,
                 "effective_n": s.effective_n,
             }
-            row.update({f"group:{k}": v for k, v in s.group_weight.items()})
+            row.update({f"group:{k}": v / 100.0 for k, v in s.group_weight.items()})
             rows.append(row)
         return pd.DataFrame(rows).set_index("as_of")
 
     def summary(self) -> str:
-        return "Concentration history\n" + self.to_frame().round(4).to_string()
+        lines = ["Concentration history (weights in % of the equity lines)"]
+        for s in self.snapshots:
+            groups = "".join(f", {k} {v:.2f}%" for k, v in s.group_weight.items())
+            when = s.as_of.date().isoformat() if s.as_of is not None else "n/a"
+            lines.append(
+                f"  {when}: top {s.top_n} {s.top_weight:.2f}%, HHI {s.hhi:.4f} "
+                f"(effective N {s.effective_n:.1f}){groups}"
+            )
+        return "\n".join(lines)
 
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
@@ -360,12 +371,18 @@ class ConcentrationHistory(Result):
         fig = go.Figure()
         n = self.snapshots[0].top_n if self.snapshots else 10
         fig.add_trace(
-            go.Scatter(x=df.index, y=df["top_weight"], mode="lines+markers", name=f"top {n}")
+            go.Scatter(x=df.index, y=100 * df["top_weight"], mode="lines+markers", name=f"top {n}")
         )
         for c in df.columns:
             if c.startswith("group:"):
-                fig.add_trace(go.Scatter(x=df.index, y=df[c], mode="lines+markers", name=c[6:]))
-        fig.update_layout(title="Index concentration (% of equity weight)", yaxis_title="%")
+                fig.add_trace(
+                    go.Scatter(x=df.index, y=100 * df[c], mode="lines+markers", name=c[6:])
+                )
+        fig.update_layout(
+            title="Index concentration (% of equity weight)",
+            yaxis_title="weight (% of the equity lines)",
+            xaxis_title="holdings date",
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,6 +32,16 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Decomposition", "return_decomposition"]
 
 
+#: the components' names in words (chart labels)
+_LABELS = {
+    "earnings_growth": "earnings growth",
+    "pe_change": "P/E change",
+    "dividend_yield": "dividend yield",
+    "interaction": "interaction",
+    "total_return": "total return",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Decomposition(Result):
     """Annualised return decomposition over one window (all rates in percent a year)."""
@@ -71,9 +81,10 @@ class Decomposition(Result):
         }
 
     def to_frame(self) -> pd.DataFrame:
+        """The components and the total, as fractions a year."""
         c = self.components()
         c["total_return"] = self.total_return
-        return pd.DataFrame({"percent_per_year": c})
+        return pd.DataFrame({"per_year": {k: v / 100.0 for k, v in c.items()}})
 
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
@@ -81,33 +92,40 @@ class Decomposition(Result):
         c = self.components()
         fig = go.Figure(
             go.Waterfall(
-                x=[*c.keys(), "total_return"],
+                x=[_LABELS[k] for k in (*c.keys(), "total_return")],
                 measure=["relative"] * len(c) + ["total"],
                 y=[*c.values(), self.total_return],
+                name="annualised return",
+                texttemplate="%{y:.1f}",
             )
         )
         fig.update_layout(
             title=f"Annualised return {self.start:%Y-%m}..{self.end:%Y-%m}: {self.total_return:.1f}%",
             yaxis_title="% a year",
+            xaxis_title="component of the total return",
         )
         return fig
 
     def to_dict(self) -> dict[str, Any]:
+        """Rates as fractions a year (0.2 = 20% a year)."""
+        pct = (
+            "total_return",
+            "price_return",
+            "earnings_growth",
+            "pe_change",
+            "dividend_yield",
+            "interaction",
+            "cross_term",
+        )
         return {
             "start": self.start,
             "end": self.end,
             "years": self.years,
-            "total_return": self.total_return,
-            "price_return": self.price_return,
-            "earnings_growth": self.earnings_growth,
-            "pe_change": self.pe_change,
-            "dividend_yield": self.dividend_yield,
-            "interaction": self.interaction,
-            "cross_term": self.cross_term,
+            **{k: getattr(self, k) / 100.0 for k in pct},
             "pe_start": self.pe_start,
             "pe_end": self.pe_end,
             "source": self.source,
-            "units": "percent per year",
+            "units": "fraction per year",
         }
 
 

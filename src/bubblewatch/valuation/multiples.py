@@ -126,10 +126,13 @@ class RelativeMultiple(Result):
         fig = go.Figure(
             go.Bar(x=[*self.peers.index, self.name], y=[*self.peers.to_numpy(), self.value])
         )
-        fig.update_layout(title=f"{self.name} vs peers", yaxis_title="multiple")
+        fig.update_layout(
+            title=f"{self.name} vs peers", yaxis_title="multiple (x)", xaxis_title="company"
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:
+        """Percentiles as fractions (1.0 = above every peer)."""
         return {
             "name": self.name,
             "value": self.value,
@@ -137,10 +140,10 @@ class RelativeMultiple(Result):
             "peer_mean": self.peer_mean,
             "peer_median": self.peer_median,
             "peer_z": self.peer_z,
-            "peer_percentile": self.peer_percentile,
+            "peer_percentile": self.peer_percentile / 100.0,
             "history_n": len(self.history),
             "history_z": self.history_z,
-            "history_percentile": self.history_percentile,
+            "history_percentile": self.history_percentile / 100.0,
         }
 
 

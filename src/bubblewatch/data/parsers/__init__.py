@@ -13,7 +13,12 @@ module                          holds
 ==============================  =============================================================
 """
 
-from bubblewatch.data.parsers.classify import parse_file
-from bubblewatch.data.parsers.parsed import Parsed
+from bubblewatch._exports import lazy_exports
 
-__all__ = ["Parsed", "parse_file"]
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Parsed": "bubblewatch.data.parsers.parsed",
+        "parse_file": "bubblewatch.data.parsers.classify",
+    },
+)

@@ -106,7 +106,7 @@ def _parse(spec: FileSpec, raw: RawTable) -> Parsed:
         return parse_holdings(raw, spec, ticker_col)
     if {"symbol", "period_end", "metric", "value"} <= cols:
         return parse_fundamentals(raw, spec)
-    if "date" in cols and "shares" in cols and "close" not in cols:
+    if ("date" in cols or "as_of" in cols) and "shares" in cols and "close" not in cols:
         return parse_shares(raw, spec)
     if "date" not in cols:
         raise DataFileError(

@@ -1,4 +1,6 @@
-"""Parsing shares-outstanding files: ``date, shares`` with optional ``form, filed``."""
+"""Parsing shares-outstanding files: ``date`` (or ``as_of``), ``shares`` (or
+``shares_outstanding``), optional ``symbol`` (many companies in one file; else the file's
+symbol), ``form``, ``filed`` and ``source`` (where each count is from)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,27 @@ __all__ = ["parse_shares"]
 
 
 def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
-    dates = raw.dates("date")
-    check_unique(raw, pd.Series(dates), "date", "date")
+    cols = raw.frame.columns
+    date_col = "date" if "date" in cols else "as_of"
+    dates = raw.dates(date_col)
+    if "symbol" in cols:
+        sym = raw.text("symbol")
+        empty = (sym == "").to_numpy()
+        if empty.any():
+            i = int(np.argmax(empty))
+            raise raw.error(
+                "missing value", row=i, column="symbol", value="", expected="a symbol on every row"
+            )
+        symbols = sym.to_numpy(dtype=object)
+        check_unique(
+            raw,
+            pd.DataFrame({"symbol": symbols, date_col: dates}),
+            date_col,
+            f"symbol and {date_col}",
+        )
+    else:
+        symbols = np.full(len(dates), spec.symbol, dtype=object)
+        check_unique(raw, pd.Series(dates), date_col, date_col)
     shares = raw.numbers("shares", required=True, what="a share count")
     bad = shares <= 0
     if bad.any():
@@ -30,17 +51,20 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
         )
     check_limit(raw, shares, "shares", LIMITS["shares"])
     src = pd.Series(source_of(spec.path), index=raw.frame.index)
+    if "source" in cols:
+        own = raw.text("source")
+        src = own.where(own != "", src)
     extra = []
-    if "form" in raw.frame.columns:
+    if "form" in cols:
         extra.append("form " + raw.text("form"))
-    if "filed" in raw.frame.columns:
+    if "filed" in cols:
         extra.append("filed " + raw.text("filed"))
     if extra:
         tail = extra[0] if len(extra) == 1 else extra[0] + ", " + extra[1]
         src = src + " (" + tail + ")"
     df = pd.DataFrame(
         {
-            "symbol": spec.symbol,
+            "symbol": symbols,
             "date": dates,
             "shares": shares,
             "source": src.to_numpy(dtype=object),

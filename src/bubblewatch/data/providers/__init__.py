@@ -15,15 +15,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
-import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from bubblewatch.data.providers.http import USER_AGENT, HttpGet, http_get
 from bubblewatch.errors import InputError, NotFoundError, ProviderError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "PROVIDERS",
+    "USER_AGENT",
     "Fetched",
     "ProviderSpec",
     "cached_windows",
@@ -38,42 +36,6 @@ __all__ = [
     "http_get",
     "parse_date",
 ]
-
-USER_AGENT = "Mozilla/5.0 (compatible; bubblewatch; +https://pypi.org/project/bubblewatch/)"
-
-
-def http_get(url: str, *, headers: dict[str, str] | None = None, timeout: float = 20.0) -> bytes:
-    """GET ``url`` and return the body; every failure becomes a :class:`ProviderError`.
-
-    The message names the host and says what to do (check the network, or use ``--offline``
-    to read the cache). ``BUBBLEWATCH_OFFLINE=1`` refuses to connect at all.
-    """
-    host = urllib.parse.urlsplit(url).netloc or url
-    if os.environ.get("BUBBLEWATCH_OFFLINE"):
-        raise ProviderError(
-            f"network access is disabled (BUBBLEWATCH_OFFLINE is set): cannot reach {host}; "
-            "use --offline to read the cache"
-        )
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return bytes(resp.read())
-    except urllib.error.HTTPError as exc:
-        body = b""
-        try:
-            body = exc.read()
-        except Exception:  # pragma: no cover - best effort
-            pass
-        err = ProviderError(f"{host} answered HTTP {exc.code} ({exc.reason})")
-        err.status = exc.code  # type: ignore[attr-defined]
-        err.body = body  # type: ignore[attr-defined]
-        raise err from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ProviderError(
-            f"cannot reach {host}: {reason}; check the network connection "
-            "or use --offline to read the cache"
-        ) from exc
 
 
 def parse_date(value: str | _dt.date | pd.Timestamp | None, what: str) -> pd.Timestamp:
@@ -93,13 +55,16 @@ def parse_date(value: str | _dt.date | pd.Timestamp | None, what: str) -> pd.Tim
 class ProviderSpec:
     """A provider: how to download one name, where it is stored, and its source prefix.
 
-    ``download(name, start, end)`` returns ``(frame, kind, currency)``: a price frame for the
-    ``prices`` table or a ``date, value`` frame for ``macro``.
+    ``download(name, start, end, get)`` returns ``(frame, kind, currency)``: a price frame for
+    the ``prices`` table or a ``date, value`` frame for ``macro``; ``get`` is the HTTP getter
+    (:func:`http_get`, looked up here at call time so that tests can replace it).
     """
 
     name: str
     table: str
-    download: Callable[[str, pd.Timestamp, pd.Timestamp], tuple[pd.DataFrame, str, str | None]]
+    download: Callable[
+        [str, pd.Timestamp, pd.Timestamp, HttpGet], tuple[pd.DataFrame, str, str | None]
+    ]
     #: calendar days a cached window may miss at either end (weekends, holidays, periodicity)
     slack_days: int = 5
 
@@ -275,7 +240,7 @@ def fetch(
 
     downloaded = []
     for n in names:
-        frame, kind, currency = spec.download(n, t0, t1)
+        frame, kind, currency = spec.download(n, t0, t1, http_get)
         if frame.empty:  # the modules raise first; this guards the contract
             raise ProviderError(
                 f"{provider} returned no data for {n} between {t0.date()} and {t1.date()}"

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from bubblewatch.data import providers
+from bubblewatch.data.providers.http import HttpGet, http_get
 from bubblewatch.errors import ProviderError
 
 __all__ = ["api_url", "csv_url", "download", "parse_csv", "parse_observations"]
@@ -155,21 +155,19 @@ def parse_csv(
 
 
 def download(
-    series: str, start: pd.Timestamp, end: pd.Timestamp
+    series: str, start: pd.Timestamp, end: pd.Timestamp, get: HttpGet = http_get
 ) -> tuple[pd.DataFrame, str, str | None]:
     """Download ``series``: the JSON API when ``FRED_API_KEY`` is set, else the graph CSV."""
     key = os.environ.get("FRED_API_KEY")
     try:
         if key:
             return (
-                parse_observations(
-                    providers.http_get(api_url(series, start, end, key)), series, start, end
-                ),
+                parse_observations(get(api_url(series, start, end, key)), series, start, end),
                 "macro",
                 None,
             )
         return (
-            parse_csv(providers.http_get(csv_url(series, start, end)), series, start, end),
+            parse_csv(get(csv_url(series, start, end)), series, start, end),
             "macro",
             None,
         )

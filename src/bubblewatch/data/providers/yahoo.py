@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.data import providers
+from bubblewatch.data.providers.http import HttpGet, http_get
 from bubblewatch.errors import ProviderError
 
 __all__ = ["KINDS", "chart_url", "download", "parse_chart"]
@@ -156,11 +156,11 @@ def parse_chart(
 
 
 def download(
-    symbol: str, start: pd.Timestamp, end: pd.Timestamp
+    symbol: str, start: pd.Timestamp, end: pd.Timestamp, get: HttpGet = http_get
 ) -> tuple[pd.DataFrame, str, str | None]:
     """Download and parse daily bars of ``symbol`` (see :func:`parse_chart`)."""
     try:
-        body = providers.http_get(chart_url(symbol, start, end))
+        body = get(chart_url(symbol, start, end))
     except ProviderError as exc:
         body = getattr(exc, "body", b"")
         if getattr(exc, "status", None) == 404 and body:

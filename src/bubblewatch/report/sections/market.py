@@ -77,7 +77,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]:
-    from bubblewatch.market.events import market_event
+    from bubblewatch.market.event import market_event
 
     st = ctx.store
     try:

@@ -1,0 +1,85 @@
+"""Price frames and sessions: the checked daily-bar frame every event analytic starts from.
+
+A price frame is indexed by session dates with columns ``open, high, low, close, adj_close,
+volume`` (as returned by ``Store.prices``); only ``close`` is required.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
+
+__all__ = ["session_of"]
+
+
+# --------------------------------------------------------------------------- validation
+def _check_prices(prices: pd.DataFrame, *, need: tuple[str, ...] = ("close",)) -> pd.DataFrame:
+    if not isinstance(prices, pd.DataFrame):
+        raise InputError(
+            f"prices must be a DataFrame with columns open, high, low, close, volume; got {type(prices).__name__}"
+        )
+    missing = [c for c in need if c not in prices.columns]
+    if missing:
+        raise InputError(
+            f"prices lack the column(s) {', '.join(missing)}; expected a frame like Store.prices(symbol)"
+        )
+    if not isinstance(prices.index, pd.DatetimeIndex):
+        try:
+            prices = prices.set_axis(pd.DatetimeIndex(pd.to_datetime(prices.index)), axis=0)
+        except (TypeError, ValueError) as exc:
+            raise InputError("prices must be indexed by date") from exc
+    if prices.index.tz is not None:
+        prices = prices.tz_localize(None)
+    prices = prices[~prices.index.duplicated(keep="last")].sort_index()
+    prices = prices[prices["close"].notna()]
+    nonpos = prices.index[prices["close"].astype(float) <= 0]
+    if len(nonpos):
+        raise InputError(
+            f"close must be positive; it is {prices.loc[nonpos[0], 'close']} on {nonpos[0].date()}"
+        )
+    if len(prices) < 2:
+        raise InsufficientDataError(f"need at least two sessions with a close; got {len(prices)}")
+    return prices
+
+
+def session_of(index: pd.DatetimeIndex, date: Any, *, symbol: str | None = None) -> pd.Timestamp:
+    """Return ``date`` as a session of ``index``, or raise naming the sessions around it.
+
+    Examples
+    --------
+    >>> idx = pd.to_datetime(["2025-10-10", "2025-10-13", "2025-10-14"])
+    >>> session_of(pd.DatetimeIndex(idx), "2025-10-13").date()
+    datetime.date(2025, 10, 13)
+    >>> session_of(pd.DatetimeIndex(idx), "2025-10-11")
+    Traceback (most recent call last):
+    ...
+    bubblewatch.errors.NotFoundError: 2025-10-11 is not a session of the data: the sessions before and after it are 2025-10-10 and 2025-10-13
+    """
+    try:
+        ts = pd.Timestamp(date)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the date {date!r}; use YYYY-MM-DD") from exc
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    ts = ts.normalize()
+    if ts in index:
+        return ts
+    who = f" of {symbol}" if symbol else " of the data"
+    pos = int(index.searchsorted(ts))
+    before = index[pos - 1].date().isoformat() if pos > 0 else None
+    after = index[pos].date().isoformat() if pos < len(index) else None
+    day = ts.date().isoformat()
+    if before is None:
+        raise NotFoundError(
+            f"{day} is before the first session{who} ({after}); the data start on {after}"
+        )
+    if after is None:
+        raise NotFoundError(
+            f"{day} is after the last session{who} ({before}); the data end on {before}"
+        )
+    raise NotFoundError(
+        f"{day} is not a session{who}: the sessions before and after it are {before} and {after}"
+    )
