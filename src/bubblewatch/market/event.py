@@ -227,6 +227,10 @@ def _flag(x: Any) -> bool | None:
     return bool(x)
 
 
+#: the longest look-back (the store's dates span 1800-2100)
+MAX_YEARS = 300
+
+
 def market_event(
     prices: pd.DataFrame,
     date: Any,
@@ -280,8 +284,11 @@ def market_event(
     ----------
     .. [1] Campbell, Lo & MacKinlay (1997), *The Econometrics of Financial Markets*, ch. 4.
     """
-    if years < 1:
-        raise InputError(f"years must be at least 1; got {years}")
+    if not 1 <= years <= MAX_YEARS:
+        raise InputError(
+            f"years must be between 1 and {MAX_YEARS} (the accepted dates span 1800-2100); "
+            f"got {years}"
+        )
     px = _check_prices(prices)
     ts = session_of(pd.DatetimeIndex(px.index), date, symbol=symbol)
     pos = int(px.index.get_loc(ts))

@@ -21,12 +21,16 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
     date_col = "date" if "date" in cols else "as_of"
     dates = raw.dates(date_col)
     if "symbol" in cols:
-        sym = raw.text("symbol")
+        sym = raw.text("symbol").str.upper()
         empty = (sym == "").to_numpy()
         if empty.any():
             i = int(np.argmax(empty))
             raise raw.error(
-                "missing value", row=i, column="symbol", value="", expected="a symbol on every row"
+                "missing value",
+                row=i,
+                column="symbol",
+                value=raw.cell("symbol", i),
+                expected="a symbol on every row",
             )
         symbols = sym.to_numpy(dtype=object)
         check_unique(
