@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,7 +102,9 @@ def _yf_download(tickers: list[str]) -> str:
                 v = {"Close": base, "High": base + 2, "Low": base - 2, "Open": base - 1}.get(f)
                 vals.append(str(v + k) if v is not None else "1000")
         rows.append(",".join([d, *vals]))
-    return "\n".join([",".join(head), ",".join(tick), "Date" + "," * len(tickers) * 5, *rows]) + "\n"
+    return (
+        "\n".join([",".join(head), ",".join(tick), "Date" + "," * len(tickers) * 5, *rows]) + "\n"
+    )
 
 
 def _unreadable(folder: Path) -> list[str]:
@@ -125,7 +126,11 @@ CASES: list[Case] = [
     # -- 1. no silent overwrite: --symbol against the file's own symbol column
     Case(
         "symbol_disagrees_with_ticker_column",
-        lambda d: [_w(d / "acme.csv", "date,ticker,close\n2025-01-02,AAPL,1.5\n"), "--symbol", "ACME"],
+        lambda d: [
+            _w(d / "acme.csv", "date,ticker,close\n2025-01-02,AAPL,1.5\n"),
+            "--symbol",
+            "ACME",
+        ],
         2,
         "{tmp}/acme.csv, line 2, column 'ticker': --symbol ACME disagrees with the file's ticker "
         "column: 'AAPL' (expected ACME on every row; leave out --symbol to import the file's own "
@@ -226,8 +231,7 @@ CASES: list[Case] = [
         lambda d: [
             _w(
                 d / "qqq_holdings.csv",
-                "as_of,ticker,weight\n"
-                + "".join(f"2025-09-30,T{i},0.2\n" for i in range(5)),
+                "as_of,ticker,weight\n" + "".join(f"2025-09-30,T{i},0.2\n" for i in range(5)),
             )
         ],
         2,
@@ -237,7 +241,10 @@ CASES: list[Case] = [
     Case(
         "holdings_partial_list_warns",
         lambda d: [
-            _w(d / "qqq_holdings.csv", "as_of,ticker,weight\n2025-09-30,NVDA,9\n2025-09-30,MSFT,8\n")
+            _w(
+                d / "qqq_holdings.csv",
+                "as_of,ticker,weight\n2025-09-30,NVDA,9\n2025-09-30,MSFT,8\n",
+            )
         ],
         0,
         (
@@ -329,10 +336,7 @@ CASES: list[Case] = [
         "trailing_comma_on_every_line",
         lambda d: [_w(d / "TC.csv", "date,close,\n2025-01-02,1.5,\n2025-01-03,1.6,\n")],
         0,
-        (
-            "note: {tmp}/TC.csv: every line ends with a comma; the empty last column was "
-            "ignored",
-        ),
+        ("note: {tmp}/TC.csv: every line ends with a comma; the empty last column was ignored",),
         "9692d089",
     ),
     Case(
@@ -476,10 +480,19 @@ CASES: list[Case] = [
     ),
     Case(
         "market_event_years_10000",
-        lambda d: ["GOOD", "--date", "2025-01-03", "--years", "10000", "--fx", "none",
-                   "--shares", "none"],
+        lambda d: [
+            "GOOD",
+            "--date",
+            "2025-01-03",
+            "--years",
+            "10000",
+            "--fx",
+            "none",
+            "--shares",
+            "none",
+        ],
         2,
-        "years must be between 1 and 300 (the accepted dates span 1800-2100); got 10000",
+        "market_event(): years must be an integer in [1, 300]; got 10000 (int)",
         command=("market", "event"),
     ),
     Case(

@@ -133,8 +133,17 @@ def test_kill_9_at_random_moments(seeded: Path, tmp_path: Path, store_digest) ->
     outcomes = []
     for _ in range(6):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bubblewatch", "data", "import", str(big), "--store",
-             str(seeded), "--replace"],
+            [
+                sys.executable,
+                "-m",
+                "bubblewatch",
+                "data",
+                "import",
+                str(big),
+                "--store",
+                str(seeded),
+                "--replace",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=_env(),

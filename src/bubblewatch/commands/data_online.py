@@ -64,10 +64,17 @@ def render_demo(records: list[dict[str, Any]]) -> list[Any]:
 
 
 def fetch(
-    names: Annotated[list[str], typer.Argument(help="Symbols (yahoo) or series ids (fred).")],
+    names: Annotated[
+        list[str],
+        typer.Argument(help="Symbols (yahoo), series ids (fred) or tickers/CIKs (sec)."),
+    ],
     start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")],
     provider: Annotated[
-        str, typer.Option("--provider", help="yahoo (daily bars) or fred (macro series).")
+        str,
+        typer.Option(
+            "--provider",
+            help="yahoo (daily bars), fred (macro series) or sec (quarterly fundamentals).",
+        ),
     ] = "yahoo",
     end: Annotated[
         str | None, typer.Option("--end", help="Last date, YYYY-MM-DD (default today).")
@@ -79,10 +86,12 @@ def fetch(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fetch daily prices (Yahoo) or macro series (FRED) into the store, which caches them.
+    """Fetch daily prices (Yahoo), macro series (FRED) or quarterly fundamentals (SEC company
+    facts: quarters whose period ends in --start..--end) into the store, which caches them.
 
     With no network, an HTTP error or an empty answer the command fails (exit 1) and writes
-    nothing. FRED uses the JSON API when FRED_API_KEY is set, else the public CSV download.
+    nothing. FRED uses the JSON API when FRED_API_KEY is set, else the public CSV download;
+    the SEC asks for a user agent naming you: set SEC_USER_AGENT="Name email".
     """
     from bubblewatch.commands.common import progress
     from bubblewatch.data.providers import fetch as _fetch

@@ -13,7 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.data.store import Store
 
 app = typer.Typer(
-    help="Valuation: concentration, return decomposition, CAPE.", no_args_is_help=True
+    help="Valuation: P/E, free cash flow, capex intensity, concentration, return "
+    "decomposition, CAPE.",
+    no_args_is_help=True,
 )
 
 
@@ -321,3 +323,7 @@ def render_multiple(res: Any) -> list[Any]:
             )
         )
     return out
+
+
+# the commands over company fundamentals (pe, fcf, capex) live in their own module
+from bubblewatch.commands import valuation_fundamentals as _fundamentals  # noqa: E402,F401

@@ -15,11 +15,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, _clean_shares
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import (
+    Date,
+    Frame,
+    Integer,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -231,6 +242,22 @@ def _flag(x: Any) -> bool | None:
 MAX_YEARS = 300
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    date=Date(),
+    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
+    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
+    years=Integer(min=1, max=MAX_YEARS),
+    symbol=[None, Text()],
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+    panic_drop=Real(min=0, max=1, min_open=True),
+    fx_name=Text(),
+)
 def market_event(
     prices: pd.DataFrame,
     date: Any,
@@ -284,11 +311,6 @@ def market_event(
     ----------
     .. [1] Campbell, Lo & MacKinlay (1997), *The Econometrics of Financial Markets*, ch. 4.
     """
-    if not 1 <= years <= MAX_YEARS:
-        raise InputError(
-            f"years must be between 1 and {MAX_YEARS} (the accepted dates span 1800-2100); "
-            f"got {years}"
-        )
     px = _check_prices(prices)
     ts = session_of(pd.DatetimeIndex(px.index), date, symbol=symbol)
     pos = int(px.index.get_loc(ts))

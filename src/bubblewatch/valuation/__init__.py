@@ -16,6 +16,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "cape_from_components": "bubblewatch.valuation.cape",
         "cape_percentile": "bubblewatch.valuation.cape",
         "HYPERSCALERS": "bubblewatch.valuation.cashflow",
+        "MAG7_COMPANIES": "bubblewatch.valuation.cashflow",
         "CapexIntensity": "bubblewatch.valuation.cashflow",
         "FreeCashFlow": "bubblewatch.valuation.cashflow",
         "capex_intensity": "bubblewatch.valuation.cashflow",

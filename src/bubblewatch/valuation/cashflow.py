@@ -32,6 +32,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, MappingOf, Text, validate_params
 from bubblewatch.valuation.quarters import calendar_quarter, check_group, parse_quarter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "HYPERSCALERS",
+    "MAG7_COMPANIES",
     "CapexIntensity",
     "FreeCashFlow",
     "capex_intensity",
@@ -48,6 +50,8 @@ __all__ = [
 
 #: the cloud builders whose capex the articles describe (S1-7, S2-4, S2-5)
 HYPERSCALERS: tuple[str, ...] = ("MSFT", "GOOGL", "AMZN", "META", "ORCL")
+#: the Magnificent 7 as companies (one ticker each; Alphabet's figures are company-wide)
+MAG7_COMPANIES: tuple[str, ...] = ("AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "META", "TSLA")
 
 
 def _quarter_range(
@@ -61,6 +65,13 @@ def _quarter_range(
     return a, b, qs
 
 
+@validate_params(
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame"),
+    metrics=ArrayLike(what="metric names"),
+    start=[None, Text()],
+    end=[None, Text()],
+    quarters=[None, ArrayLike(what="calendar quarters (YYYYQn strings)")],
+)
 def quarterly_table(
     fundamentals: Mapping[str, pd.DataFrame],
     metrics: Sequence[str],
@@ -201,6 +212,12 @@ def _change(totals: pd.DataFrame, column: str) -> tuple[str, str, float]:
     return first, last, float(b[column] / a[column] - 1) if ok else float("nan")
 
 
+@validate_params(
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame"),
+    start=[None, Text()],
+    end=[None, Text()],
+    quarters=[None, ArrayLike(what="calendar quarters (YYYYQn strings)")],
+)
 def free_cash_flow(
     fundamentals: Mapping[str, pd.DataFrame],
     *,
@@ -329,6 +346,11 @@ class CapexIntensity(Result):
         }
 
 
+@validate_params(
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame"),
+    start=[None, Text()],
+    end=[None, Text()],
+)
 def capex_intensity(
     fundamentals: Mapping[str, pd.DataFrame],
     *,

@@ -1,4 +1,5 @@
-"""Online data providers (optional): Yahoo Finance daily bars and FRED series, cached in the store.
+"""Online data providers (optional): Yahoo Finance daily bars, FRED series and SEC company
+facts (quarterly fundamentals), cached in the store.
 
 ``fetch(store, "yahoo", ["NVDA"], start, end)`` downloads, validates and writes the series
 (source ``yahoo:NVDA`` / ``fred:DGS10``) in one transaction, and records the fetched date
@@ -81,7 +82,7 @@ def _providers() -> dict[str, ProviderSpec]:
     }
 
 
-PROVIDERS: tuple[str, ...] = ("yahoo", "fred")
+PROVIDERS: tuple[str, ...] = ("yahoo", "fred", "sec")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -225,9 +226,8 @@ def fetch(
         ``offline`` and the cache lacks a name or part of the range.
     """
     specs = _providers()
-    if provider not in specs:
+    if provider not in PROVIDERS:
         raise InputError(f"unknown provider '{provider}'; choose one of {', '.join(PROVIDERS)}")
-    spec = specs[provider]
     names = [n.strip() for n in names if n and n.strip()]
     if not names:
         raise InputError("name at least one symbol or series to fetch")
@@ -235,6 +235,9 @@ def fetch(
     t1 = parse_date(end, "--end") if end is not None else _today()
     if t1 < t0:
         raise InputError(f"--end {t1.date()} is before --start {t0.date()}")
+    if provider == "sec":
+        return _fetch_fundamentals(store, names, t0, t1, offline=offline)
+    spec = specs[provider]
     if offline:
         return [_read_cache(store, spec, n, t0, t1) for n in names]
 
@@ -302,3 +305,96 @@ def fetch(
                 )
             )
     return results
+
+
+def _fetch_fundamentals(
+    store: Store, names: Sequence[str], start: pd.Timestamp, end: pd.Timestamp, *, offline: bool
+) -> list[Fetched]:
+    """SEC company facts -> the ``fundamentals`` and ``shares`` tables (one transaction).
+
+    Quarters whose period end lies in the window are upserted by (symbol, period end,
+    metric); cover-page share counts by (symbol, date). A symbol whose fundamentals or share
+    counts came from another source (an import) is refused rather than mixed.
+    """
+    labels = [n.strip().upper() for n in names]
+    if offline:
+        return [_read_fundamentals_cache(store, n, start, end) for n in labels]
+    import warnings
+
+    from bubblewatch.data.parsers.fundamentals import eps_warnings
+    from bubblewatch.data.providers import sec
+    from bubblewatch.data.writer import write_frames
+    from bubblewatch.errors import DataQualityWarning
+
+    got = sec.download(list(names), start, end, http_get)
+    for label, _, _ in got:
+        for table in ("fundamentals", "shares"):
+            other = store.query(
+                f"SELECT source FROM {table} WHERE symbol = ? AND source NOT LIKE 'sec:%' LIMIT 1",
+                [label],
+            )
+            if len(other):
+                raise InputError(
+                    f"{label} {table} are already in the store from {other['source'].iloc[0]}; "
+                    "they cannot be mixed with sec:{label} (use another --store)".replace(
+                        "{label}", label
+                    )
+                )
+    fund = pd.concat([f for _, f, _ in got], ignore_index=True)
+    fund["warning"] = eps_warnings(fund)
+    shares = pd.concat([s for _, _, s in got], ignore_index=True)
+    write_frames(store, {"fundamentals": fund, "shares": shares}, replace=False)
+    for r in fund[fund["warning"].notna()].itertuples():
+        warnings.warn(
+            f"sec:{r.symbol} {r.fiscal_period or r.period_end.date()}: {r.warning}",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return [
+        Fetched(
+            provider="sec",
+            symbol=label,
+            rows=len(f) + len(sh),
+            first=f["period_end"].min().date().isoformat(),
+            last=f["period_end"].max().date().isoformat(),
+            source=f"sec:{label} ({len(f)} quarterly figures, {len(sh)} cover-page share counts)",
+            from_cache=False,
+        )
+        for label, f, sh in got
+    ]
+
+
+def _read_fundamentals_cache(
+    store: Store, symbol: str, start: pd.Timestamp, end: pd.Timestamp
+) -> Fetched:
+    df = store.query(
+        "SELECT min(period_end) a, max(period_end) b, count(*) n FROM fundamentals "
+        "WHERE symbol = ? AND source LIKE 'sec:%' AND period_end BETWEEN ? AND ?",
+        [symbol, start.date(), end.date()],
+    )
+    n = int(df["n"].iloc[0])
+    if n == 0:
+        held = store.query(
+            "SELECT min(period_end) a, max(period_end) b FROM fundamentals "
+            "WHERE symbol = ? AND source LIKE 'sec:%'",
+            [symbol],
+        )
+        a, b = held["a"].iloc[0], held["b"].iloc[0]
+        have = (
+            f"quarters ending {pd.Timestamp(a).date()}..{pd.Timestamp(b).date()}"
+            if pd.notna(a)
+            else "nothing from the SEC"
+        )
+        raise NotFoundError(
+            f"--offline: the cache lacks SEC fundamentals of {symbol} for "
+            f"{start.date()}..{end.date()} (it holds {have}); run without --offline to fetch them"
+        )
+    return Fetched(
+        provider="sec",
+        symbol=symbol,
+        rows=n,
+        first=str(df["a"].iloc[0])[:10],
+        last=str(df["b"].iloc[0])[:10],
+        source=f"sec:{symbol}",
+        from_cache=True,
+    )
