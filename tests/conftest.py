@@ -38,9 +38,9 @@ def shared_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     st.close()
 
 
-def store_content_hash(path: str | Path, tmp: str | Path | None = None) -> str:
-    """SHA-256 of every row of every table of the store at ``path`` (rows sorted; ``tmp`` in
-    the ``source`` column replaced by ``<tmp>``, so the hash is the same in any folder)."""
+def store_content_hash(path: str | Path, *tmp: str | Path) -> str:
+    """SHA-256 of every row of every table of the store at ``path`` (rows sorted; each
+    folder ``tmp`` in a cell replaced by ``<tmp>``, so the hash is the same in any folder)."""
     import hashlib
     import json
 
@@ -58,8 +58,8 @@ def store_content_hash(path: str | Path, tmp: str | Path | None = None) -> str:
                     repr(v) if isinstance(v, float) else str(v) if v is not None else None
                     for v in row
                 ]
-                if tmp is not None:
-                    cells = [c.replace(str(tmp), "<tmp>") if c else c for c in cells]
+                for folder in tmp:
+                    cells = [c.replace(str(folder), "<tmp>") if c else c for c in cells]
                 h.update(json.dumps([table, *cells]).encode())
     finally:
         con.close()

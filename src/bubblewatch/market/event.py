@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import InsufficientDataError
+from bubblewatch.errors import InsufficientDataError, ParameterValueError
 from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, _clean_shares
@@ -247,7 +247,7 @@ MAX_YEARS = 300
     date=Date(),
     shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
     usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
-    years=Integer(min=1, max=MAX_YEARS),
+    years=Integer(min=1),
     symbol=[None, Text()],
     splits=[
         None,
@@ -311,6 +311,13 @@ def market_event(
     ----------
     .. [1] Campbell, Lo & MacKinlay (1997), *The Econometrics of Financial Markets*, ch. 4.
     """
+    if years > MAX_YEARS:  # the declaration keeps >= 1; the span of the dates bounds it
+        raise ParameterValueError(
+            "market_event",
+            "years",
+            years,
+            f"an integer in [1, {MAX_YEARS}] (the accepted dates span 1800-2100)",
+        )
     px = _check_prices(prices)
     ts = session_of(pd.DatetimeIndex(px.index), date, symbol=symbol)
     pos = int(px.index.get_loc(ts))
