@@ -16,15 +16,16 @@ __all__ = [
     "ConvergenceWarning",
     "DataFileError",
     "DataQualityWarning",
-    "DiskFullError",
     "InputError",
     "InsufficientDataError",
+    "NoSpaceError",
     "NotFoundError",
     "NumericalWarning",
     "ParameterError",
     "ParameterTypeError",
     "ParameterValueError",
     "ProviderError",
+    "StoreBusyError",
     "StoreError",
     "is_disk_full",
     "quote_value",
@@ -201,9 +202,14 @@ class StoreError(BubblewatchError):
     """The local store could not be opened, read or written."""
 
 
-class DiskFullError(StoreError):
-    """A write ran out of space on the store's device; it was rolled back (exit code 2: the
-    user frees space and runs the command again)."""
+class StoreBusyError(StoreError):
+    """Another process kept the store busy for longer than the wait (exit code 2)."""
+
+    exit_code = 2
+
+
+class NoSpaceError(StoreError):
+    """The device holding the store is full; nothing was written (exit code 2)."""
 
     exit_code = 2
 

@@ -1,8 +1,9 @@
 """The one writer into the store: every insert and delete of every table goes through here.
 
 - :func:`write_transaction` -- the transaction every writer uses (the importer, the bundled
-  datasets, the providers' cache): all or nothing; on a full disk it is rolled back, the store
-  file is given back the space the failed write took, and :class:`DiskFullError` says so.
+  datasets, the providers' cache): all or nothing; a full disk rolls it back and raises
+  :class:`~bubblewatch.errors.NoSpaceError` (the store writes a private copy and publishes it
+  at commit, :mod:`bubblewatch.data.store_file`, so the space goes back with the copy).
 - :func:`put_rows` -- the only ``INSERT`` / ``DELETE`` code, in three modes: ``rows`` (upsert
   by the table's key), ``range`` (replace each series' rows in the incoming date range: a
   provider's refetched window) and ``series`` (replace every row of each incoming series).
@@ -13,10 +14,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from bubblewatch.data.store import Store
-from bubblewatch.errors import DISK_FULL_MESSAGE, DiskFullError, InputError, is_disk_full
+from bubblewatch.errors import DISK_FULL_MESSAGE, InputError, NoSpaceError, is_disk_full
 
 __all__ = [
     "DATE_COLUMNS",
@@ -96,82 +95,31 @@ DATE_COLUMNS = {"date", "period_end", "as_of", "filed"}
 #: ``rows``: upsert by key; ``range``: replace each series' rows between its first and last
 #: incoming date; ``series``: replace every stored row of each incoming series
 ReplaceMode = Literal["rows", "range", "series"]
-#: bytes at the start of a DuckDB file holding its headers (a checkpoint rewrites them last)
-_HEADER_BYTES = 3 * 4096
-
-
-@dataclass(frozen=True)
-class _FileState:
-    size: int | None  # None: the file did not exist
-    head: bytes
-
-
-def _files(store: Store) -> list[Path]:
-    db = Path(str(store.path))
-    return [db, db.with_name(db.name + ".wal")]
-
-
-def _file_states(store: Store) -> dict[Path, _FileState] | None:
-    if str(store.path) == ":memory:":
-        return None
-    states = {}
-    for f in _files(store):
-        try:
-            with f.open("rb") as fh:
-                states[f] = _FileState(os.fstat(fh.fileno()).st_size, fh.read(_HEADER_BYTES))
-        except FileNotFoundError:
-            states[f] = _FileState(None, b"")
-    return states
-
-
-def _give_space_back(store: Store, before: Mapping[Path, _FileState]) -> None:
-    """After a rolled-back write that filled the disk: close the connection, cut the store
-    file and its WAL back to their sizes before the write, reopen.
-
-    Only the tail the failed write appended is cut, and only when the file's headers are
-    those of before the write (so no committed state can point into the tail); DuckDB
-    leaves the bytes before the old end untouched by an uncommitted write.
-    """
-    with contextlib.suppress(duckdb.Error):
-        store.con.close()
-    for f, old in before.items():
-        try:
-            with f.open("rb") as fh:
-                head = fh.read(_HEADER_BYTES)
-        except FileNotFoundError:
-            continue
-        if old.size is None:
-            if f.suffix == ".wal":  # the failed write's log; nothing committed is in it
-                f.unlink()
-        elif head[: len(old.head)] == old.head and f.stat().st_size > old.size:
-            os.truncate(f, old.size)
-    with contextlib.suppress(duckdb.Error):
-        store.con = duckdb.connect(str(store.path))
 
 
 @contextmanager
 def write_transaction(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The transaction of every write into ``store``: commit on success, roll back on any
-    exception (Ctrl-C included).
+    """The transaction of every write into ``store``: commit (and publish, see
+    :class:`~bubblewatch.data.store.Store`) on success, roll back on any exception, Ctrl-C
+    included.
 
     Raises
     ------
-    DiskFullError
-        The device holding the store filled up: the write was rolled back and the store
-        files cut back to their size before it (exit code 2 on the command line).
+    NoSpaceError
+        The device holding the store filled up during the write: it was rolled back, and
+        the store's private copy that took the space is dropped when the store is closed
+        (exit code 2 on the command line).
     """
-    before = _file_states(store)
     try:
         with store.transaction() as con:
             yield con
     except Exception as exc:
-        if not is_disk_full(exc):
+        if isinstance(exc, NoSpaceError) or not is_disk_full(exc):
             raise
-        if before is not None:
-            _give_space_back(store, before)
-        raise DiskFullError(
-            f"{DISK_FULL_MESSAGE} (store {store.path}; free some space on its device and "
-            "run the command again)"
+        where = Path(str(store.path)).parent
+        raise NoSpaceError(
+            f"{DISK_FULL_MESSAGE} ({where}); the space used by the attempt is returned when "
+            "the store closes. Free some space and run the command again"
         ) from exc
 
 
