@@ -131,6 +131,11 @@ class Store:
         # a writer that fails keeps the store as it was (committed transactions stay)
         self._end(publish=exc_type is None)
 
+    def discard(self) -> None:
+        """Close without publishing: a writer's private copy (and anything not yet
+        published) is deleted at once; the store file keeps its last published content."""
+        self._end(publish=False)
+
     def close(self) -> None:
         """Close the store; a writer publishes what it wrote (see :meth:`transaction`)."""
         self._end(publish=True)

@@ -106,20 +106,23 @@ def write_transaction(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
     Raises
     ------
     NoSpaceError
-        The device holding the store filled up during the write: it was rolled back, and
-        the store's private copy that took the space is dropped when the store is closed
-        (exit code 2 on the command line).
+        The device holding the store filled up during the write: it was rolled back, the
+        store's private copy that took the space deleted and the store closed (reopen it to
+        go on); exit code 2 on the command line.
     """
     try:
         with store.transaction() as con:
             yield con
     except Exception as exc:
-        if isinstance(exc, NoSpaceError) or not is_disk_full(exc):
+        if not (isinstance(exc, NoSpaceError) or is_disk_full(exc)):
+            raise
+        store.discard()  # the private copy that took the space goes now
+        if isinstance(exc, NoSpaceError):  # the store's publish said so already
             raise
         where = Path(str(store.path)).parent
         raise NoSpaceError(
-            f"{DISK_FULL_MESSAGE} ({where}); the space used by the attempt is returned when "
-            "the store closes. Free some space and run the command again"
+            f"{DISK_FULL_MESSAGE} ({where}); the space used by the attempt was returned and "
+            "the store closed. Free some space and run the command again"
         ) from exc
 
 
