@@ -251,6 +251,7 @@ def check_claim(c: Claim, data: ClaimData) -> Verdict:
             source=res.source,
             note="a projection: data cannot confirm or contradict it; the computed baseline is shown for context; "
             + res.note,
+            missing=c.missing,
         )
     verdict, gap = _compare(c, value)
     return Verdict(c, verdict, computed=value, gap=gap, source=res.source, note=res.note)
