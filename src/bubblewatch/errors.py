@@ -18,6 +18,9 @@ __all__ = [
     "InsufficientDataError",
     "NotFoundError",
     "NumericalWarning",
+    "ParameterError",
+    "ParameterTypeError",
+    "ParameterValueError",
     "ProviderError",
     "StoreError",
 ]
@@ -92,6 +95,59 @@ class DataFileError(InputError):
         if self.expected:
             msg += f" (expected {self.expected})"
         return msg
+
+
+class ParameterError(InputError):
+    """A function's parameter has a value it does not allow (see :mod:`bubblewatch.validation`).
+
+    The message names the function, the parameter, the value and what is allowed; the same
+    facts are kept as fields so that a caller (the CLI) can add its own hint (the flag).
+
+    Attributes
+    ----------
+    function : str
+        The function's name, e.g. ``"psy"``.
+    parameter : str
+        The parameter's name, e.g. ``"lags"``.
+    value : object
+        The value passed.
+    allowed : str
+        What is allowed, in words (``"an integer >= 0"``).
+    """
+
+    def __init__(self, function: str, parameter: str, value: object, allowed: str) -> None:
+        self.function = function
+        self.parameter = parameter
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{function}(): {parameter} must be {allowed}; got {_shown(value)}")
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """A parameter's value has a type the parameter does not take (``lags=True``, ``log="no"``)."""
+
+
+class ParameterValueError(ParameterError):
+    """A parameter's value has the right type but lies outside what is allowed (``lags=-1``)."""
+
+
+def _shown(value: object) -> str:
+    """The value as a message shows it: scalars with their type, containers by type and size."""
+    if value is None or isinstance(value, (bool, int, float, str, complex)):
+        text = repr(value)
+        if len(text) > 60:
+            text = text[:57] + "..."
+        return f"{text} ({type(value).__name__})"
+    shape = getattr(value, "shape", None)
+    if shape == () and hasattr(value, "item"):  # a numpy scalar
+        return f"{value.item()!r} ({type(value).__name__})"
+    if shape is not None:
+        return f"a {type(value).__name__} of shape {tuple(shape)}"
+    try:
+        n = len(value)  # type: ignore[arg-type]
+    except TypeError:
+        return f"a {type(value).__name__}"
+    return f"a {type(value).__name__} of length {n}"
 
 
 class InsufficientDataError(InputError):

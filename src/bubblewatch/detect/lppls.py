@@ -52,6 +52,15 @@ from bubblewatch.detect.lppls_model import (
 )
 from bubblewatch.errors import ConvergenceWarning, InsufficientDataError
 from bubblewatch.results import Metadata, Result, frozen_array, make_metadata
+from bubblewatch.validation import (
+    Date,
+    Instance,
+    Integer,
+    MappingOf,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -209,6 +218,15 @@ class LPPLSFit(Result):
         }
 
 
+@validate_params(
+    series=SeriesLike(frame=True, what="a pandas Series of prices indexed by date"),
+    start=[None, Date()],
+    end=[None, Date()],
+    bounds=[None, Instance(LPPLSBounds)],
+    seed=[None, Integer(min=0)],
+    filters=[Text(), Instance(LPPLSFilter), MappingOf("a mapping role -> LPPLSFilter")],
+    grid=[None, Instance(SearchGrid)],
+)
 def fit_lppls(
     series: pd.Series,
     *,

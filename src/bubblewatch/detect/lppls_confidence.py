@@ -50,6 +50,16 @@ from bubblewatch.detect.lppls_model import (
 )
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import (
+    Bool,
+    Date,
+    Instance,
+    Integer,
+    MappingOf,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -151,6 +161,20 @@ class LPPLSConfidence(Result):
         }
 
 
+@validate_params(
+    series=SeriesLike(frame=True, what="a pandas Series of prices indexed by date"),
+    window_max=Integer(min=1),
+    window_min=Integer(min=1),
+    window_step=Integer(min=1),
+    end_step=Integer(min=1),
+    start=[None, Date()],
+    end=[None, Date()],
+    filters=[Text(), Instance(LPPLSFilter), MappingOf("a mapping role -> LPPLSFilter")],
+    bounds=[None, Instance(LPPLSBounds)],
+    grid=[None, Instance(SearchGrid)],
+    warm_start=Bool(),
+    return_fits=Bool(),
+)
 def lppls_confidence(
     series: pd.Series,
     *,

@@ -65,6 +65,7 @@ from typing import Any
 import numpy as np
 
 from bubblewatch.errors import InputError
+from bubblewatch.validation import Instance, MappingOf, Text, validate_params
 
 __all__ = [
     "FILTER_PRESETS",
@@ -311,6 +312,9 @@ FILTER_PRESETS: Mapping[str, Mapping[str, LPPLSFilter]] = MappingProxyType(
 )  # fmt: skip
 
 
+@validate_params(
+    filters=[Text(), Instance(LPPLSFilter), MappingOf("a mapping role -> LPPLSFilter")],
+)
 def resolve_filters(
     filters: str | LPPLSFilter | Mapping[str, LPPLSFilter],
 ) -> Mapping[str, LPPLSFilter]:

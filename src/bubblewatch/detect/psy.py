@@ -51,6 +51,17 @@ from bubblewatch.detect.psy_setup import (
 )
 from bubblewatch.errors import InputError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import (
+    Anything,
+    ArrayLike,
+    Bool,
+    Integer,
+    Options,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -74,6 +85,11 @@ def _label(index: pd.Index, i: int) -> str:
     return f"position {i}" if isinstance(index, pd.RangeIndex) else str(v)
 
 
+@validate_params(
+    y=ArrayLike(what="a series (array-like or pandas Series)"),
+    log=Bool(),
+    name=Text(),
+)
 def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
     """Turn ``y`` into a float Series (keeping its index) and validate it.
 
@@ -148,6 +164,14 @@ def _warn_nan(n_nan: int) -> None:
         )
 
 
+@validate_params(
+    y=ArrayLike(what="a series (array-like or pandas Series)"),
+    min_window=[None, Integer(min=1)],
+    lags=Integer(min=0),
+    ic=[None, Options("aic", "bic", case=False)],
+    max_lags=[None, Integer(min=0)],
+    log=Bool(),
+)
 def psy(
     y: Any,
     *,
@@ -249,6 +273,11 @@ def psy(
     )
 
 
+@validate_params(
+    bsadf=SeriesLike(what="the BSADF sequence (a pandas Series)"),
+    cv=ArrayLike(what="critical values"),
+    min_duration=Integer(min=0),
+)
 def episodes_from(
     bsadf: pd.Series,
     cv: pd.Series | np.ndarray,
@@ -333,6 +362,15 @@ class PSYResult(Result):
     def nobs(self) -> int:
         return int(self.y.shape[0])
 
+    @validate_params(
+        method=Options("auto", "mc", "wb", "table"),
+        reps=Integer(min=10),
+        seed=[None, Integer(min=0)],
+        rule=Options("psy", "pointwise", "familywise"),
+        span=[None, Integer(min=1)],
+        variant=Options("hlst", "ps"),
+        threads=[None, Integer(min=1)],
+    )
     def critical_values(
         self,
         method: str = "auto",
@@ -386,6 +424,12 @@ class PSYResult(Result):
             cv = self.critical_values(**kwargs)
         return dataclasses.replace(self, cv=cv)
 
+    @validate_params(
+        level=Options(90, 95, 99),
+        cv=[None, Anything("critical values (a PSYCriticalValues)")],
+        min_duration=[None, Integer(min=0)],
+        delta=Real(min=0, min_open=True),
+    )
     def episodes(
         self,
         level: int = 95,

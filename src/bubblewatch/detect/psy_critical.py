@@ -61,6 +61,7 @@ from bubblewatch.detect.psy_simulation import (
 )
 from bubblewatch.detect.psy_table import TABLE_FILE, load_table, table_critical_values
 from bubblewatch.errors import InputError
+from bubblewatch.validation import Anything, Integer, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.detect.psy import PSYResult
@@ -79,6 +80,16 @@ __all__ = [
 ]
 
 
+@validate_params(
+    result=Anything("a PSYResult (from psy())"),
+    method=Options("auto", "mc", "wb", "table"),
+    reps=Integer(min=10),
+    seed=[None, Integer(min=0)],
+    rule=Options("psy", "pointwise", "familywise"),
+    span=[None, Integer(min=1)],
+    variant=Options("hlst", "ps"),
+    threads=[None, Integer(min=1)],
+)
 def critical_values_for(
     result: PSYResult,
     *,

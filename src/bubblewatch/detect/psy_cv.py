@@ -24,6 +24,7 @@ import pandas as pd
 from bubblewatch.detect.psy_setup import LEVELS
 from bubblewatch.errors import InputError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, Integer, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -101,6 +102,12 @@ def _nan_quantile(a: np.ndarray, axis: int = 0) -> np.ndarray:
     return np.nanquantile(a, _Q, axis=axis) if np.isnan(a).any() else np.quantile(a, _Q, axis=axis)
 
 
+@validate_params(
+    badf=ArrayLike(what="BADF replications (reps x n)"),
+    bsadf=ArrayLike(what="BSADF replications (reps x n)"),
+    rule=Options("psy", "pointwise", "familywise"),
+    span=[None, Integer(min=1)],
+)
 def bsadf_rule(
     badf: np.ndarray, bsadf: np.ndarray, rule: str = "psy", span: int | None = None
 ) -> np.ndarray:

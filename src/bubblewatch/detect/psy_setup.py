@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 
 from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.validation import Integer, Real, Text, validate_params
 
 __all__ = [
     "IC_CODES",
@@ -28,6 +29,9 @@ LEVELS = (90, 95, 99)
 IC_CODES = {None: 0, "aic": 1, "bic": 2}
 
 
+@validate_params(
+    T=Integer(min=1),
+)
 def default_min_window(T: int) -> int:
     """PSY's default smallest window, ``floor((0.01 + 1.8/sqrt(T))·T)`` observations.
 
@@ -39,6 +43,10 @@ def default_min_window(T: int) -> int:
     return math.floor((0.01 + 1.8 / math.sqrt(T)) * T)
 
 
+@validate_params(
+    T=Integer(min=1),
+    delta=Real(min=0, min_open=True),
+)
 def default_min_duration(T: int, delta: float = 1.0) -> int:
     """Minimum episode duration ``round(delta·log(T))`` observations (PSY 2015, exuber's
     ``psy_ds`` rule 1; ``delta = 1`` by default).
@@ -51,6 +59,12 @@ def default_min_duration(T: int, delta: float = 1.0) -> int:
     return round(delta * math.log(T))
 
 
+@validate_params(
+    T=Integer(min=0),
+    min_window=[None, Integer(min=1)],
+    K=Integer(min=0),
+    what=Text(),
+)
 def check_window(T: int, min_window: int | None, K: int, what: str) -> int:
     m = default_min_window(T) if min_window is None else int(min_window)
     need = 2 * K + 4

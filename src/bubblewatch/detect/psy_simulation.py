@@ -39,6 +39,7 @@ from bubblewatch.detect.psy_cv import PSYCriticalValues, _assemble
 from bubblewatch.detect.psy_setup import IC_CODES, check_window
 from bubblewatch.detect.psy_setup import threads as _threads
 from bubblewatch.errors import InputError
+from bubblewatch.validation import ArrayLike, Integer, Options, validate_params
 
 __all__ = ["mc_critical_values", "simulate_statistics", "wb_critical_values"]
 
@@ -92,6 +93,16 @@ def _validate(
     return m, K, IC_CODES[ic_key]
 
 
+@validate_params(
+    T=Integer(min=1),
+    min_window=[None, Integer(min=1)],
+    lags=Integer(min=0),
+    ic=[None, Options("aic", "bic", case=False)],
+    max_lags=[None, Integer(min=0)],
+    reps=Integer(min=10),
+    seed=[None, Integer(min=0)],
+    threads=[None, Integer(min=1)],
+)
 def simulate_statistics(
     T: int,
     *,
@@ -109,6 +120,19 @@ def simulate_statistics(
     return _run_reps(lambda i: np.cumsum(gens[i].standard_normal(T)), reps, T, m, K, icc, threads)
 
 
+@validate_params(
+    T=Integer(min=1),
+    min_window=[None, Integer(min=1)],
+    lags=Integer(min=0),
+    ic=[None, Options("aic", "bic", case=False)],
+    max_lags=[None, Integer(min=0)],
+    reps=Integer(min=10),
+    seed=[None, Integer(min=0)],
+    rule=Options("psy", "pointwise", "familywise"),
+    span=[None, Integer(min=1)],
+    threads=[None, Integer(min=1)],
+    index=[None, ArrayLike(what="a pandas Index")],
+)
 def mc_critical_values(
     T: int,
     *,
@@ -177,6 +201,20 @@ def _ps_fit(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return beta[1:], dy[rows] - X @ beta
 
 
+@validate_params(
+    y=ArrayLike(what="a series (array-like or pandas Series)"),
+    min_window=[None, Integer(min=1)],
+    lags=Integer(min=0),
+    ic=[None, Options("aic", "bic", case=False)],
+    max_lags=[None, Integer(min=0)],
+    reps=Integer(min=10),
+    seed=[None, Integer(min=0)],
+    rule=Options("psy", "pointwise", "familywise"),
+    span=[None, Integer(min=1)],
+    variant=Options("hlst", "ps"),
+    threads=[None, Integer(min=1)],
+    index=[None, ArrayLike(what="a pandas Index")],
+)
 def wb_critical_values(
     y: Any,
     *,

@@ -22,6 +22,7 @@ from bubblewatch.detect.psy_cv import LEVELS, PSYCriticalValues
 from bubblewatch.detect.psy_setup import default_min_window
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
+from bubblewatch.validation import ArrayLike, Integer, Options, validate_params
 
 __all__ = ["load_table", "table_critical_values"]
 
@@ -43,6 +44,7 @@ class _Table:
 _TABLE: list[_Table] = []
 
 
+@validate_params()
 def load_table() -> _Table:
     """The shipped Monte Carlo table (cached after the first call)."""
     if not _TABLE:
@@ -68,6 +70,13 @@ def load_table() -> _Table:
     return _TABLE[0]
 
 
+@validate_params(
+    T=Integer(min=1),
+    min_window=[None, Integer(min=1)],
+    lags=Integer(min=0),
+    rule=Options("psy", "pointwise", "familywise"),
+    index=[None, ArrayLike(what="a pandas Index")],
+)
 def table_critical_values(
     T: int,
     *,

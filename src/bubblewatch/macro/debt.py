@@ -19,6 +19,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, Integer, MappingOf, Real, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -94,6 +95,15 @@ class DebtPath(Result):
         }
 
 
+@validate_params(
+    d0=Real(),
+    r=[Real(), ArrayLike(what="one rate per year")],
+    g=[Real(), ArrayLike(what="one growth rate per year")],
+    pb=[Real(), ArrayLike(what="one primary balance per year")],
+    start_year=Integer(),
+    end_year=Integer(),
+    name=Text(),
+)
 def debt_path(
     d0: float,
     r: float | Sequence[float],
@@ -180,6 +190,11 @@ def debt_path(
     )
 
 
+@validate_params(
+    d=Real(),
+    r=Real(),
+    g=Real(),
+)
 def debt_stabilising_pb(d: float, r: float, g: float) -> float:
     """Primary balance that keeps debt/GDP constant: :math:`pb^* = d (r - g)/(1 + g)`.
 
@@ -221,6 +236,12 @@ class DebtScenarios(Result):
         return {"scenarios": [p.to_dict() for p in self.paths]}
 
 
+@validate_params(
+    d0=Real(),
+    scenarios=MappingOf("a mapping name -> (r, g, pb)"),
+    start_year=Integer(),
+    end_year=Integer(),
+)
 def debt_scenarios(
     d0: float,
     scenarios: Mapping[str, tuple[float, float, float]],

@@ -23,6 +23,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, SeriesLike, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -137,6 +138,11 @@ class FedBalanceSheet(Result):
         }
 
 
+@validate_params(
+    walcl_usd_mn=SeriesLike(what="WALCL in USD millions (a pandas Series by date)"),
+    policy_rate=[None, SeriesLike(what="the policy rate (a pandas Series by date)")],
+    runoffs=ArrayLike(what="a sequence of RunoffPeriod"),
+)
 def fed_balance_sheet(
     walcl_usd_mn: pd.Series,
     policy_rate: pd.Series | None = None,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import Real, SeriesLike, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -104,6 +105,10 @@ class InterestBill(Result):
         }
 
 
+@validate_params(
+    interest_usd_bn=SeriesLike(what="interest outlays in USD bn (a pandas Series by date)"),
+    debt_usd_bn=SeriesLike(what="debt in USD bn (a pandas Series by date)"),
+)
 def effective_rate(interest_usd_bn: pd.Series, debt_usd_bn: pd.Series) -> pd.Series:
     """Interest outlays (annual rate) / debt at the same dates, in percent.
 
@@ -123,6 +128,11 @@ def effective_rate(interest_usd_bn: pd.Series, debt_usd_bn: pd.Series) -> pd.Ser
     return (df["i"] / df["d"] * 100.0).rename("effective_rate_pct")
 
 
+@validate_params(
+    interest_usd_bn=SeriesLike(what="interest outlays in USD bn (a pandas Series by date)"),
+    debt_usd_bn=SeriesLike(what="debt in USD bn (a pandas Series by date)"),
+    gdp_usd_bn=[None, SeriesLike(what="nominal GDP in USD bn (a pandas Series by date)")],
+)
 def interest_bill(
     interest_usd_bn: pd.Series, debt_usd_bn: pd.Series, gdp_usd_bn: pd.Series | None = None
 ) -> InterestBill:
@@ -163,6 +173,11 @@ def interest_bill(
     )
 
 
+@validate_params(
+    saving_usd_bn=Real(),
+    debt_usd_bn=Real(),
+    cut_bp=Real(),
+)
 def implied_repricing_share(saving_usd_bn: float, debt_usd_bn: float, cut_bp: float) -> float:
     """Share of ``debt_usd_bn`` that must reprice within a year for a cut of ``cut_bp`` to
     save ``saving_usd_bn`` a year.
@@ -245,6 +260,13 @@ class RateCut(Result):
         }
 
 
+@validate_params(
+    debt_usd_bn=Real(),
+    cut_bp=Real(),
+    repricing_share=Real(),
+    stated_saving_usd_bn=[None, Real()],
+    debt_label=Text(),
+)
 def rate_cut_saving(
     debt_usd_bn: float,
     cut_bp: float = 25.0,

@@ -40,6 +40,19 @@ import pandas as pd
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market.sessions import session_of
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import (
+    ArrayLike,
+    Bool,
+    Date,
+    Frame,
+    Integer,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -142,6 +155,9 @@ _NAMES = {
 }
 
 
+@validate_params(
+    symbol=Text(),
+)
 def market_of(symbol: str) -> str:
     """Market code of a symbol from its suffix or index name (default ``"US"``).
 
@@ -236,6 +252,15 @@ class ReactionTable(Result):
         return fig
 
 
+@validate_params(
+    universe=MappingOf("a mapping symbol -> closes or price frame"),
+    date=Date(),
+    event_symbol=[None, Text()],
+    event_market=[None, Text()],
+    markets=[None, MappingOf("a mapping symbol -> market code")],
+    z_window=Integer(min=5),
+    sort_by=Options("return", "z"),
+)
 def reaction_table(
     universe: Mapping[str, pd.Series | pd.DataFrame],
     date: Any,
@@ -448,6 +473,15 @@ class RollingCorrelation(Result):
         return fig
 
 
+@validate_params(
+    a=[SeriesLike(what="closes (a pandas Series)"), Frame("a price frame")],
+    b=[SeriesLike(what="closes (a pandas Series)"), Frame("a price frame")],
+    window=Integer(min=10),
+    names=[None, ArrayLike(what="two names")],
+    returns=Bool(),
+    alpha=Real(min=0, max=1, min_open=True, max_open=True),
+    min_change=Real(min=0),
+)
 def rolling_correlation(
     a: pd.Series | pd.DataFrame,
     b: pd.Series | pd.DataFrame,

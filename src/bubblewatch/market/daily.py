@@ -21,6 +21,15 @@ import pandas as pd
 from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, shares_in_force
+from bubblewatch.validation import (
+    Date,
+    Frame,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    validate_params,
+)
 
 __all__ = [
     "HIGH_MONTHS",
@@ -47,6 +56,10 @@ PANIC_RULE = (
 )
 
 
+@validate_params(
+    close=[SeriesLike(what="closes (a pandas Series by date)"), Frame("a price frame")],
+    peak_date=[None, Date()],
+)
 def drawdown_from_peak(close: pd.Series, peak_date: Any = None) -> pd.Series:
     """Drawdown (fraction, <= 0) of ``close`` from its running peak, or from a fixed peak.
 
@@ -100,6 +113,18 @@ def _n_high(x: pd.Series, sessions: int) -> pd.Series:
     return flag.where(prev_max.notna())
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
+    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+    panic_drop=Real(min=0, max=1, min_open=True),
+)
 def daily_metrics(
     prices: pd.DataFrame,
     shares: pd.Series | None = None,

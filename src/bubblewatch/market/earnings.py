@@ -10,6 +10,7 @@ import pandas as pd
 from bubblewatch.errors import InsufficientDataError, NotFoundError
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import Bool, Date, Frame, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -65,6 +66,12 @@ class EarningsReaction(Result):
         )
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with open, high, close columns)"),
+    announcement=Date(),
+    after_close=Bool(),
+    symbol=[None, Text()],
+)
 def earnings_reaction(
     prices: pd.DataFrame,
     announcement: Any,

@@ -20,6 +20,17 @@ from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, _clean_shares
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import (
+    Date,
+    Frame,
+    Integer,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -227,6 +238,22 @@ def _flag(x: Any) -> bool | None:
     return bool(x)
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    date=Date(),
+    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
+    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
+    years=Integer(min=1),
+    symbol=[None, Text()],
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+    panic_drop=Real(min=0, max=1, min_open=True),
+    fx_name=Text(),
+)
 def market_event(
     prices: pd.DataFrame,
     date: Any,

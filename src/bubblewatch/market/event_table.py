@@ -13,6 +13,16 @@ from bubblewatch.market.daily import daily_metrics
 from bubblewatch.market.sessions import _check_prices
 from bubblewatch.market.shares import PriceBasis
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import (
+    Date,
+    Frame,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -73,6 +83,21 @@ class MarketEvents(Result):
         ).update_layout(title=f"{self.symbol or ''} daily returns", yaxis_title="%")
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    start=Date(),
+    end=Date(),
+    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
+    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
+    symbol=[None, Text()],
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+    panic_drop=Real(min=0, max=1, min_open=True),
+)
 def market_events(
     prices: pd.DataFrame,
     start: Any,

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
+from bubblewatch.validation import ArrayLike, Date, Text, validate_params
 
 __all__ = ["session_of"]
 
@@ -45,6 +46,11 @@ def _check_prices(prices: pd.DataFrame, *, need: tuple[str, ...] = ("close",)) -
     return prices
 
 
+@validate_params(
+    index=ArrayLike(what="the sessions (a pandas DatetimeIndex)"),
+    date=Date(),
+    symbol=[None, Text()],
+)
 def session_of(index: pd.DatetimeIndex, date: Any, *, symbol: str | None = None) -> pd.Timestamp:
     """Return ``date`` as a session of ``index``, or raise naming the sessions around it.
 

@@ -19,6 +19,16 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market.sessions import _check_prices
+from bubblewatch.validation import (
+    ArrayLike,
+    Date,
+    Frame,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    validate_params,
+)
 
 __all__ = [
     "PriceBasis",
@@ -50,6 +60,11 @@ def _clean_shares(shares: pd.Series) -> pd.Series:
     return s
 
 
+@validate_params(
+    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    min_ratio=Real(min=1, min_open=True),
+    tolerance=Real(min=0, max=1),
+)
 def infer_splits(
     shares: pd.Series, *, min_ratio: float = 1.5, tolerance: float = 0.05
 ) -> pd.DataFrame:
@@ -105,6 +120,14 @@ def _splits_table(shares: pd.Series, splits: pd.Series | None) -> pd.Series:
     return sp.sort_index()
 
 
+@validate_params(
+    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+)
 def split_adjusted_shares(shares: pd.Series, splits: pd.Series | None = None) -> pd.Series:
     """Put an as-reported share count on today's basis (after every split).
 
@@ -132,6 +155,16 @@ def split_adjusted_shares(shares: pd.Series, splits: pd.Series | None = None) ->
     return out
 
 
+@validate_params(
+    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    dates=ArrayLike(what="the sessions (a pandas DatetimeIndex)"),
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+)
 def shares_in_force(
     shares: pd.Series,
     dates: pd.DatetimeIndex,
@@ -163,6 +196,16 @@ def shares_in_force(
     return out
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+)
 def market_value(
     prices: pd.DataFrame,
     shares: pd.Series,
@@ -180,6 +223,18 @@ def market_value(
     return mv
 
 
+@validate_params(
+    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    threshold_usd=Real(min=0, min_open=True),
+    start=[None, Date()],
+    splits=[
+        None,
+        SeriesLike(what="split ratios by date (a pandas Series)"),
+        MappingOf("a mapping date -> split ratio"),
+    ],
+    price_basis=Options("split_adjusted", "as_traded"),
+)
 def first_close_above(
     prices: pd.DataFrame,
     shares: pd.Series,

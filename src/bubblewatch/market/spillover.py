@@ -41,6 +41,7 @@ import pandas as pd
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market import _spillover_kernels as K
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Instance, Integer, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -138,6 +139,10 @@ class VARFit:
     nobs: int
 
 
+@validate_params(
+    data=ArrayLike(what="a DataFrame or 2-D array (observations x series)"),
+    lags=Integer(min=1),
+)
 def fit_var(data: pd.DataFrame | np.ndarray, lags: int = 4) -> VARFit:
     """Estimate a VAR(p) with intercept by equation-by-equation OLS.
 
@@ -168,6 +173,12 @@ def fit_var(data: pd.DataFrame | np.ndarray, lags: int = 4) -> VARFit:
     )
 
 
+@validate_params(
+    fit=Instance(VARFit, what="a VAR fit (from fit_var())"),
+    horizon=Integer(min=1),
+    method=Options("generalized", "cholesky"),
+    horizon_terms=Options("H", "H+1"),
+)
 def fevd(
     fit: VARFit,
     horizon: int = 10,
@@ -181,6 +192,9 @@ def fevd(
     return K.fevd_reference(phi, np.asarray(fit.sigma), code)
 
 
+@validate_params(
+    theta=ArrayLike(what="a FEVD table (k x k)"),
+)
 def connectedness_measures(theta: np.ndarray) -> dict[str, Any]:
     """Total, to, from, net and pairwise net (in %) of a row-normalised FEVD.
 
@@ -308,6 +322,13 @@ def _label(ix: Any) -> Any:
     return ix.date().isoformat() if isinstance(ix, pd.Timestamp) else ix
 
 
+@validate_params(
+    data=ArrayLike(what="a DataFrame or 2-D array (observations x series)"),
+    lags=Integer(min=1),
+    horizon=Integer(min=1),
+    method=Options("generalized", "cholesky"),
+    horizon_terms=Options("H", "H+1"),
+)
 def spillover(
     data: pd.DataFrame | np.ndarray,
     *,
@@ -467,6 +488,15 @@ class RollingSpillover(Result):
         return fig
 
 
+@validate_params(
+    data=ArrayLike(what="a DataFrame or 2-D array (observations x series)"),
+    window=Integer(min=2),
+    lags=Integer(min=1),
+    horizon=Integer(min=1),
+    method=Options("generalized", "cholesky"),
+    horizon_terms=Options("H", "H+1"),
+    refresh=Integer(min=1),
+)
 def rolling_spillover(
     data: pd.DataFrame | np.ndarray,
     window: int,

@@ -37,6 +37,7 @@ from scipy.optimize import linprog
 from scipy.sparse.csgraph import breadth_first_order
 
 from bubblewatch.errors import BubblewatchError, InputError
+from bubblewatch.validation import ArrayLike, validate_params
 
 __all__ = [
     "Hodge",
@@ -57,6 +58,9 @@ def _check(W: sp.spmatrix | np.ndarray) -> sp.csr_matrix:
     return M
 
 
+@validate_params(
+    W=ArrayLike(sparse=True, what="a flow matrix"),
+)
 def max_circulation(W: sp.spmatrix | np.ndarray) -> tuple[sp.csr_matrix, float]:
     """Largest circulation inside the capacities ``W``; returns ``(flows, total)``.
 
@@ -107,6 +111,9 @@ class Hodge:
     net_flow_norm: float
 
 
+@validate_params(
+    W=ArrayLike(sparse=True, what="a flow matrix"),
+)
 def hodge_decomposition(W: sp.spmatrix | np.ndarray) -> Hodge:
     """Least-squares Hodge decomposition of the net flows of ``W``.
 
@@ -145,6 +152,9 @@ def hodge_decomposition(W: sp.spmatrix | np.ndarray) -> Hodge:
     )
 
 
+@validate_params(
+    W=ArrayLike(sparse=True, what="a flow matrix"),
+)
 def finn_cycling_index(W: sp.spmatrix | np.ndarray) -> tuple[np.ndarray, float]:
     """Per-node cycling fraction and the network's Finn cycling index.
 

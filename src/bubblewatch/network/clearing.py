@@ -36,6 +36,7 @@ import scipy.sparse.linalg as spla
 
 from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Real, validate_params
 
 __all__ = ["ClearingResult", "clearing_vector", "relative_liabilities"]
 
@@ -151,6 +152,9 @@ def _as_sparse(liabilities: Any) -> sp.csr_matrix:
     return L
 
 
+@validate_params(
+    L=ArrayLike(sparse=True, what="a liabilities matrix"),
+)
 def relative_liabilities(L: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
     """``Pi = diag(1/pbar) L`` (rows of parties owing nothing are zero) and ``pbar``."""
     pbar = np.asarray(L.sum(axis=1)).ravel()
@@ -300,6 +304,14 @@ def _least_vector(
     return None  # pragma: no cover
 
 
+@validate_params(
+    liabilities=ArrayLike(sparse=True, what="a liabilities matrix"),
+    outside_assets=ArrayLike(what="one outside asset per party"),
+    alpha=Real(),
+    beta=Real(),
+    names=[None, ArrayLike(what="party names")],
+    tol=Real(min=0, min_open=True),
+)
 def clearing_vector(
     liabilities: Any,
     outside_assets: Sequence[float] | np.ndarray,

@@ -45,6 +45,7 @@ import scipy.sparse as sp
 
 from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Bool, Integer, MappingOf, Real, Text, validate_params
 
 __all__ = ["VARIANTS", "DebtRankResult", "debtrank", "leverage_matrix"]
 
@@ -138,6 +139,10 @@ class DebtRankResult(Result):
         }
 
 
+@validate_params(
+    exposures=ArrayLike(sparse=True, what="an exposures matrix"),
+    equity=ArrayLike(what="one equity per party"),
+)
 def leverage_matrix(exposures: Any, equity: Sequence[float] | np.ndarray) -> sp.csr_matrix:
     """``Lambda[i, j] = exposures[i, j] / equity[i]`` as a sparse matrix.
 
@@ -160,6 +165,20 @@ def leverage_matrix(exposures: Any, equity: Sequence[float] | np.ndarray) -> sp.
     return sp.csr_matrix(sp.diags(1.0 / E) @ A)
 
 
+@validate_params(
+    exposures=ArrayLike(sparse=True, what="an exposures matrix"),
+    equity=ArrayLike(what="one equity per party"),
+    shock=[
+        ArrayLike(what="one initial distress per party"),
+        MappingOf("a mapping party -> distress"),
+    ],
+    value=[None, ArrayLike(what="one weight per party")],
+    differential=Bool(),
+    variant=[None, Text()],
+    names=[None, ArrayLike(what="party names")],
+    tol=Real(min=0, min_open=True),
+    max_rounds=Integer(min=1),
+)
 def debtrank(
     exposures: Any,
     equity: Sequence[float] | np.ndarray,

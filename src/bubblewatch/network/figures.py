@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 
 from bubblewatch.network.ledger import Ledger
+from bubblewatch.validation import ArrayLike, Instance, Integer, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.network.loops import Cycle
@@ -37,6 +38,11 @@ def _layout(G: nx.DiGraph) -> dict[str, np.ndarray]:
     return {str(k): np.asarray(v) for k, v in pos.items()}
 
 
+@validate_params(
+    ledger=Instance(Ledger, what="a deals Ledger"),
+    cycles=ArrayLike(what="a sequence of Cycle"),
+    seed=Integer(min=0),
+)
 def network_figure(ledger: Ledger, cycles: Sequence[Cycle] = (), *, seed: int = 7) -> Any:
     """Interactive network: parties as nodes, one arrowed edge per ``from -> to`` pair,
     width proportional to USD (dotted when undisclosed), edges on a cycle in red."""
@@ -132,6 +138,11 @@ def network_figure(ledger: Ledger, cycles: Sequence[Cycle] = (), *, seed: int = 
     return fig
 
 
+@validate_params(
+    labels=ArrayLike(what="bar labels"),
+    values=ArrayLike(what="bar values"),
+    title=Text(),
+)
 def waterfall_figure(labels: Sequence[str], values: Sequence[float], title: str) -> Any:
     """A waterfall of round-by-round losses (USD) ending in their total."""
     import plotly.graph_objects as go

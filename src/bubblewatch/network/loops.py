@@ -52,6 +52,7 @@ from bubblewatch.network.ledger import (
     Ledger,
 )
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, Instance, Integer, Options, validate_params
 
 __all__ = [
     "Cycle",
@@ -82,6 +83,10 @@ class Cycle:
         return " -> ".join((*self.parties, self.parties[0]))
 
 
+@validate_params(
+    W=ArrayLike(sparse=True, what="a flow matrix"),
+    names=[None, ArrayLike(what="party names")],
+)
 def strongly_connected_components(
     W: sp.spmatrix | np.ndarray, names: Sequence[str] | None = None
 ) -> list[tuple[str, ...]]:
@@ -100,6 +105,13 @@ def _canonical(cycle: Sequence[int]) -> tuple[int, ...]:
     return tuple(c[k:] + c[:k])
 
 
+@validate_params(
+    W=ArrayLike(sparse=True, what="a flow matrix"),
+    names=[None, ArrayLike(what="party names")],
+    weights=[None, ArrayLike(sparse=True, what="an amounts matrix")],
+    max_cycles=Integer(min=1),
+    engine=Options("auto", "networkx", "rustworkx"),
+)
 def simple_cycles(
     W: sp.spmatrix | np.ndarray,
     names: Sequence[str] | None = None,
@@ -192,6 +204,9 @@ def _hhi(x: np.ndarray) -> float:
     return float(((x / s) ** 2).sum()) if s > 0 else float("nan")
 
 
+@validate_params(
+    ledger=Instance(Ledger, what="a deals Ledger"),
+)
 def round_trip_share(ledger: Ledger) -> pd.DataFrame:
     """Per vendor: revenue received, the part from firms it financed (directly or along the
     money's path from them), and the round-trip share.
@@ -230,6 +245,9 @@ def round_trip_share(ledger: Ledger) -> pd.DataFrame:
     return _frame(rows, _RT_COLS)
 
 
+@validate_params(
+    ledger=Instance(Ledger, what="a deals Ledger"),
+)
 def commitment_cover(ledger: Ledger) -> pd.DataFrame:
     """Per party with commitments: USD committed, annual revenue, cash, and
     ``cover = committed / (revenue + cash)`` (unknown cash counts as 0, unknown revenue too;
@@ -257,6 +275,9 @@ def commitment_cover(ledger: Ledger) -> pd.DataFrame:
     return _frame(rows, _COVER_COLS).sort_values("committed_usd", ascending=False)
 
 
+@validate_params(
+    ledger=Instance(Ledger, what="a deals Ledger"),
+)
 def backlog_concentration(ledger: Ledger) -> pd.DataFrame:
     """Per vendor: backlog (revenue deals received), HHI by counterparty, top counterparty."""
     a = ledger.active()
@@ -389,6 +410,10 @@ class LoopResult(Result):
         }
 
 
+@validate_params(
+    ledger=Instance(Ledger, what="a deals Ledger"),
+    max_cycles=Integer(min=1),
+)
 def loop_analysis(ledger: Ledger, *, max_cycles: int = 100_000) -> LoopResult:
     """Every loop measure on a ledger's gross graph (see the module docstring).
 

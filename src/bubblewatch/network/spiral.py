@@ -52,6 +52,7 @@ import scipy.sparse as sp
 from bubblewatch.errors import InputError, NotFoundError
 from bubblewatch.network.ledger import COMMITMENT_KINDS, FINANCING_KINDS, REVENUE_KINDS, Ledger
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, Bool, Instance, Integer, Real, Text, validate_params
 
 __all__ = ["StressResult", "stress_ledger"]
 
@@ -172,6 +173,18 @@ def _sparse(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n: int) -> sp.
     return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
 
 
+@validate_params(
+    ledger=Instance(Ledger, what="a deals Ledger"),
+    shock=[None, Text(), ArrayLike(what="party names")],
+    honour=Real(),
+    markdown=Real(),
+    rate_bp=Real(),
+    pass_through=Real(),
+    default_horizon=Real(),
+    proxy_base=Bool(),
+    max_rounds=Integer(min=1),
+    tol=Real(min=0, min_open=True),
+)
 def stress_ledger(
     ledger: Ledger,
     *,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, Date, Integer, SeriesLike, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -32,6 +33,12 @@ def _as_series(x: Any, name: str) -> pd.Series:
     return x.astype(float).sort_index()
 
 
+@validate_params(
+    price=SeriesLike(what="monthly prices (a pandas Series by date)"),
+    earnings=SeriesLike(what="monthly earnings (a pandas Series by date)"),
+    cpi=SeriesLike(what="the CPI (a pandas Series by date)"),
+    years=Integer(),
+)
 def cape_from_components(
     price: pd.Series, earnings: pd.Series, cpi: pd.Series, *, years: int = 10
 ) -> pd.Series:
@@ -143,6 +150,11 @@ class CapeResult(Result):
         }
 
 
+@validate_params(
+    cape=SeriesLike(what="the CAPE (a pandas Series by date)"),
+    as_of=[None, Date()],
+    peak_window=ArrayLike(what="a (start, end) pair of dates"),
+)
 def cape_percentile(
     cape: pd.Series,
     as_of: str | pd.Timestamp | None = None,

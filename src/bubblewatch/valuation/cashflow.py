@@ -32,6 +32,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import ArrayLike, MappingOf, Text, validate_params
 from bubblewatch.valuation.quarters import calendar_quarter, check_group, parse_quarter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,6 +65,13 @@ def _quarter_range(
     return a, b, qs
 
 
+@validate_params(
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame"),
+    metrics=ArrayLike(what="metric names"),
+    start=[None, Text()],
+    end=[None, Text()],
+    quarters=[None, ArrayLike(what="calendar quarters (YYYYQn strings)")],
+)
 def quarterly_table(
     fundamentals: Mapping[str, pd.DataFrame],
     metrics: Sequence[str],
@@ -204,6 +212,12 @@ def _change(totals: pd.DataFrame, column: str) -> tuple[str, str, float]:
     return first, last, float(b[column] / a[column] - 1) if ok else float("nan")
 
 
+@validate_params(
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame"),
+    start=[None, Text()],
+    end=[None, Text()],
+    quarters=[None, ArrayLike(what="calendar quarters (YYYYQn strings)")],
+)
 def free_cash_flow(
     fundamentals: Mapping[str, pd.DataFrame],
     *,
@@ -332,6 +346,11 @@ class CapexIntensity(Result):
         }
 
 
+@validate_params(
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame"),
+    start=[None, Text()],
+    end=[None, Text()],
+)
 def capex_intensity(
     fundamentals: Mapping[str, pd.DataFrame],
     *,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Metadata, Result, make_metadata
+from bubblewatch.validation import Anything, Date, Frame, Integer, MappingOf, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -54,6 +55,9 @@ _NON_EQUITY_NAME = re.compile(
 )
 
 
+@validate_params(
+    holdings=Frame("a holdings DataFrame"),
+)
 def equity_lines(holdings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split holdings into equity lines and excluded (cash, futures, non-equity) lines.
 
@@ -89,6 +93,9 @@ def equity_lines(holdings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return out[keep.to_numpy()].copy(), out[~keep.to_numpy()].copy()
 
 
+@validate_params(
+    spec=Text(),
+)
 def parse_group(spec: str) -> tuple[str, tuple[str, ...]]:
     """Parse ``NAME=T1,T2,...`` (the CLI's ``--group``).
 
@@ -217,6 +224,14 @@ class ConcentrationResult(Result):
         }
 
 
+@validate_params(
+    holdings=Anything("a holdings DataFrame with columns symbol and weight (checked in the body)"),
+    top_n=Integer(),
+    groups=[None, MappingOf("a mapping group name -> tickers")],
+    by=Text(),
+    share_classes=MappingOf("a mapping share class -> primary line"),
+    as_of=[None, Date()],
+)
 def concentration(
     holdings: pd.DataFrame,
     *,
@@ -389,6 +404,9 @@ class ConcentrationHistory(Result):
         return {"snapshots": [s.to_dict() for s in self.snapshots]}
 
 
+@validate_params(
+    snapshots=MappingOf("a mapping date -> holdings frame"),
+)
 def concentration_history(
     snapshots: Mapping[Any, pd.DataFrame], **kwargs: Any
 ) -> ConcentrationHistory:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import Date, Integer, SeriesLike, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -143,6 +144,15 @@ def _at(s: pd.Series, when: pd.Timestamp, name: str) -> tuple[pd.Timestamp, floa
     return pd.Timestamp(ok.index[-1]), float(ok.iloc[-1])
 
 
+@validate_params(
+    price=SeriesLike(what="prices (a pandas Series by date)"),
+    earnings=SeriesLike(what="earnings (a pandas Series by date)"),
+    dividends=[None, SeriesLike(what="dividends (a pandas Series by date)")],
+    start=Date(),
+    end=Date(),
+    periods_per_year=Integer(min=1),
+    source=Text(),
+)
 def return_decomposition(
     price: pd.Series,
     earnings: pd.Series,

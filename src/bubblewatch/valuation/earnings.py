@@ -32,6 +32,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import Anything, Date, Frame, Integer, Text, validate_params
 from bubblewatch.valuation.quarters import METRICS, metric_frame
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -203,6 +204,13 @@ def _basis_rows(rows: pd.DataFrame, as_of: pd.Timestamp, n: int, label: str) -> 
     return use
 
 
+@validate_params(
+    fundamentals=Frame("a fundamentals frame (Store.fundamentals)"),
+    as_of=Date(),
+    method=Text(),
+    metric=Text(),
+    symbol=[None, Text()],
+)
 def annual_figure(
     fundamentals: pd.DataFrame,
     as_of: str | pd.Timestamp,
@@ -271,6 +279,11 @@ def annual_figure(
     )
 
 
+@validate_params(
+    fundamentals=Frame("a fundamentals frame (Store.fundamentals)"),
+    as_of=Date(),
+    quarters=Integer(),
+)
 def trailing_eps(
     fundamentals: pd.DataFrame, as_of: str | pd.Timestamp, *, quarters: int = 4
 ) -> EarningsBasis:
@@ -285,6 +298,11 @@ def trailing_eps(
     return annual_figure(fundamentals, as_of, method=by_n[quarters])
 
 
+@validate_params(
+    close=Anything("closes (a pandas Series by date; checked in the body)"),
+    as_of=Date(),
+    what=Text(),
+)
 def close_on(
     close: pd.Series, as_of: pd.Timestamp, what: str = "close"
 ) -> tuple[pd.Timestamp, float]:
@@ -369,6 +387,14 @@ class PriceEarnings(Result):
         }
 
 
+@validate_params(
+    fundamentals=Frame("a fundamentals frame (Store.fundamentals)"),
+    close=Anything("closes (a pandas Series by date; checked in the body)"),
+    as_of=Date(),
+    method=Text(),
+    symbol=[None, Text()],
+    currency=Text(),
+)
 def price_earnings(
     fundamentals: pd.DataFrame,
     close: pd.Series,
@@ -432,6 +458,11 @@ def price_earnings(
     )
 
 
+@validate_params(
+    fundamentals=Frame("a fundamentals frame (Store.fundamentals)"),
+    close=Anything("closes (a pandas Series by date; checked in the body)"),
+    method=Text(),
+)
 def pe_history(
     fundamentals: pd.DataFrame, close: pd.Series, *, method: str = "trailing"
 ) -> pd.Series:
@@ -521,6 +552,14 @@ class PriceSales(Result):
         }
 
 
+@validate_params(
+    fundamentals=Frame("a fundamentals frame (Store.fundamentals)"),
+    close=Anything("closes (a pandas Series by date; checked in the body)"),
+    as_of=Date(),
+    shares=Anything("share counts (a pandas Series by date; checked in the body)"),
+    symbol=[None, Text()],
+    currency=Text(),
+)
 def price_sales(
     fundamentals: pd.DataFrame,
     close: pd.Series,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import Anything, Integer, MappingOf, SeriesLike, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -23,6 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["RelativeMultiple", "multiple_series", "relative_multiple"]
 
 
+@validate_params(
+    price=Anything("prices (a pandas Series by date; checked in the body)"),
+    per_share=Anything("a per-share figure (a pandas Series by date; checked in the body)"),
+    trailing=Integer(),
+    lag_days=Integer(min=0),
+)
 def multiple_series(
     price: pd.Series,
     per_share: pd.Series,
@@ -163,6 +170,12 @@ def _z(value: float, sample: np.ndarray) -> float:
     return (value - float(np.mean(sample))) / sd
 
 
+@validate_params(
+    value=Anything("the multiple (a finite number; checked in the body)"),
+    peers=[None, MappingOf("a mapping peer -> multiple"), SeriesLike()],
+    history=[None, SeriesLike(what="the multiple history (a pandas Series by date)")],
+    name=Text(),
+)
 def relative_multiple(
     value: float,
     *,

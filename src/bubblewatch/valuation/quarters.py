@@ -34,6 +34,7 @@ import pandas as pd
 
 from bubblewatch.data.schema import DEFAULT_UNITS, FUNDAMENTAL_METRICS
 from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.validation import Anything, Date, Frame, Integer, Text, validate_params
 
 __all__ = [
     "FILING_LAG_DAYS",
@@ -55,6 +56,10 @@ FILING_LAG_DAYS: dict[str, int] = {"10-Q": 45, "10-K": 60}
 _OPTIONAL = ("symbol", "fiscal_period", "unit", "form", "filed", "source", "note", "warning")
 
 
+@validate_params(
+    frame=Anything("a fundamentals frame (checked in the body)"),
+    what=Text(),
+)
 def check_fundamentals(frame: pd.DataFrame, what: str = "fundamentals") -> pd.DataFrame:
     """A checked, normalised copy of a long fundamentals frame (one company).
 
@@ -113,6 +118,10 @@ def check_fundamentals(frame: pd.DataFrame, what: str = "fundamentals") -> pd.Da
     return df.sort_values(["period_end", "metric"]).reset_index(drop=True)
 
 
+@validate_params(
+    fundamentals=Anything("a mapping symbol -> fundamentals frame (checked in the body)"),
+    what=Text(),
+)
 def check_group(
     fundamentals: Mapping[str, pd.DataFrame], what: str = "fundamentals"
 ) -> dict[str, pd.DataFrame]:
@@ -132,6 +141,9 @@ def _form(df: pd.DataFrame) -> pd.Series:
     return out.astype(str).str.upper().str.replace(r"/A$", "", regex=True)
 
 
+@validate_params(
+    frame=Frame("a fundamentals frame"),
+)
 def known_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame plus ``known_from`` (date a figure counts as known) and ``known_rule``.
 
@@ -172,12 +184,19 @@ def known_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+@validate_params(
+    frame=Frame("a fundamentals frame"),
+    metric=Text(),
+)
 def metric_frame(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The rows of one metric with their known dates, sorted by period end (may be empty)."""
     df = known_dates(frame)
     return df[(df["metric"] == metric) & df["value"].notna()].reset_index(drop=True)
 
 
+@validate_params(
+    period_end=Date(),
+)
 def calendar_quarter(period_end: pd.Timestamp | str) -> pd.Period:
     """The calendar quarter whose last day is nearest to a fiscal period end.
 
@@ -195,6 +214,10 @@ def calendar_quarter(period_end: pd.Timestamp | str) -> pd.Period:
     return best
 
 
+@validate_params(
+    text=Text(),
+    what=Text(),
+)
 def parse_quarter(text: str, what: str = "quarter") -> pd.Period:
     """A calendar quarter from ``2024Q4``, ``2024-Q4`` or ``2024q4``.
 
@@ -230,6 +253,12 @@ class YearOnYear:
         return self.value / self.prior_value - 1 if self.prior_value > 0 else float("nan")
 
 
+@validate_params(
+    frame=Frame("a fundamentals frame"),
+    metric=Text(),
+    period_end=Date(),
+    slack_days=Integer(min=0),
+)
 def year_on_year(
     frame: pd.DataFrame, metric: str, period_end: str | pd.Timestamp, *, slack_days: int = 10
 ) -> YearOnYear:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError, InputError
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import Anything, ArrayLike, Date, Text, validate_params
 from bubblewatch.valuation.earnings import PriceEarnings, pe_history, price_earnings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,6 +101,14 @@ class RelativePE(Result):
         }
 
 
+@validate_params(
+    symbol=Text(),
+    fundamentals=Anything("a mapping symbol -> fundamentals frame (checked in the body)"),
+    closes=Anything("a mapping symbol -> closes (checked in the body)"),
+    as_of=Date(),
+    peers=ArrayLike(what="peer symbols"),
+    method=Text(),
+)
 def relative_pe(
     symbol: str,
     fundamentals: Mapping[str, pd.DataFrame],
