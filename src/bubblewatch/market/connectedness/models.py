@@ -23,7 +23,7 @@ from bubblewatch.market import _spillover_kernels as SK
 from bubblewatch.market.connectedness.inputs import check_positive_int, prepare_data
 from bubblewatch.results import frozen_array
 
-__all__ = ["MODELS", "ModelFit", "fit_var", "refit", "window_sizes"]
+__all__ = ["MODELS", "ModelFit", "estimate_var", "fit_var", "refit", "window_sizes"]
 
 MODELS = ("var", "tvp-var", "qvar")
 
@@ -132,6 +132,11 @@ def fit_var(
     if window is not None:
         check_positive_int(window, "window", 2)
     df, dropped = prepare_data(data, lags=lags, dropna=dropna)
+    return estimate_var(df, lags=lags, window=window, dropped=dropped)
+
+
+def estimate_var(df: pd.DataFrame, *, lags: int, window: int | None, dropped: int = 0) -> ModelFit:
+    """:func:`fit_var` on an already validated frame (the bootstrap's path)."""
     n, k = df.shape
     obs, first = window_sizes(window, lags, n, k)
     y = np.ascontiguousarray(df.to_numpy(dtype=float))
@@ -161,15 +166,19 @@ def fit_var(
 
 
 def refit(fit: ModelFit, values: np.ndarray) -> ModelFit:
-    """Re-estimate ``fit``'s model, with the same parameters, on other values (same shape)."""
+    """Re-estimate ``fit``'s model, with the same parameters, on other values (same shape).
+
+    The values are not re-validated (a pseudo-sample of validated data); a singular one
+    raises :class:`~bubblewatch.errors.InsufficientDataError` from the estimation.
+    """
     df = pd.DataFrame(values, index=fit.data.index, columns=list(fit.names))
     p = dict(fit.params)
     if fit.model == "var":
-        return fit_var(df, lags=fit.lags, window=p["window"])
+        return estimate_var(df, lags=fit.lags, window=p["window"])
     if fit.model == "tvp-var":
         from bubblewatch.market.connectedness.tvp_var import fit_tvp_var
 
         return fit_tvp_var(df, lags=fit.lags, **p)
-    from bubblewatch.market.connectedness.qvar import fit_qvar
+    from bubblewatch.market.connectedness.qvar import estimate_qvar
 
-    return fit_qvar(df, lags=fit.lags, **p)
+    return estimate_qvar(df, lags=fit.lags, tau=p["tau"], window=p["window"])
