@@ -20,10 +20,12 @@ import pandas as pd
 
 from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market import _spillover_kernels as SK
-from bubblewatch.market.connectedness.inputs import check_positive_int, prepare_data
+from bubblewatch.market.connectedness._inputs import check_positive_int, prepare_data
+from bubblewatch.market.connectedness._specs import DATA, WINDOW
 from bubblewatch.results import frozen_array
+from bubblewatch.validation import ArrayLike, Bool, Instance, Integer, validate_params
 
-__all__ = ["MODELS", "ModelFit", "estimate_var", "fit_var", "refit", "window_sizes"]
+__all__ = ["MODELS", "ModelFit", "fit_var", "refit"]
 
 MODELS = ("var", "tvp-var", "qvar")
 
@@ -95,6 +97,10 @@ class ModelFit:
         return f"VAR({self.lags}){roll}"
 
 
+#: the declaration of a model-fit parameter
+FIT = Instance(ModelFit, what="a model fit (fit_tvp_var(), fit_qvar() or fit_var())")
+
+
 def window_sizes(window: int | None, lags: int, n: int, k: int) -> tuple[int, int]:
     """(observations per estimate, row of the first estimate) of a rolling window or the sample."""
     obs = n if window is None else int(window) - lags
@@ -116,6 +122,7 @@ def window_sizes(window: int | None, lags: int, n: int, k: int) -> tuple[int, in
     return obs, obs - 1
 
 
+@validate_params(data=DATA, lags=Integer(min=1), window=WINDOW, dropna=Bool())
 def fit_var(
     data: pd.DataFrame | np.ndarray,
     *,
@@ -165,6 +172,7 @@ def estimate_var(df: pd.DataFrame, *, lags: int, window: int | None, dropped: in
     )
 
 
+@validate_params(fit=FIT, values=ArrayLike(what="an array shaped like the fit's data"))
 def refit(fit: ModelFit, values: np.ndarray) -> ModelFit:
     """Re-estimate ``fit``'s model, with the same parameters, on other values (same shape).
 

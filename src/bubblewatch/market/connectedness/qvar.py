@@ -21,18 +21,21 @@ import pandas as pd
 
 from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market.connectedness import _quantreg_kernels as QK
-from bubblewatch.market.connectedness.inputs import (
+from bubblewatch.market.connectedness._inputs import (
     check_positive_int,
     check_tau,
     label,
     prepare_data,
 )
+from bubblewatch.market.connectedness._specs import DATA, UNIT_OPEN, WINDOW
 from bubblewatch.market.connectedness.models import ModelFit, window_sizes
 from bubblewatch.results import frozen_array
+from bubblewatch.validation import Bool, Integer, validate_params
 
-__all__ = ["estimate_qvar", "fit_qvar"]
+__all__ = ["fit_qvar"]
 
 
+@validate_params(data=DATA, lags=Integer(min=1), tau=UNIT_OPEN, window=WINDOW, dropna=Bool())
 def fit_qvar(
     data: pd.DataFrame | np.ndarray,
     *,
