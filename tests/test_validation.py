@@ -139,8 +139,11 @@ def _instance_example(constraint: Instance) -> Any:
     from bubblewatch.market.connectedness import Connectedness, ModelFit
     from bubblewatch.market.spillover import VARFit
     from bubblewatch.network.ledger import Ledger
+    from bubblewatch.status.params import DEFAULT_PARAMS, LONG_SCALE, LPPLSScale, StatusParams
 
     makers: dict[type, Callable[[], Any]] = {
+        StatusParams: lambda: DEFAULT_PARAMS,
+        LPPLSScale: lambda: LONG_SCALE,
         Ledger: _ledger,
         VARFit: _var_fit,
         ModelFit: _conn_fit,
