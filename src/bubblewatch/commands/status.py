@@ -244,6 +244,8 @@ def render_compare(c: Any) -> list[Any]:
     out: list[Any] = [t.heading("2000 vs now"), t.table(rows, cols)]
     for col in c.columns:
         out.append(t.note(f"{col.label}: {col.source}"))
+    for n in c.notes:
+        out.append(t.note(f"Note: {n}"))
     return out
 
 

@@ -103,6 +103,22 @@ def _lppls_max(
     return best, when, scale
 
 
+def _lppls_cell(
+    cells: dict[str, Any], s: pd.Series, peak: pd.Timestamp, params: StatusParams, step: int
+) -> None:
+    try:
+        best, when, scale = _lppls_max(s, peak, params, step)
+        cells["lppls_max"] = _cell(
+            best,
+            f"lppls confidence, {scale} scale, end dates every {step} sessions",
+            f"{best:.2f} on {when.date()} ({scale} scale)"
+            if when is not None
+            else "insufficient data",
+        )
+    except BubblewatchError as exc:
+        cells["lppls_max"] = _cell(None, "lppls confidence", str(exc))
+
+
 def _top10(holdings: pd.DataFrame | None, peak: pd.Timestamp) -> dict[str, Any]:
     from bubblewatch.valuation.concentration import concentration
 
@@ -173,17 +189,10 @@ def period_column(
     else:
         cells["gsadf"] = _cell(None, psy_cmd, sig.note)
         cells["episode_sessions"] = _cell(None, psy_cmd, sig.note)
-    try:
-        best, when, scale = _lppls_max(s, peak, params, lppls_step)
-        cells["lppls_max"] = _cell(
-            best,
-            f"lppls confidence, {scale} scale, end dates every {lppls_step} sessions",
-            f"{best:.2f} on {when.date()} ({scale} scale)"
-            if when is not None
-            else "insufficient data",
-        )
-    except BubblewatchError as exc:
-        cells["lppls_max"] = _cell(None, "lppls confidence", str(exc))
+    if not params.lppls:
+        cells["lppls_max"] = _cell(None, "lppls confidence", "not computed (lppls=False)")
+    else:
+        _lppls_cell(cells, s, peak, params, lppls_step)
     if cape is not None:
         c = cape.dropna()
         month = c[c.index <= peak]
@@ -222,6 +231,7 @@ class Compare2000(Result):
 
     then: Column
     now: tuple[Column, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -251,6 +261,7 @@ class Compare2000(Result):
                 f"{name:<{w}}  " + "  ".join(f"{self._text(c, key):<28}" for c in self.columns)
             )
         lines.append("sources: " + "; ".join(f"{c.label}: {c.source}" for c in self.columns))
+        lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -292,6 +303,7 @@ class Compare2000(Result):
                 for c in self.columns
             ],
             "rows": rows,
+            "notes": list(self.notes),
             "paths": {
                 c.label: {"sessions": c.path.index.tolist(), "fraction_of_peak": jsonable(c.path)}
                 for c in self.columns
@@ -324,11 +336,16 @@ def compare_2000(
         cape=cape, holdings=None, params=params, lppls_step=lppls_step,
     )  # fmt: skip
     cols = []
+    notes = []
     for label, (series, source) in now.items():
-        col = period_column(
-            series, label=label, source=source, start=NOW_START, cape=cape,
-            holdings=holdings, params=params, lppls_step=lppls_step,
-        )  # fmt: skip
+        try:
+            col = period_column(
+                series, label=label, source=source, start=NOW_START, cape=cape,
+                holdings=holdings, params=params, lppls_step=lppls_step,
+            )  # fmt: skip
+        except InputError as exc:
+            notes.append(f"{label} left out: {exc}")
+            continue
         n = int(col.path.index.max())
         same = col0.path[col0.path.index == n]
         cells = dict(col.cells)
@@ -360,4 +377,5 @@ def compare_2000(
         ),
         then=col0,
         now=tuple(cols),
+        notes=tuple(notes),
     )

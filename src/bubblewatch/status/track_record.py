@@ -1,5 +1,8 @@
 """The track record: replay the status on long histories and count what followed each level.
 
+The replay itself is :mod:`bubblewatch.status.replay`; this module holds the histories, the
+outcomes, the Wilson intervals and the table.
+
 The honesty check of the status. For each history of :data:`TRACK_HISTORIES` the status is
 recomputed, with the data available on that day only, every ``stride`` (5) sessions from the
 first day with enough data for PSY (``psy_min_sessions``); the LPPLS signal is recomputed
@@ -43,9 +46,8 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.results import Result, jsonable, make_metadata
-from bubblewatch.status.asset import asset_status, price_frame
 from bubblewatch.status.params import DEFAULT_PARAMS, LEVELS, StatusParams
-from bubblewatch.validation import Anything, Instance, Integer, Real, Text, validate_params
+from bubblewatch.validation import Anything, Instance, Integer, Real, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -55,9 +57,6 @@ __all__ = [
     "TrackRecord",
     "TrackSpec",
     "outcomes",
-    "replay",
-    "replay_key",
-    "run_track_record",
     "track_record",
     "track_table",
     "wilson_interval",
@@ -148,75 +147,6 @@ def outcomes(close: pd.Series, horizon: int = 126, crash: float = 0.20) -> pd.Da
     out = pd.DataFrame({"fwd_return": ret, "fwd_min": low}, index=idx)
     out["fell"] = np.where(np.isfinite(low), low <= -crash, np.nan)
     return out
-
-
-@validate_params(
-    prices=Anything("a Series, a DataFrame or a ResolvedHistory"),
-    params=Instance(StatusParams),
-    start=[None, Anything("a date")],
-    end=[None, Anything("a date")],
-    stride=Integer(min=1),
-    lppls_stride=Integer(min=1),
-    symbol=Text(),
-)
-def replay(
-    prices: Any,
-    *,
-    params: StatusParams = DEFAULT_PARAMS,
-    start: Any = None,
-    end: Any = None,
-    stride: int = 5,
-    lppls_stride: int = 20,
-    symbol: str = "series",
-) -> pd.DataFrame:
-    """The status of ``prices`` every ``stride`` sessions (LPPLS every ``lppls_stride``).
-
-    Returns a frame indexed by date: ``level``, ``explosive``, ``bsadf``, ``cv95``,
-    ``lppls_pos``, ``lppls_neg``, ``lppls_date``. Every row equals :func:`asset_status` on
-    that date with the LPPLS signal of ``lppls_date`` (the last LPPLS date on or before it).
-    """
-    frame = price_frame(prices)
-    close = frame["close"].dropna()
-    p = params.replace(gsadf_cv=False, trust=False)
-    if lppls_stride % stride:
-        raise InputError(f"lppls_stride ({lppls_stride}) must be a multiple of stride ({stride})")
-    first = p.psy_min_sessions - 1
-    pos = np.arange(first, close.shape[0])
-    dates = close.index[pos]
-    keep = np.ones(pos.shape[0], dtype=bool)
-    if start is not None:
-        keep &= dates >= pd.Timestamp(start)
-    if end is not None:
-        keep &= dates <= pd.Timestamp(end)
-    pos = pos[keep][::stride]
-    rows = []
-    lp = None
-    for k, i in enumerate(pos):
-        day = close.index[i]
-        cut = frame.iloc[: i + 1]
-        if lp is None or k % (lppls_stride // stride) == 0:
-            st = asset_status(cut, as_of=day, params=p, symbol=symbol)
-            lp = st.signals.lppls
-        else:
-            st = asset_status(cut, as_of=day, params=p, symbol=symbol, lppls=lp)
-        s = st.signals
-        dates_lp = [x.date for x in s.lppls.scales if x.date is not None]
-        rows.append(
-            {
-                "date": day,
-                "level": st.level,
-                "explosive": bool(s.psy.explosive),
-                "bsadf": s.psy.bsadf,
-                "cv95": s.psy.cv95,
-                "lppls_pos": s.lppls.pos,
-                "lppls_neg": s.lppls.neg,
-                "lppls_date": max(dates_lp) if dates_lp else pd.NaT,
-            }
-        )
-    cols = ["level", "explosive", "bsadf", "cv95", "lppls_pos", "lppls_neg", "lppls_date"]
-    if not rows:
-        return pd.DataFrame(columns=cols, index=pd.DatetimeIndex([], name="date"))
-    return pd.DataFrame(rows).set_index("date")[cols]
 
 
 def _episodes(levels: pd.Series, level: str) -> int:
@@ -402,114 +332,4 @@ def track_record(
         crash=crash,
         params=params,
         seconds=seconds + (time.perf_counter() - t0),
-    )
-
-
-@validate_params(
-    spec=Instance(TrackSpec),
-    frame=Anything("a close/volume frame"),
-    params=Instance(StatusParams),
-    stride=Integer(min=1),
-    lppls_stride=Integer(min=1),
-)
-def replay_key(
-    spec: TrackSpec, frame: pd.DataFrame, params: StatusParams, stride: int, lppls_stride: int
-) -> str:
-    """Fingerprint of one replay's inputs: the data, the span, the parameters, the version."""
-    import hashlib
-    import json
-
-    from bubblewatch import __version__
-
-    h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    doc = {
-        "spec": dataclasses.asdict(spec),
-        "params": jsonable(params.to_dict()),
-        "stride": stride,
-        "lppls_stride": lppls_stride,
-        "version": __version__,
-    }
-    h.update(json.dumps(doc, sort_keys=True).encode())
-    return h.hexdigest()
-
-
-def _replay_job(args: tuple[Any, ...]) -> pd.DataFrame:
-    frame, spec, params, stride, lppls_stride = args
-    return replay(
-        frame,
-        params=params,
-        start=spec.start,
-        end=spec.end,
-        stride=stride,
-        lppls_stride=lppls_stride,
-        symbol=spec.symbol,
-    )
-
-
-@validate_params(
-    histories=Anything("a mapping label -> (TrackSpec, prices)"),
-    params=Instance(StatusParams),
-    stride=Integer(min=1),
-    lppls_stride=Integer(min=1),
-    horizon=Integer(min=1),
-    crash=Real(min=0, max=1),
-    cache=[None, Anything("an object with get(key) and put(key, frame)")],
-    workers=Integer(min=1),
-)
-def run_track_record(
-    histories: Mapping[str, tuple[TrackSpec, Any]],
-    *,
-    params: StatusParams = DEFAULT_PARAMS,
-    stride: int = 5,
-    lppls_stride: int = 20,
-    horizon: int = 126,
-    crash: float = 0.20,
-    cache: Any = None,
-    workers: int = 1,
-) -> TrackRecord:
-    """Replay every history (in ``workers`` processes; ``cache`` keyed by :func:`replay_key`
-    skips the replays already made on the same data and parameters) and build the record."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    t0 = time.perf_counter()
-    frames = {label: price_frame(px) for label, (_, px) in histories.items()}
-    keys = {
-        label: replay_key(spec, frames[label], params, stride, lppls_stride)
-        for label, (spec, _) in histories.items()
-    }
-    done: dict[str, pd.DataFrame] = {}
-    if cache is not None:
-        for label, key in keys.items():
-            hit = cache.get(key)
-            if hit is not None:
-                done[label] = hit
-    todo = [label for label in histories if label not in done]
-    jobs = [(frames[lb], histories[lb][0], params, stride, lppls_stride) for lb in todo]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_replay_job, jobs))
-    else:
-        results = [_replay_job(j) for j in jobs]
-    for label, rep in zip(todo, results):
-        done[label] = rep
-        if cache is not None:
-            cache.put(keys[label], rep)
-    spans = {}
-    for label, (spec, _) in histories.items():
-        rep = done[label]
-        spans[label] = (
-            f"{spec.symbol} {rep.index[0].date()}..{rep.index[-1].date()}"
-            if len(rep)
-            else spec.symbol
-        )
-    return track_record(
-        {label: (done[label], frames[label]["close"].dropna()) for label in histories},
-        spans=spans,
-        params=params,
-        stride=stride,
-        lppls_stride=lppls_stride,
-        horizon=horizon,
-        crash=crash,
-        seconds=time.perf_counter() - t0,
     )

@@ -31,8 +31,9 @@ from bubblewatch.status.group import (
     loop_figures,
 )
 from bubblewatch.status.params import DEFAULT_PARAMS, StatusParams
-from bubblewatch.status.track_record import TRACK_HISTORIES, TrackRecord, run_track_record
-from bubblewatch.validation import Anything, Date, Instance, Integer, validate_params
+from bubblewatch.status.replay import run_track_record
+from bubblewatch.status.track_record import TRACK_HISTORIES, TrackRecord
+from bubblewatch.validation import Anything, Bool, Date, Instance, Integer, validate_params
 
 __all__ = ["ai_complex_inputs", "ai_complex_status", "compare_2000_view", "track_record_view"]
 
@@ -115,6 +116,7 @@ def ai_complex_status(
     cape=[None, Anything("a monthly CAPE Series")],
     holdings=[None, Anything("a holdings frame")],
     params=Instance(StatusParams),
+    as_of=[None, Date()],
 )
 def compare_2000_view(
     load: Loader,
@@ -123,18 +125,27 @@ def compare_2000_view(
     cape: pd.Series | None = None,
     holdings: pd.DataFrame | None = None,
     params: StatusParams = DEFAULT_PARAMS,
+    as_of: Any = None,
 ) -> Compare2000:
-    """2000 vs now with the store's NASDAQ Composite and the AI complex's basket."""
+    """2000 vs now with the store's NASDAQ Composite and the AI complex's basket, with the
+    data up to ``as_of`` (default: all)."""
     have = list(available)
     nasdaq_name = (
         "NASDAQ_COMPOSITE" if any(s.startswith("NASDAQ_COMPOSITE") for s in have) else "^IXIC"
     )
     try:
         nasdaq = load(nasdaq_name).history
+        if as_of is not None:
+            nasdaq = nasdaq.until(as_of)
     except BubblewatchError as exc:
         raise InputError(f"2000 vs now needs the NASDAQ Composite: {exc}") from exc
     inp = ai_complex_inputs(load, have)
-    equities = {s: h.close for s, h in inp["members"].items() if inp["kinds"][s] != "index"}
+    cut = pd.Timestamp(as_of) if as_of is not None else None
+    equities = {
+        s: (h.close if cut is None else h.close[h.close.index <= cut])
+        for s, h in inp["members"].items()
+        if inp["kinds"][s] != "index"
+    }
     now: dict[str, tuple[pd.Series, str]] = {}
     try:
         ew = basket(equities, name="AI complex (equal weight)")
@@ -160,6 +171,7 @@ def compare_2000_view(
     stride=Integer(min=1),
     lppls_stride=Integer(min=1),
     histories=[None, Anything("TrackSpec entries")],
+    cached_only=Bool(),
 )
 def track_record_view(
     load: Loader,
@@ -170,6 +182,7 @@ def track_record_view(
     stride: int = 5,
     lppls_stride: int = 20,
     histories: Any = None,
+    cached_only: bool = False,
 ) -> TrackRecord:
     """The track record over ``histories`` (default :data:`TRACK_HISTORIES`); a history whose
     symbol the store lacks is left out and named in the record's spans."""
@@ -184,6 +197,12 @@ def track_record_view(
     if not have:
         raise InputError("no history of the track record is in the store: " + "; ".join(missing))
     rec = run_track_record(
-        have, params=params, cache=cache, workers=workers, stride=stride, lppls_stride=lppls_stride
+        have,
+        params=params,
+        cache=cache,
+        workers=workers,
+        stride=stride,
+        lppls_stride=lppls_stride,
+        cached_only=cached_only,
     )
     return dataclasses.replace(rec, spans={**rec.spans, **missing})

@@ -27,10 +27,14 @@ def _builders() -> list[SectionBuilder]:
         network,
         psy,
         scan,
+        status,
+        track_record,
         valuation,
     )
 
     return [
+        status.build,
+        track_record.build,
         coverage.build,
         market.build,
         connectedness.build,
