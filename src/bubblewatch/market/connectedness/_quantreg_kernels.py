@@ -239,7 +239,9 @@ def rolling_qvar(
     intercept = np.full((n_win, k), np.nan)
     sigma = np.full((n_win, k, k), np.nan)
     ok = np.zeros(n_win, dtype=np.bool_)
-    if n_win < 4:
+    from bubblewatch.market.connectedness._fevd_kernels import parallel_worth
+
+    if n_win < 2 or not parallel_worth(30.0 * n_win * k * (window - p) * (1 + k * p) ** 2):
         _qvar_windows(y, window, p, tau, coefs, intercept, sigma, ok, 0, n_win)
     else:
         _qvar_parallel(y, window, p, tau, coefs, intercept, sigma, ok)
