@@ -69,19 +69,8 @@ def dynamic_fevd(
     return theta, ok
 
 
-@njit(cache=True)
-def ma_coefficients(a: np.ndarray, n_terms: int) -> np.ndarray:
-    """MA matrices Psi_0..Psi_{n_terms-1} of the VAR with blocks ``a`` (p, k, k)."""
-    p, k = a.shape[0], a.shape[1]
-    phi = np.zeros((n_terms, k, k))
-    for i in range(k):
-        phi[0, i, i] = 1.0
-    tmp = np.empty((k, k))
-    for h in range(1, n_terms):
-        for j in range(1, min(h, p) + 1):
-            SK._matmul(a[j - 1], phi[h - j], tmp)
-            phi[h] += tmp
-    return phi
+#: MA matrices Psi_0..Psi_{n_terms-1} of one date (the spillover kernels' recursion)
+ma_coefficients = SK.ma_terms
 
 
 # --------------------------------------------------------------------------- frequency
