@@ -211,6 +211,7 @@ class FrequencyConnectedness(Result):
             np.asarray(self.fevd).sum(axis=1),
             approach="frequency total",
             horizon=self.horizon,
+            parameters={"partition": list(self.partition), "grid": self.grid},
         )
 
     @property
