@@ -26,6 +26,7 @@ def _builders() -> list[SectionBuilder]:
         network,
         psy,
         scan,
+        sources,
         valuation,
     )
 
@@ -39,6 +40,7 @@ def _builders() -> list[SectionBuilder]:
         valuation.build,
         macro.build,
         claims.build,
+        sources.build,
     ]
 
 
