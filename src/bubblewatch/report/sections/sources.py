@@ -101,7 +101,8 @@ def build(ctx: ReportContext) -> SectionOutput:
             "<p>Long histories shipped inside installed Python packages (each package's own "
             f"licence applies):</p><ul>{items}</ul>"
         )
-    other = sources[~sources.str.startswith(PACK_PREFIX) & ~sources.map(is_bundled_source)]
+    bundled_mask = sources.map(is_bundled_source).astype(bool)
+    other = sources[~sources.str.startswith(PACK_PREFIX) & ~bundled_mask]
     if len(other):
         counts = other.value_counts().sort_index()
         items = "".join(f"<li>{escape(s)} ({n} series)</li>" for s, n in counts.head(40).items())
