@@ -74,9 +74,10 @@ def load_default_data(store: Store, *, replace: bool = False) -> list[dict[str, 
     """
     from bubblewatch.data.datasets import DEMO_SERIES, load_demo
     from bubblewatch.data.episode_pack import load_episode, pack_symbols
+    from bubblewatch.data.writer import write_transaction
 
     clash = pack_symbols() & {s.symbol for s in DEMO_SERIES}
-    with store.transaction():
+    with write_transaction(store):
         pack = load_episode(store, replace=replace)
         wheels = load_demo(store, replace=replace, span_names=clash)
     return [{**r, "what": "episode pack"} for r in pack] + [

@@ -52,7 +52,6 @@ REBUILD = (
     "`git checkout -- src/bubblewatch/data/episode_ai2025`), or rebuild the pack from the "
     "shared data: `python scripts/build_episode_pack.py --data ../shared/data`"
 )
-_TABLES = ("series", "prices", "shares", "fundamentals", "macro", "fx", "holdings")
 
 
 def pack_root() -> Path:
@@ -120,6 +119,7 @@ def load_episode(store: Store, *, replace: bool = False) -> list[dict[str, Any]]
     ``status`` (``loaded`` or ``skipped`` with a ``reason``).
     """
     from bubblewatch.data.importer import import_paths
+    from bubblewatch.data.writer import relabel_sources, write_transaction
 
     verify_pack()
     root = pack_root()
@@ -156,14 +156,9 @@ def load_episode(store: Store, *, replace: bool = False) -> list[dict[str, Any]]
     if not files:
         return records
     prefix = str(root.resolve()) + "/"
-    with store.transaction() as con, warnings.catch_warnings():
+    with write_transaction(store) as con, warnings.catch_warnings():
         # the shared data's known caveats travel with the rows (warning column, notes)
         warnings.simplefilter("ignore", DataQualityWarning)
         import_paths(store, files)
-        for table in _TABLES:
-            con.execute(
-                f"UPDATE {table} SET source = ? || ': ' || substr(source, ?) "
-                "WHERE starts_with(source, ?)",
-                [label, len(prefix) + 1, prefix],
-            )
+        relabel_sources(con, prefix, label)
     return records
