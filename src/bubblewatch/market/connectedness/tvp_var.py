@@ -56,7 +56,6 @@ PRIORS = ("bayes", "minnesota", "uninformative")
 _ALIASES = {
     "bayes": "bayes",
     "bayesprior": "bayes",
-    "ols": "bayes",
     "minnesota": "minnesota",
     "minnesotaprior": "minnesota",
     "uninformative": "uninformative",
@@ -65,7 +64,7 @@ _ALIASES = {
 
 
 def _prior_name(prior: str) -> str:
-    key = str(prior).lower().replace("-", "").replace("_", "")
+    key = str(prior).lower()
     if key not in _ALIASES:
         raise InputError(f"prior must be one of {', '.join(PRIORS)}; got {prior!r}")
     return _ALIASES[key]
