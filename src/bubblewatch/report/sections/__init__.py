@@ -27,6 +27,7 @@ def _builders() -> list[SectionBuilder]:
         network,
         psy,
         scan,
+        sources,
         status,
         track_record,
         valuation,
@@ -45,6 +46,7 @@ def _builders() -> list[SectionBuilder]:
         valuation.build,
         macro.build,
         claims.build,
+        sources.build,
     ]
 
 
