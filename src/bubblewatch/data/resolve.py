@@ -135,13 +135,16 @@ def resolve_series(
 
 #: explicit chains for instruments whose history the shared data split over differently
 #: named files (oldest first); a chain member missing from the store is named, not fatal
+#: (``^IXIC``/``^GSPC``: the embedded default data's 1999-2018 histories, used when the shared
+#: files are absent, and never reported missing)
 HISTORY_CHAINS: dict[str, tuple[str, ...]] = {
     "NASDAQ_COMPOSITE": (
         "NASDAQ_COMPOSITE_1971_2020",
+        "^IXIC",
         "NASDAQCOM_fred_1971_2024",
         "NASDAQ_COMPOSITE_2025_2026",
     ),
-    "SP500": ("SP500_1927_2020", "SP500_fred_2016_2026", "SP500_2025_2026"),
+    "SP500": ("SP500_1927_2020", "^GSPC", "SP500_fred_2016_2026", "SP500_2025_2026"),
 }
 #: sessions of the overlap (the last ones before the join) compared after rebasing
 OVERLAP_SESSIONS = 63
@@ -306,7 +309,7 @@ def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:
     if chain is not None:
         return (
             [by_upper[s.upper()] for s in chain if s.upper() in by_upper],
-            [s for s in chain if s.upper() not in by_upper],
+            [s for s in chain if s.upper() not in by_upper and not s.startswith("^")],
         )
     out = [by_upper[f"{key}_LONG"]] if f"{key}_LONG" in by_upper else []
     out += sorted(

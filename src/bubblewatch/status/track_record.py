@@ -236,6 +236,24 @@ class TrackRecord(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table.reset_index()
 
+    def to_markdown(self) -> str:
+        """The per-level table in Markdown (for the docs)."""
+        lines = [
+            f"| level | days | episodes | median {self.horizon}-session log return | "
+            f"P(fall {self.crash:.0%}) | 95% interval | base rate | verdict |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for lv, r in self.table.iterrows():
+            if not r["days"]:
+                continue
+            eps = "" if lv == "all" else str(int(r["episodes"]))
+            lines.append(
+                f"| {lv} | {int(r['days'])} | {eps} | {_p(r['median_return'])} | "
+                f"{_p(r['p_fall'])} | {_p(r['p_fall_lo'])}-{_p(r['p_fall_hi'])} | "
+                f"{_p(r['base_rate'])} | {r['verdict']} |"
+            )
+        return "\n".join(lines)
+
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
 
