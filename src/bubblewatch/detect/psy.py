@@ -51,6 +51,7 @@ from bubblewatch.detect.psy_setup import (
 )
 from bubblewatch.errors import InputError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.series import price_series
 from bubblewatch.validation import (
     Anything,
     ArrayLike,
@@ -91,41 +92,20 @@ def _label(index: pd.Index, i: int) -> str:
     name=Text(),
 )
 def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
-    """Turn ``y`` into a float Series (keeping its index) and validate it.
-
-    Raises :class:`~bubblewatch.errors.InputError` naming the first offending date for NaN
-    or infinite values, and for non-positive values when ``log`` is true.
+    """Turn ``y`` into a float Series and check it by the price-series policy
+    (:mod:`bubblewatch.series`): a date index is sorted, repeated dates, NaN and infinite
+    values are errors naming the first date; non-positive values too when ``log`` is true.
+    A plain array gets positions; a non-date index keeps its order.
     """
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise InputError(
-                f"{name} must be one series; got a DataFrame with {y.shape[1]} columns"
-            )
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series):
-        s = y.astype(float)
-    else:
-        arr = np.asarray(y, dtype=float)
-        if arr.ndim != 1:
-            raise InputError(f"{name} must be one-dimensional; got shape {arr.shape}")
-        s = pd.Series(arr)
-    vals = s.to_numpy()
-    bad = ~np.isfinite(vals)
-    if bad.any():
-        i = int(bad.argmax())
-        raise InputError(
-            f"{name} has a missing or infinite value ({vals[i]}) at {_label(s.index, i)}; "
-            "PSY needs a complete series: drop or fill the gap first"
-        )
+    s = price_series(
+        y,
+        what=name,
+        positive=log,
+        dates=False,
+        fix="use positive values or turn the log off (log=False)",
+    )
     if log:
-        nonpos = vals <= 0
-        if nonpos.any():
-            i = int(nonpos.argmax())
-            raise InputError(
-                f"{name} has a non-positive value ({vals[i]}) at {_label(s.index, i)}, so its "
-                "log is undefined; use positive prices or turn the log off (--no-log)"
-            )
-        s = pd.Series(np.log(vals), index=s.index, name=s.name)
+        s = pd.Series(np.log(s.to_numpy()), index=s.index, name=s.name)
     return s
 
 
