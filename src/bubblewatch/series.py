@@ -52,7 +52,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 
-__all__ = ["USDCNY_SERIES", "iso_date", "price_frame", "price_series"]
+__all__ = ["USDCNY_SERIES", "iso_date", "label_at", "price_frame", "price_series"]
 
 #: the FRED series of CNY per USD that turns a USD market value into CNY
 USDCNY_SERIES = "DEXCHUS_USDCNY"
@@ -82,7 +82,8 @@ def iso_date(value: Any) -> Any:
     return value
 
 
-def _label(index: pd.Index, i: int) -> str:
+def label_at(index: pd.Index, i: int) -> str:
+    """The label of position ``i`` in messages: its ISO date, its label, or ``position i``."""
     v = index[i]
     if isinstance(v, pd.Timestamp):
         return str(iso_date(v))
@@ -186,7 +187,7 @@ def price_series(
     if bad.any():
         i = int(bad.argmax())
         raise InputError(
-            f"{what} has a missing or infinite value ({s.iloc[i]}) at {_label(s.index, i)} "
+            f"{what} has a missing or infinite value ({s.iloc[i]}) at {label_at(s.index, i)} "
             f"({int(bad.sum())} such value(s)); the analysis needs a complete series: drop or "
             "fill the gap first"
         )
@@ -196,7 +197,7 @@ def price_series(
             i = int(nonpos.argmax())
             v = float(vals[i])
             raise InputError(
-                f"{what}: prices must be > 0; the series has {v!r} on {_label(s.index, i)}, "
+                f"{what}: prices must be > 0; the series has {v!r} on {label_at(s.index, i)}, "
                 f"a non-positive value ({v!r}) at observation {i + 1} of {len(vals)}"
                 + (f"; {fix}" if fix else "")
             )

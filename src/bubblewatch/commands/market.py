@@ -20,6 +20,7 @@ from bubblewatch.commands.common import (
     progress,
 )
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
+from bubblewatch.series import USDCNY_SERIES
 
 app = typer.Typer(
     help="Market shocks and contagion: event analytics, reaction tables, spillovers.",
@@ -39,7 +40,7 @@ def event(
     fx: Annotated[
         str,
         typer.Option("--fx", help="USD/CNY series in the store (CNY per USD); 'none' to skip."),
-    ] = "DEXCHUS_USDCNY",
+    ] = USDCNY_SERIES,
     shares: Annotated[
         str | None,
         typer.Option(
@@ -78,7 +79,7 @@ def event(
             try:
                 usdcny = st.fx(fx)
             except NotFoundError:
-                if fx != "DEXCHUS_USDCNY":
+                if fx != USDCNY_SERIES:
                     raise
         if end is not None:
             emit(

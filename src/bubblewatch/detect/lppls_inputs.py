@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.series import price_series
+from bubblewatch.series import iso_date, price_series
 
 
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
@@ -18,7 +18,7 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
 
 
 def _fmt(ts: Any) -> str:
-    return pd.Timestamp(ts).date().isoformat()
+    return str(iso_date(pd.Timestamp(ts).normalize()))
 
 
 def _ordinals(index: pd.DatetimeIndex) -> np.ndarray:

@@ -51,7 +51,7 @@ from bubblewatch.detect.psy_setup import (
 )
 from bubblewatch.errors import InputError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
-from bubblewatch.series import price_series
+from bubblewatch.series import iso_date, label_at, price_series
 from bubblewatch.validation import (
     Anything,
     ArrayLike,
@@ -77,13 +77,6 @@ __all__ = [
     "prepare_series",
     "psy",
 ]
-
-
-def _label(index: pd.Index, i: int) -> str:
-    v = index[i]
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat() if v == v.normalize() else v.isoformat()
-    return f"position {i}" if isinstance(index, pd.RangeIndex) else str(v)
 
 
 @validate_params(
@@ -440,7 +433,7 @@ class PSYResult(Result):
         return episodes_from(self.bsadf, cv.bsadf[level], min_duration=int(min_duration))
 
     def summary(self) -> str:
-        first, last = _label(self.y.index, 0), _label(self.y.index, self.nobs - 1)
+        first, last = label_at(self.y.index, 0), label_at(self.y.index, self.nobs - 1)
         lag_txt = (
             f"lags chosen by {self.ic.upper()} up to {self.lags}"
             if self.ic
@@ -464,9 +457,9 @@ class PSYResult(Result):
             if len(eps):
                 lines.append("  Episodes (95%): start .. end (peak), duration")
                 for r in eps.itertuples():
-                    end = "ongoing" if r.ongoing else _fmt(r.end)
+                    end = "ongoing" if r.ongoing else iso_date(r.end)
                     lines.append(
-                        f"    {_fmt(r.start)} .. {end} (peak {_fmt(r.peak)}), {r.duration} obs"
+                        f"    {iso_date(r.start)} .. {end} (peak {iso_date(r.peak)}), {r.duration} obs"
                     )
             else:
                 lines.append("  No episode at 95%")
@@ -514,7 +507,7 @@ class PSYResult(Result):
             "adf": self.adf,
             "sadf": self.sadf,
             "gsadf": self.gsadf,
-            "bsadf": [{"date": _fmt(i), "value": v} for i, v in self.bsadf.items()],
+            "bsadf": [{"date": iso_date(i), "value": v} for i, v in self.bsadf.items()],
             "cv": None,
             "episodes": [],
             "params": dict(self.metadata.parameters),
@@ -522,26 +515,18 @@ class PSYResult(Result):
         if self.cv is not None:
             out["cv"] = {
                 "gsadf": {str(lv): self.cv.gsadf[lv] for lv in LEVELS},
-                "bsadf": [{"date": _fmt(i), "95": v} for i, v in self.cv.bsadf[95].items()],
+                "bsadf": [{"date": iso_date(i), "95": v} for i, v in self.cv.bsadf[95].items()],
                 "method": self.cv.method,
                 "rule": self.cv.rule,
             }
             out["episodes"] = [
                 {
-                    "start": _fmt(r.start),
-                    "peak": _fmt(r.peak),
-                    "end": None if r.ongoing else _fmt(r.end),
+                    "start": iso_date(r.start),
+                    "peak": iso_date(r.peak),
+                    "end": None if r.ongoing else iso_date(r.end),
                     "duration": int(r.duration),
                     "ongoing": bool(r.ongoing),
                 }
                 for r in self.episodes(95).itertuples()
             ]
         return out
-
-
-def _fmt(v: Any) -> Any:
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat() if v == v.normalize() else v.isoformat()
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
