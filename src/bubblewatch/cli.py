@@ -12,7 +12,8 @@ import typer
 from rich.markup import escape
 
 from bubblewatch import __version__
-from bubblewatch.commands.common import console, set_quiet
+from bubblewatch.commands.common import configure_store, console, set_quiet
+from bubblewatch.data.store_file import DEFAULT_WAIT
 from bubblewatch.errors import BubblewatchError
 
 app = typer.Typer(
@@ -38,8 +39,18 @@ def _root(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bars or notes.")
     ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            help="Seconds to wait for a store that another process is writing before giving "
+            "up with exit code 2 (may also follow the command).",
+            min=0,
+        ),
+    ] = DEFAULT_WAIT,
 ) -> None:
     set_quiet(quiet)
+    configure_store(wait)
 
 
 def _register() -> None:
@@ -88,10 +99,41 @@ def _click_exceptions(name: str) -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
+def hoist_wait(args: list[str]) -> list[str]:
+    """Move ``--wait N`` (or ``--wait=N``) given after the command to the front, where the
+    root option reads it, so ``bubblewatch data import x --wait 60`` works.
+
+    >>> hoist_wait(["data", "import", "x", "--wait", "60"])
+    ['--wait', '60', 'data', 'import', 'x']
+    >>> hoist_wait(["report", "--wait=5"])
+    ['--wait=5', 'report']
+    """
+    if "--" in args:
+        head, tail = args[: args.index("--")], args[args.index("--") :]
+    else:
+        head, tail = list(args), []
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(head):
+        a = head[i]
+        if a == "--wait" and i + 1 < len(head):
+            front += head[i : i + 2]
+            i += 2
+            continue
+        if a.startswith("--wait="):
+            front.append(a)
+        else:
+            rest.append(a)
+        i += 1
+    return front + rest + tail
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, map typed errors to exit codes and clear messages."""
+    args = hoist_wait(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=argv, prog_name="bubblewatch", standalone_mode=False)
+        app(args=args, prog_name="bubblewatch", standalone_mode=False)
     except BubblewatchError as exc:
         console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         code = exc.exit_code

@@ -16,12 +16,14 @@ __all__ = [
     "DataQualityWarning",
     "InputError",
     "InsufficientDataError",
+    "NoSpaceError",
     "NotFoundError",
     "NumericalWarning",
     "ParameterError",
     "ParameterTypeError",
     "ParameterValueError",
     "ProviderError",
+    "StoreBusyError",
     "StoreError",
 ]
 
@@ -160,6 +162,18 @@ class NotFoundError(InputError):
 
 class StoreError(BubblewatchError):
     """The local store could not be opened, read or written."""
+
+
+class StoreBusyError(StoreError):
+    """Another process kept the store busy for longer than the wait (exit code 2)."""
+
+    exit_code = 2
+
+
+class NoSpaceError(StoreError):
+    """The device holding the store is full; nothing was written (exit code 2)."""
+
+    exit_code = 2
 
 
 class ProviderError(BubblewatchError):

@@ -94,6 +94,7 @@ def test_bad_kind_and_missing_file_exit_2(
 
 
 def test_list_empty_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Store(tmp_path / "e.duckdb").close()  # a writer creates the (empty) store
     assert main(["data", "list", "--store", str(tmp_path / "e.duckdb")]) == 0
     assert capsys.readouterr().out.strip() == "the store is empty"
 
@@ -133,9 +134,12 @@ def test_dry_run_and_replace(files: dict[str, Path], capsys: pytest.CaptureFixtu
     store = str(files["store"])
     assert main(["data", "import", str(files["prices"]), "--dry-run", "--store", store]) == 0
     assert capsys.readouterr().out.startswith("checked (dry run, nothing written) 1 file,")
-    with Store(store, read_only=True) as st:
-        assert st.row_counts()["prices"] == 0
+    # a dry run only reads: it never creates the store (issue 10 item 2)
+    assert not Path(store).exists()
     assert main(["data", "import", str(files["prices"]), "--store", store]) == 0
+    assert main(["data", "import", str(files["prices"]), "--dry-run", "--store", store]) == 0
+    with Store(store, read_only=True) as st:
+        assert st.row_counts()["prices"] == 2
     short = files["prices"].with_name("SHORT.csv")
     short.write_text("date,close\n2025-01-03,3\n", encoding="utf-8")
     args = ["data", "import", str(short), "--symbol", "ACME", "--replace", "--store", store]

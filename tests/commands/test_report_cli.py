@@ -7,7 +7,6 @@ import json
 import pytest
 
 from bubblewatch.cli import main
-from bubblewatch.data.store import Store
 
 
 @pytest.fixture()
@@ -20,19 +19,31 @@ def demo_store(tmp_path_factory):
     return path
 
 
-def test_report_on_empty_store_loads_demo_first(tmp_path, capsys):
-    store = tmp_path / "fresh.duckdb"
+def test_report_without_a_store_reads_the_embedded_data(tmp_path, capsys, monkeypatch):
+    # a fresh machine: no default store; the report reads the embedded default data and
+    # never creates (or writes) a store (issue 14 item 2, issue 10 item 2)
+    monkeypatch.setenv("BUBBLEWATCH_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("BUBBLEWATCH_STORE", raising=False)
     out = tmp_path / "out" / "report.html"
-    code = main(["report", "--store", str(store), "--out", str(out), "--json"])
+    code = main(["report", "--out", str(out), "--json", "--fast"])
     assert code == 0
-    payload = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
     assert payload["out"] == str(out) and out.exists()
-    assert payload["as_of"] == "2025-02-14"  # last NVDA day in the bundled data
     assert len(payload["inputs_hash"]) == 64
     assert payload["sections"][0]["id"] == "coverage"
-    assert payload["symbols"] == ["NVDA", "MSFT", "AMZN", "^IXIC", "^GSPC"]
-    with Store(store, read_only=True) as st:
-        assert st.has("NVDA") and st.has("DCOILWTICO")
+    assert "reading the embedded default data" in captured.err
+    assert not (tmp_path / "home" / "store.duckdb").exists()
+
+
+def test_report_on_a_missing_store_says_how_to_create_it(tmp_path, capsys):
+    store = tmp_path / "typo.duckdb"
+    code = main(["report", "--store", str(store), "--out", str(tmp_path / "r.html")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"store {store} does not exist" in err
+    assert "bubblewatch data load-demo --store" in err
+    assert not store.exists()
 
 
 def test_report_symbols_and_text_output(demo_store, tmp_path, capsys):

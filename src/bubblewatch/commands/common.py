@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bubblewatch.data.store import Store
+from bubblewatch.data.store_file import set_store_defaults
 from bubblewatch.errors import InputError
 from bubblewatch.results import Result, jsonable
 
@@ -27,10 +28,12 @@ __all__ = [
     "ExportOpt",
     "JsonOpt",
     "StoreOpt",
+    "configure_store",
     "console",
     "data_store",
     "emit",
     "is_quiet",
+    "note",
     "open_data_folder",
     "open_store",
     "progress",
@@ -44,9 +47,9 @@ StoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store",
-        help="DuckDB store file (default $BUBBLEWATCH_STORE, $BUBBLEWATCH_HOME/store.duckdb "
-        "or ~/.local/share/bubblewatch/store.duckdb).",
-        envvar="BUBBLEWATCH_STORE",
+        help="DuckDB store file (a new one must end in .duckdb). Default: $BUBBLEWATCH_STORE, "
+        "else $BUBBLEWATCH_HOME/store.duckdb, else ~/.local/share/bubblewatch/store.duckdb; "
+        "reading commands use the embedded AI-2025 episode while that store is absent or empty.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
@@ -82,19 +85,52 @@ def is_quiet() -> bool:
     return _state["quiet"] or bool(os.environ.get("BUBBLEWATCH_QUIET"))
 
 
+def note(message: str) -> None:
+    """A one-line note on stderr (silent with ``--quiet``)."""
+    if not is_quiet():
+        console.print(message, highlight=False, soft_wrap=True)
+
+
+def configure_store(wait: float | None) -> None:
+    """Every store a command opens waits ``wait`` seconds when busy and tells the user."""
+    set_store_defaults(wait=wait, notify=note)
+
+
 def open_store(path: Path | None, *, read_only: bool = False) -> Store:
-    """Open the store named by ``--store`` (or the default)."""
-    return Store(path, read_only=read_only)
+    """Open the store named by ``--store`` (or the default).
+
+    Read-only opens never create a store: an explicit ``--store`` must exist; without it
+    the default store is read, or the embedded default data while that is absent or empty
+    (:func:`~bubblewatch.data.default_data.open_reader`). Writers create the store.
+    """
+    if read_only:
+        from bubblewatch.data.default_data import open_reader
+
+        return open_reader(path)
+    return Store(path)
 
 
 def open_data_folder(data: Path, store: Path | None = None) -> Store:
-    """The cached read-only store built from a ``--data`` folder (``--store`` must be unset)."""
+    """The cached read-only store built from a ``--data`` folder (``--store`` must be unset).
+
+    ``$BUBBLEWATCH_STORE`` is a default, not an option: ``--data`` wins over it.
+    """
     if store is not None:
-        raise InputError("use either --data DIR or --store FILE, not both")
+        raise InputError(
+            f"use either --data {data} or --store {store}, not both: --data reads a folder "
+            "of files, --store a DuckDB store"
+        )
     if not data.is_dir():
-        raise InputError(f"--data {data}: not a folder")
+        raise InputError(f"--data {data}: not a folder; name a data folder such as ../shared/data")
+    from bubblewatch.data.csv_reader import is_data_file
     from bubblewatch.data.data_dir_store import open_data_dir_store
 
+    if not any(p.is_file() and is_data_file(p) for p in data.rglob("*")):
+        raise InputError(
+            f"--data {data}: no data files found there (CSV, .csv.gz or Parquet, e.g. the "
+            "shared layout with SOURCES.md); point --data at a folder such as ../shared/data, "
+            "or leave it out to read the store (or the embedded AI-2025 episode)"
+        )
     with progress(f"importing {data}"):
         return open_data_dir_store(data)
 
@@ -102,7 +138,7 @@ def open_data_folder(data: Path, store: Path | None = None) -> Store:
 @contextmanager
 def data_store(data: Path | None, store: Path | None) -> Iterator[Store]:
     """The store a command reads: a cached read-only store built from ``--data``, else
-    ``--store`` (or the default store), opened read-only."""
+    ``--store`` (or the default store, or the embedded default data), opened read-only."""
     st = open_data_folder(data, store) if data is not None else open_store(store, read_only=True)
     try:
         yield st

@@ -9,7 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, open_store, progress
+from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, note, open_store, progress
+from bubblewatch.data.store import Store, default_store_path
+from bubblewatch.data.store_file import check_store_path
 from bubblewatch.errors import DataQualityWarning, InputError
 
 app = typer.Typer(help="Import, list and fetch data in the local store.", no_args_is_help=True)
@@ -82,7 +84,10 @@ def import_(
 
     shifts = _parse_shifts(shift)
     specs = discover(paths, kind=kind, symbol=symbol, shift_days=shift_days, shift=shifts)
-    with open_store(store) as st, progress("importing", total=len(specs) + 1) as advance:
+    with (
+        _import_store(store, dry_run) as st,
+        progress("importing", total=len(specs) + 1) as advance,
+    ):
         with warnings.catch_warnings():
             # the report lists the data-quality warnings itself
             warnings.simplefilter("ignore", DataQualityWarning)
@@ -164,10 +169,22 @@ def render_import(report: Any) -> list[Any]:
     return out
 
 
+def _import_store(store: Path | None, dry_run: bool) -> Store:
+    """The store an import writes; a dry run only reads it and never creates it."""
+    if not dry_run:
+        return open_store(store)
+    path = store if store is not None else default_store_path()
+    if Path(path).exists():
+        return Store(path, read_only=True)
+    check_store_path(Path(path), must_exist=False)
+    note(f"dry run: the store {path} does not exist yet; checking against an empty store")
+    return Store(":memory:")
+
+
 @app.command("list")
 def list_(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """List every series in the store with its kind, row count and date range."""
-    with open_store(store) as st:
+    with open_store(store, read_only=True) as st:
         df = st.list_series()
     from bubblewatch.data.catalogue import catalogue_records
 

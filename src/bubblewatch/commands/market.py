@@ -1,4 +1,5 @@
-"""``bubblewatch market``: event analytics, reaction tables and Diebold-Yilmaz spillovers."""
+"""``bubblewatch market``: event analytics, reaction tables, Diebold-Yilmaz spillovers and
+connectedness (TVP-VAR, quantile, frequency, joint)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bubblewatch.commands.common import (
     is_quiet,
     progress,
 )
+from bubblewatch.commands.connectedness import connectedness_cmd
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
 from bubblewatch.series import USDCNY_SERIES
 
@@ -206,6 +208,54 @@ def _read_wide(path: Path) -> pd.DataFrame:
     return out.sort_index()
 
 
+def load_sources(
+    sources: list[str],
+    *,
+    column: str,
+    data: Path | None,
+    store: Path | None,
+    returns: bool = False,
+    join: str = "inner",
+) -> pd.DataFrame:
+    """SOURCES (CSV files with a date column and value columns, or store symbols) as one frame.
+
+    ``join="inner"`` keeps the common dates; ``"outer"`` keeps every date (gaps stay missing,
+    for the analysis to name them) and takes ``returns`` per series on its own dates.
+    """
+    frames: list[pd.DataFrame] = []
+    symbols: list[str] = []
+    for src in sources:
+        p = Path(src)
+        if p.suffix.lower() in (".csv", ".gz") or p.exists():
+            if not p.exists():
+                raise NotFoundError(f"file {p} does not exist")
+            frames.append(_read_wide(p))
+        else:
+            symbols.append(src)
+    if symbols:
+        from bubblewatch.data.resolve import resolve_series
+
+        with data_store(data, store) as st:
+            for s in symbols:
+                frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
+    df = pd.concat(frames, axis=1, join=join) if len(frames) > 1 else frames[0]  # type: ignore[call-overload]
+    dup = df.columns[df.columns.duplicated()]
+    if len(dup):
+        raise InputError(f"series name {dup[0]!r} appears twice among the sources")
+    if df.empty:
+        raise InputError("the sources share no common date: nothing to align")
+    if returns:
+        nonpos = [c for c in df.columns if (df[c] <= 0).any()]
+        if nonpos:
+            raise InputError(f"--returns needs positive values; {nonpos[0]!r} has values <= 0")
+        if join == "inner":
+            df = np.log(df).diff().iloc[1:]
+        else:
+            df = pd.concat({c: np.log(df[c].dropna()).diff() for c in df.columns}, axis=1)
+            df = df.iloc[1:]
+    return df
+
+
 @app.command("spillover")
 def spillover_cmd(
     sources: Annotated[
@@ -243,33 +293,7 @@ def spillover_cmd(
     """Diebold-Yilmaz spillover table (or rolling total spillover with --window)."""
     from bubblewatch.market.spillover import rolling_spillover, spillover
 
-    frames: list[pd.DataFrame] = []
-    symbols: list[str] = []
-    for src in sources:
-        p = Path(src)
-        if p.suffix.lower() in (".csv", ".gz") or p.exists():
-            if not p.exists():
-                raise NotFoundError(f"file {p} does not exist")
-            frames.append(_read_wide(p))
-        else:
-            symbols.append(src)
-    if symbols:
-        from bubblewatch.data.resolve import resolve_series
-
-        with data_store(data, store) as st:
-            for s in symbols:
-                frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
-    df = pd.concat(frames, axis=1, join="inner") if len(frames) > 1 else frames[0]
-    dup = df.columns[df.columns.duplicated()]
-    if len(dup):
-        raise InputError(f"series name {dup[0]!r} appears twice among the sources")
-    if df.empty:
-        raise InputError("the sources share no common date: nothing to align")
-    if returns:
-        nonpos = [c for c in df.columns if (df[c] <= 0).any()]
-        if nonpos:
-            raise InputError(f"--returns needs positive values; {nonpos[0]!r} has values <= 0")
-        df = np.log(df).diff().iloc[1:]
+    df = load_sources(sources, column=column, data=data, store=store, returns=returns)
     kwargs = {"lags": lags, "horizon": horizon, "method": method, "horizon_terms": horizon_terms}
     if window is not None:
         with progress("rolling spillovers"):
@@ -281,3 +305,6 @@ def spillover_cmd(
         return
     result = spillover(df, **kwargs)  # type: ignore[arg-type]
     emit(result, as_json)
+
+
+app.command("connectedness")(connectedness_cmd)

@@ -12,9 +12,9 @@ from bubblewatch.commands.common import (
     JsonOpt,
     StoreOpt,
     console,
+    data_store,
     emit,
     is_quiet,
-    open_data_folder,
     open_store,
     progress,
 )
@@ -28,7 +28,8 @@ def command(
         Path | None,
         typer.Option(
             "--data",
-            help="Import this folder (e.g. ../shared/data) into a fresh store and report on it.",
+            help="Report on this data folder (e.g. ../shared/data) instead of the store "
+            "(imported once into a cache rebuilt when the files change).",
         ),
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
@@ -49,24 +50,15 @@ def command(
 ) -> None:
     """Write one self-contained HTML report (plotly.js inlined, no network needed).
 
-    Without --data the store is used (--store or the default); an empty store first gets
-    the embedded default data (`bubblewatch data load-demo`).
+    Without --data the store is read (--store, or the default store); while the default
+    store is absent or empty the embedded default data (the AI-2025 episode and the
+    bundled long histories) is read instead. The report never writes to the store.
     """
-    from bubblewatch.data.datasets import load_demo
     from bubblewatch.report.build import build_report
 
     wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
     options = {"fast": fast}
-    st = open_data_folder(data, store) if data is not None else open_store(store)
-    with st:
-        if data is None and st.list_series().empty:
-            if not is_quiet() and not as_json:
-                console.print(
-                    f"the store {st.path} is empty: loading the embedded default data",
-                    highlight=False,
-                )
-            with progress("loading the embedded default data"):
-                load_demo(st)
+    with data_store(data, store) as st:
         with progress("building the report"):
             result = build_report(
                 st, out, symbols=wanted, as_of=as_of, data_dir=data, options=options
@@ -122,13 +114,7 @@ def serve(
         raise InputError(
             f"the dashboard needs the 'web' extra ({exc.name} is missing): pip install 'bubblewatch[web]'"
         ) from exc
-    from bubblewatch.data.datasets import load_demo
-
-    with open_store(store) as st:
-        if st.list_series().empty:
-            if not is_quiet():
-                console.print(f"the store {st.path} is empty: loading the embedded default data")
-            load_demo(st)
+    with open_store(store, read_only=True) as st:
         path = Path(str(st.path))
     if report is not None and not report.is_file():
         raise InputError(f"--report {report}: no such file")

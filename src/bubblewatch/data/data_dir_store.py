@@ -54,7 +54,7 @@ def open_data_dir_store(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DataQualityWarning)
-                with Store(tmp) as st:
+                with Store(tmp, private=True) as st:
                     import_paths(st, [root], shift_days=shift_days)
             os.replace(tmp, target)
         finally:

@@ -103,7 +103,9 @@ def resolve_series(
     column : str
         Price column for price series (ignored for FX and macro series).
     store : Store, path or None
-        The store to look the symbol up in (default store when None).
+        The store to look the symbol up in (when None: the default store, or the embedded
+        default data while it is absent or empty; see
+        :func:`~bubblewatch.data.default_data.open_reader`).
     keep_missing : bool
         For a file, keep rows whose value is blank or NaN (as NaN) instead of dropping
         them (see :func:`read_series_file`); store series have no missing values.
@@ -115,9 +117,10 @@ def resolve_series(
         return read_series_file(p, column, keep_missing=keep_missing)
     if isinstance(store, Store):
         return store.series(str(source), column)
-    path = store if store is not None else None
+    from bubblewatch.data.default_data import open_reader
+
     try:
-        st = Store(path, read_only=True)
+        st = open_reader(store)
     except NotFoundError as exc:
         raise NotFoundError(
             f"'{source}' is neither a file nor a symbol in the store: {exc}"

@@ -2,6 +2,8 @@
 
 Location: ``--store FILE`` on the CLI, else ``$BUBBLEWATCH_STORE``, else
 ``$BUBBLEWATCH_HOME/store.duckdb``, else ``~/.local/share/bubblewatch/store.duckdb``.
+Readers open it read-only and never create it; writers replace it atomically
+(:mod:`bubblewatch.data.store_file`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ import duckdb
 import pandas as pd
 
 from bubblewatch.data.schema import DDL, TABLES
+from bubblewatch.data.store_file import (
+    Notify,
+    WriteSession,
+    check_store_path,
+    connect_read_only,
+    store_defaults,
+)
 from bubblewatch.errors import InputError, NotFoundError, StoreError
 
 __all__ = ["Store", "default_store_path"]
@@ -38,9 +47,28 @@ class Store:
     ----------
     path : str or Path, optional
         Database file; ``":memory:"`` for an in-memory store. Default
-        :func:`default_store_path`.
+        :func:`default_store_path`. An existing file must be a DuckDB database; a new one
+        must end in ``.duckdb`` (see :func:`~bubblewatch.data.store_file.check_store_path`).
     read_only : bool
-        Open without write access (the file must exist).
+        Open for reading only: the file must exist and is never created or changed.
+    wait : float, optional
+        Seconds to wait for a busy store (another writer, or a foreign process holding
+        DuckDB's lock) before raising :class:`~bubblewatch.errors.StoreBusyError`;
+        default 30 (or :func:`~bubblewatch.data.store_file.set_store_defaults`).
+    notify : callable, optional
+        Called once with "store busy: held by PID N; waiting up to 30 s, --wait to
+        change" when the store is busy.
+    private : bool
+        The caller guarantees that no other process uses this file (a temporary build):
+        write it in place, without the writers' lock or the copy.
+
+    Notes
+    -----
+    A writable file store works on a private copy of the file under the writers' lock;
+    each committed :meth:`transaction` (and a clean :meth:`close`) atomically replaces the
+    store with it (:mod:`bubblewatch.data.store_file`), so readers are never locked out
+    and never see half a write. Leaving a ``with`` block on an exception drops what was
+    written since the last commit.
 
     Examples
     --------
@@ -49,39 +77,76 @@ class Store:
     True
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        wait: float | None = None,
+        notify: Notify | None = None,
+        private: bool = False,
+    ) -> None:
         self.path = Path(path) if path not in (None, ":memory:") else path  # type: ignore[assignment]
         if self.path is None:
             self.path = default_store_path()
-        target = str(self.path)
-        try:
-            if target != ":memory:":
-                p = Path(target)
-                if read_only and not p.exists():
-                    raise NotFoundError(
-                        f"store {target} does not exist; import data first "
-                        "(bubblewatch data import PATH or bubblewatch data load-demo)"
-                    )
-                p.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(target, read_only=read_only)
-            if not read_only:
+        self.read_only = read_only
+        self._session: WriteSession | None = None
+        default_wait, default_notify = store_defaults()
+        wait_s = default_wait if wait is None else float(wait)
+        notify = default_notify if notify is None else notify
+        if str(self.path) == ":memory:" or private:
+            try:
+                if private:
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self.con = duckdb.connect(str(self.path))
                 self.con.execute(DDL)
-        except duckdb.Error as exc:  # pragma: no cover - depends on the file system
-            raise StoreError(f"cannot open store {target}: {exc}") from exc
+            except duckdb.Error as exc:  # pragma: no cover - depends on the file system
+                raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            return
+        p = Path(self.path)
+        exists = check_store_path(p, must_exist=read_only)
+        if read_only:
+            self.con = connect_read_only(p, wait=wait_s, notify=notify)
+            return
+        if not exists:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder {p.parent} for the store: {exc.strerror or exc}"
+                ) from exc
+        self._session = WriteSession(p, DDL, wait=wait_s, notify=notify)
+        assert self._session.con is not None
+        self.con = self._session.con
 
     # -- context management -------------------------------------------------------------
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        # a writer that fails keeps the store as it was (committed transactions stay)
+        self._end(publish=exc_type is None)
 
     def close(self) -> None:
-        self.con.close()
+        """Close the store; a writer publishes what it wrote (see :meth:`transaction`)."""
+        self._end(publish=True)
+
+    def _end(self, *, publish: bool) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.close(publish=publish)
+        else:
+            self.con.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """All-or-nothing writes: commit on success, roll back on any exception."""
+        """All-or-nothing writes: commit on success, roll back on any exception.
+
+        On a file store the commit is published at once: the store file is atomically
+        replaced, so other processes' new readers see it and never see half of it.
+        """
+        if self.read_only:
+            raise StoreError(f"the store {self.path} was opened read-only; nothing written")
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
@@ -90,6 +155,8 @@ class Store:
             raise
         else:
             self.con.execute("COMMIT")
+            if self._session is not None:
+                self._session.publish()
 
     # -- generic ------------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ __all__ = [
     "fevd_reference",
     "ma_coefficients_reference",
     "rolling_connectedness",
+    "rolling_var",
     "var_ols_reference",
 ]
 
@@ -163,26 +164,27 @@ def _fevd(a: np.ndarray, sigma: np.ndarray, n_terms: int, method: int, out: np.n
 
 
 @njit(cache=True)
-def rolling_connectedness(
-    y: np.ndarray, window: int, p: int, n_terms: int, method: int, refresh: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Row-normalised FEVDs of a VAR(p) re-estimated on every window of ``window`` observations.
+def rolling_var(
+    y: np.ndarray, window: int, p: int, refresh: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """OLS VAR(p) with intercept re-estimated on every window of ``window`` observations.
 
-    Returns ``theta`` (n_windows, k, k) and ``ok`` (n_windows,) - False where the window's
-    covariance was singular (theta is NaN there).
+    Returns coefficient blocks (n_windows, p, k, k), intercepts (n_windows, k), residual
+    covariances ``U'U / (window - p - kp - 1)`` (n_windows, k, k) and ``ok`` (n_windows,) -
+    False where the window's regressors were singular (NaN there).
     """
     n, k = y.shape
     m = 1 + k * p
     n_win = n - window + 1
     length = window - p  # regressions per window
-    theta = np.full((n_win, k, k), np.nan)
+    coefs = np.full((n_win, p, k, k), np.nan)
+    intercept = np.full((n_win, k), np.nan)
+    sigmas = np.full((n_win, k, k), np.nan)
     ok = np.zeros(n_win, dtype=np.bool_)
     xtx = np.zeros((m, m))
     xty = np.zeros((m, k))
     yty = np.zeros((k, k))
     z = np.empty(m)
-    a = np.empty((p, k, k))
-    out = np.empty((k, k))
     sigma = np.empty((k, k))
     for w in range(n_win):
         if w % refresh == 0:
@@ -250,12 +252,33 @@ def rolling_connectedness(
         _matmul(xty.T, b, sigma)
         for r in range(k):
             for c in range(k):
-                sigma[r, c] = (yty[r, c] - sigma[r, c]) / (length - m)
+                sigmas[w, r, c] = (yty[r, c] - sigma[r, c]) / (length - m)
         for j in range(p):
             for r in range(k):
                 for c in range(k):
-                    a[j, r, c] = b[1 + j * k + c, r]
-        if _fevd(a, sigma, n_terms, method, out):
+                    coefs[w, j, r, c] = b[1 + j * k + c, r]
+        for r in range(k):
+            intercept[w, r] = b[0, r]
+        ok[w] = True
+    return coefs, intercept, sigmas, ok
+
+
+@njit(cache=True)
+def rolling_connectedness(
+    y: np.ndarray, window: int, p: int, n_terms: int, method: int, refresh: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row-normalised FEVDs of a VAR(p) re-estimated on every window of ``window`` observations.
+
+    Returns ``theta`` (n_windows, k, k) and ``ok`` (n_windows,) - False where the window's
+    covariance was singular (theta is NaN there).
+    """
+    coefs, _c, sigmas, good = rolling_var(y, window, p, refresh)
+    n_win, k = sigmas.shape[0], sigmas.shape[1]
+    theta = np.full((n_win, k, k), np.nan)
+    ok = np.zeros(n_win, dtype=np.bool_)
+    out = np.empty((k, k))
+    for w in range(n_win):
+        if good[w] and _fevd(coefs[w], sigmas[w], n_terms, method, out):
             theta[w] = out
             ok[w] = True
     return theta, ok

