@@ -36,9 +36,37 @@ class BubblewatchError(Exception):
 
 
 class InputError(BubblewatchError, ValueError):
-    """The caller's input is wrong: bad arguments, bad values, bad files (exit code 2)."""
+    """The caller's input is wrong: bad arguments, bad values, bad files (exit code 2).
+
+    Parameters
+    ----------
+    *args
+        The message (as for any exception).
+    parameter : str, optional
+        The argument of the function whose value is at fault (``"shares"``, ``"log"``).
+        Pure modules name arguments, never command-line flags: the CLI maps the parameter to
+        its flag and adds the hint (see ``bubblewatch.commands.common.flag_hints``).
+
+    Examples
+    --------
+    >>> err = InputError("cut_bp -5: the cut must be positive", parameter="cut_bp")
+    >>> err.parameter, str(err)
+    ('cut_bp', 'cut_bp -5: the cut must be positive')
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object, parameter: str | None = None) -> None:
+        super().__init__(*args)
+        if parameter is not None or "parameter" not in self.__dict__:  # a subclass may set it
+            self.parameter = parameter
+
+    def add_hint(self, hint: str) -> None:
+        """Append ``(hint)`` to the message (the CLI names its flag this way)."""
+        if self.args:
+            self.args = (f"{self.args[0]} ({hint})", *self.args[1:])
+        else:
+            self.args = (hint,)
 
 
 class DataFileError(InputError):

@@ -126,6 +126,8 @@ def price_series(
     start: Any = None,
     end: Any = None,
     fix: str = "",
+    parameter: str | None = None,
+    positive_parameter: str | None = None,
 ) -> pd.Series:
     """A float Series coerced and checked by the module's policy.
 
@@ -144,6 +146,13 @@ def price_series(
         Cut the series to ``[start, end]`` before the values are checked.
     fix : str
         Advice appended to the message on a non-positive value.
+    parameter : str, optional
+        The caller's argument holding the series: the errors carry it
+        (:attr:`InputError.parameter <bubblewatch.errors.InputError>`) so that the CLI can
+        name its flag.
+    positive_parameter : str, optional
+        The argument that asks for positive values (``"log"`` for PSY); default
+        ``parameter``.
 
     Raises
     ------
@@ -153,19 +162,23 @@ def price_series(
     if isinstance(x, pd.DataFrame):
         if x.shape[1] != 1:
             raise InputError(
-                f"{what} must be one series; got a DataFrame with {x.shape[1]} columns"
+                f"{what} must be one series; got a DataFrame with {x.shape[1]} columns",
+                parameter=parameter,
             )
         x = x.iloc[:, 0]
     if isinstance(x, pd.Series):
         s = x
     elif dates:
         raise InputError(
-            f"{what} must be a pandas Series of prices indexed by date; got {type(x).__name__}"
+            f"{what} must be a pandas Series of prices indexed by date; got {type(x).__name__}",
+            parameter=parameter,
         )
     else:
         arr = np.asarray(x, dtype=float)
         if arr.ndim != 1:
-            raise InputError(f"{what} must be one-dimensional; got shape {arr.shape}")
+            raise InputError(
+                f"{what} must be one-dimensional; got shape {arr.shape}", parameter=parameter
+            )
         s = pd.Series(arr)
     if dates or isinstance(s.index, pd.DatetimeIndex):
         s = s.set_axis(_as_dates(s.index, what))
@@ -189,7 +202,8 @@ def price_series(
         raise InputError(
             f"{what} has a missing or infinite value ({s.iloc[i]}) at {label_at(s.index, i)} "
             f"({int(bad.sum())} such value(s)); the analysis needs a complete series: drop or "
-            "fill the gap first"
+            "fill the gap first",
+            parameter=parameter,
         )
     if positive:
         nonpos = vals <= 0
@@ -199,13 +213,18 @@ def price_series(
             raise InputError(
                 f"{what}: prices must be > 0; the series has {v!r} on {label_at(s.index, i)}, "
                 f"a non-positive value ({v!r}) at observation {i + 1} of {len(vals)}"
-                + (f"; {fix}" if fix else "")
+                + (f"; {fix}" if fix else ""),
+                parameter=positive_parameter or parameter,
             )
     return pd.Series(vals, index=s.index, name=s.name)
 
 
 def price_frame(
-    frame: Any, *, what: str = "prices", need: tuple[str, ...] = ("close",)
+    frame: Any,
+    *,
+    what: str = "prices",
+    need: tuple[str, ...] = ("close",),
+    parameter: str | None = "prices",
 ) -> pd.DataFrame:
     """A daily-bar frame (``Store.prices``) checked by the policy on its index and ``close``.
 
@@ -215,16 +234,20 @@ def price_frame(
     if not isinstance(frame, pd.DataFrame):
         raise InputError(
             f"{what} must be a DataFrame with columns open, high, low, close, volume; "
-            f"got {type(frame).__name__}"
+            f"got {type(frame).__name__}",
+            parameter=parameter,
         )
     missing = [c for c in need if c not in frame.columns]
     if missing:
         raise InputError(
             f"{what} lack the column(s) {', '.join(missing)}; expected a frame like "
-            "Store.prices(symbol)"
+            "Store.prices(symbol)",
+            parameter=parameter,
         )
     px = frame.set_axis(_as_dates(frame.index, what))
     px = _order(px, what)
     px = px.copy()
-    px["close"] = price_series(px["close"], what=f"{what} close", positive=True)
+    px["close"] = price_series(
+        px["close"], what=f"{what} close", positive=True, parameter=parameter
+    )
     return px

@@ -49,10 +49,11 @@ def test_event_text_and_bad_dates(store_args, capsys):
     assert main(["market", "event", "NVDA", "--date", "2025-12-13", *store_args]) == 2
     err = capsys.readouterr().err
     assert "2025-12-12" in err and "2025-12-15" in err
-    # FX ends 2025-11-28: the message names the series and the dates needed
-    assert main(["market", "event", "NVDA", "--date", "2025-12-17", *store_args]) == 2
-    err = capsys.readouterr().err
-    assert "DEXCHUS_USDCNY" in err and "2025-11-28" in err
+    # FX ends 2025-11-28: the CNY figure is omitted with a note naming the series and the
+    # dates needed (issue 14: it used to fail); the USD figures stay
+    assert main(["market", "event", "NVDA", "--date", "2025-12-17", *store_args]) == 0
+    out = capsys.readouterr().out
+    assert "DEXCHUS_USDCNY" in out and "2025-11-28" in out and "CNY figure omitted" in out
     assert (
         main(
             [
@@ -124,12 +125,12 @@ def test_spillover_file_and_window(shared_data, capsys):
     assert main(["market", "spillover", f, "--json"]) == 0
     d = _json(capsys)
     assert {"total", "table", "to", "from", "net"} <= set(d)
-    assert round(d["total"], 5) == 12.59211
+    assert round(100 * d["total"], 5) == 12.59211  # JSON: fractions
     f9 = str(shared_data / "reference/dy2009.csv")
     assert main(["market", "spillover", f9, "--lags", "2", "--method", "cholesky", "--json"]) == 0
-    assert round(_json(capsys)["total"], 4) == 35.5282
+    assert round(100 * _json(capsys)["total"], 4) == 35.5282
     assert main(["market", "spillover", f, "--window", "2700", "--json"]) == 0
-    rows = _json(capsys)
+    rows = _json(capsys)["total"]  # the result's JSON: parameters, metadata and the totals
     assert len(rows) == 2771 - 2700 + 1 and set(rows[0]) == {"date", "total"}
 
 

@@ -121,7 +121,8 @@ def test_decompose_cape_interest_fed_cli(capsys, shared_store):
 
 @pytest.mark.shared
 def test_claims_cli_json(capsys, shared_store):
-    rows = _json(capsys, ["claims", "--store", str(shared_store.path), "--json"])
+    # the report's to_json(): counts, claims, items without a figure, metadata (parameters)
+    rows = _json(capsys, ["claims", "--store", str(shared_store.path), "--json"])["claims"]
     assert isinstance(rows, list) and len(rows) >= 80
     first = rows[0]
     assert {"id", "claim", "stated", "computed", "verdict", "source"} <= set(first)
@@ -129,7 +130,7 @@ def test_claims_cli_json(capsys, shared_store):
     assert by["S0-1a"]["verdict"] == "contradicted"
     assert by["S0-1b"]["verdict"] == "confirmed"
     only = _json(capsys, ["claims", "--store", str(shared_store.path), "--id", "S2-1a", "--json"])
-    assert [r["id"] for r in only] == ["S2-1a"]
+    assert [r["id"] for r in only["claims"]] == ["S2-1a"]
 
 
 def test_multiple_cli_on_a_small_store(capsys, tmp_path):

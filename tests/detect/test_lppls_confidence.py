@@ -141,7 +141,7 @@ def test_cli_fit_and_confidence(tmp_path, capsys):
     assert main(args) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["n_fits"] == 5 * len(d["indicator"])
-    assert set(d["indicator"][0]) == {"date", "pos", "neg"}
+    assert {"date", "pos", "neg"} <= set(d["indicator"][0])  # the result's to_json()
     assert d["indicator"][0]["date"] >= "2021-10-01"
     assert main(["lppls", "confidence", str(path), "--window-max", "40", "--window-min", "60"]) == 2
 

@@ -64,6 +64,32 @@ def test_holiday_moves_reaction_and_missing_rows_are_named():
     assert t.rows.index[-1] == "SK_HYNIX_000660.KS"  # rows without data sort last
 
 
+def test_weekend_sessions_are_flagged_not_used_silently():
+    # a Taiwan file whose dates sit one day early (a UTC conversion): Friday sessions are
+    # stored on Thursdays, Monday's on Sunday; the US event is Friday 2025-11-07
+    us = _series(pd.bdate_range("2025-08-01", "2025-11-14"))
+    tw = _series(pd.bdate_range("2025-08-01", "2025-11-14") - pd.Timedelta(days=1))
+    btc = _series(pd.date_range("2025-08-01", "2025-11-14"))
+    t = reaction_table(
+        {"NVDA": us, "TSMC_2330.TW": tw, "BTC-USD": btc}, "2025-11-07", event_symbol="NVDA"
+    )
+    row = t.rows.loc["TSMC_2330.TW"]
+    assert row["session"] == pd.Timestamp("2025-11-09")  # a Sunday: the next stored "session"
+    assert row["off_day"] and "2025-11-09 is a Sunday" in row["note"] and "Taiwan" in row["note"]
+    assert list(t.flagged.index) == ["TSMC_2330.TW"]
+    assert "FLAG" in t.summary()
+    # crypto trades every day: its Saturday reaction is not flagged
+    assert not t.rows.loc["BTC-USD", "off_day"] and not t.rows.loc["NVDA", "off_day"]
+    # shifted back to the right dates, nothing is flagged
+    fixed = reaction_table(
+        {"NVDA": us, "TSMC_2330.TW": _series(pd.bdate_range("2025-08-01", "2025-11-14"))},
+        "2025-11-07",
+        event_symbol="NVDA",
+    )
+    assert fixed.flagged.empty
+    assert json.loads(t.to_json())["rows"][1]["off_day"] in (True, False)
+
+
 def test_non_session_event_date():
     us = _series(pd.bdate_range("2025-08-01", "2025-11-14"))
     with pytest.raises(NotFoundError, match="2025-11-07 and 2025-11-10"):

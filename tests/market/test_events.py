@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -113,9 +114,28 @@ def test_nvda_2025_11_20_reaction_and_panic(nvda):
 
 @pytest.mark.shared
 def test_missing_fx_names_series_and_range(nvda):
+    # issue 14: an FX series that ends before the date omits the CNY figure with a note
+    # naming the series and the range (it used to fail); the USD figures stay
     px, sh, fx = nvda
-    with pytest.raises(InsufficientDataError, match=r"DEXCHUS_USDCNY.*2025-11-28.*2025-12-17"):
-        market_event(px, "2025-12-17", shares=sh, usdcny=fx, symbol="NVDA")
+    ev = market_event(px, "2025-12-17", shares=sh, usdcny=fx, symbol="NVDA")
+    assert ev.market_value_change_cny is None and ev.usdcny is None
+    assert ev.market_value_change_usd is not None and ev.market_value_change_usd < 0
+    (note,) = ev.notes
+    assert re.search(r"DEXCHUS_USDCNY.*2025-11-28.*2025-12-17", note)
+    assert "CNY figure omitted" in note and note in ev.summary()
+    assert ev.to_dict()["notes"] == [note]
+
+
+@pytest.mark.shared
+def test_rank_in_year_counts_only_sessions_up_to_the_event(nvda):
+    px, sh, _ = nvda
+    # 2025-01-07 (-6.2%) was the largest fall of 2025 so far; DeepSeek's -17% came later
+    ev = market_event(px, "2025-01-07", shares=sh, symbol="NVDA")
+    rets = px["close"].pct_change()
+    ytd = rets[(rets.index.year == 2025) & (rets.index <= "2025-01-07")]
+    assert ev.moves_in_year == len(ytd) == 4 and ev.rank_in_year == 1
+    whole = rets[rets.index.year == 2025]
+    assert int((whole < ev.ret).sum()) + 1 > 1  # the whole year would rank it lower
 
 
 @pytest.mark.shared

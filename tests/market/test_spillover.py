@@ -54,7 +54,8 @@ def test_dy2012_generalized_table(dy2012):
     assert list(t.index[-3:]) == ["TO", "Inc.Own", "NET"]
     d = json.loads(s.to_json())
     assert {"total", "table", "to", "from", "net"} <= set(d)
-    assert d["table"]["SP500"]["R_10Y"] == pytest.approx(DY2012_TABLE[0, 1], abs=1e-9)
+    # JSON: fractions
+    assert 100 * d["table"]["SP500"]["R_10Y"] == pytest.approx(DY2012_TABLE[0, 1], abs=1e-9)
 
 
 @pytest.mark.shared

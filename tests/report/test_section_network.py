@@ -15,3 +15,13 @@ def test_network_section_builds_without_a_store():
     assert "Round-tripped revenue" in out.html and "Commitment cover" in out.html
     assert len(out.figures) == 2
     assert network.build in SECTIONS
+
+
+def test_network_section_lists_every_cycle_it_counts():
+    out = network.build(ReportContext(store=None, symbols=[], as_of=pd.Timestamp("2026-03-01")))  # type: ignore[arg-type]
+    import re
+
+    n = int(re.search(r"<p>(\d+) simple cycles?", out.html).group(1))
+    listed = out.html.split("simple cycle", 1)[1].split("</ul>", 1)[0].count("<li>")
+    # all of them, or the first MAX_CYCLES and a line saying how many more
+    assert listed == n if n <= network.MAX_CYCLES else listed == network.MAX_CYCLES + 1

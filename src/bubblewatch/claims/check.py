@@ -1,10 +1,17 @@
 """The claims engine: load the structured claims, recompute each from a store, give a verdict.
 
 Verdicts: ``confirmed`` (the computed value satisfies the claim within its tolerance),
-``contradicted`` (it does not; the computed value and the gap are given) and
+``contradicted`` (it does not; the computed value and the gap are given),
 ``not checkable`` (the claim is marked so in the claims file, with the reason, or the data
-its check needs are missing from the store - the missing series and dates are named). A
-missing series never fails the whole run.
+its check needs are missing from the store - the missing series and dates are named) and
+``no figure to check`` (a digest item that states no figure, e.g. S2-13's leverage loop: it
+is listed with its statement so that every item of the articles appears). A missing series
+never fails the whole run.
+
+Every claim carries its article (file and title) and its digest item's statement, from the
+package's ``episodes/digest_2025.yaml``. A claim whose verdict depends on a reading of an
+ambiguous figure (a start date, a debt measure) lists the other ``readings`` in the claims
+file; each is checked too and shown beside the main verdict.
 
 This module composes analyses (through :mod:`bubblewatch.claims.checks`) and is
 presentation-free: the CLI and the report render its :class:`ClaimsReport`.
@@ -36,19 +43,25 @@ __all__ = [
     "CONFIRMED",
     "CONTRADICTED",
     "NOT_CHECKABLE",
+    "NO_FIGURE",
     "Claim",
     "ClaimsReport",
+    "Digest",
     "Verdict",
     "check_claims",
     "claims_counts",
     "load_claims",
+    "load_digest",
+    "value_text",
 ]
 
 CONFIRMED = "confirmed"
 CONTRADICTED = "contradicted"
 NOT_CHECKABLE = "not checkable"
+NO_FIGURE = "no figure to check"
 OPS = ("approx", "gt", "ge", "lt", "le", "range", "eq", "date")
 DEFAULT_CLAIMS = "claims_2025.yaml"
+DEFAULT_DIGEST = "digest_2025.yaml"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,27 +87,95 @@ class Claim:
     also: tuple[float, ...] = ()
     note: str = ""
     projection: bool = False
+    #: other readings of an ambiguous figure: ``{label, params, date/window}`` each
+    readings: tuple[Mapping[str, Any], ...] = ()
+    #: the article the claim comes from (``"S0 000_....txt: <title>"``) and its digest item
+    article: str = ""
+    statement: str = ""
 
     @property
     def when(self) -> str:
         return self.date or self.window or ""
 
+    @property
+    def item(self) -> str:
+        """The digest item's id (``S0-1`` for claim ``S0-1b``)."""
+        import re
+
+        m = re.match(r"S\d+-\d+", self.id)
+        return m.group(0) if m else self.id
+
     def stated_text(self) -> str:
+        """The stated figure with its unit and comparison: ``"at least 87.5 USD B"``."""
+        if self.stated is None and self.stated_low is None:
+            return ""
         if self.stated_low is not None and self.stated_high is not None:
-            return f"{self.stated_low:g} to {self.stated_high:g} {self.unit}"
+            return f"{value_text(self.stated_low, self.unit, with_unit=False)} to " + value_text(
+                self.stated_high, self.unit
+            )
         if self.op == "date":
-            return f"{self.date} ({self.stated:g} {self.unit} threshold)"
+            return f"{self.date} ({value_text(self.stated, self.unit)} threshold)"
         prefix = {"gt": "over ", "ge": "at least ", "lt": "under ", "le": "at most "}.get(
             self.op, ""
         )
-        return (
-            f"{prefix}{self.stated:g} {self.unit}"
-            if isinstance(self.stated, int | float)
-            else str(self.stated)
-        )
+        if self.op == "approx" and self.tolerance and isinstance(self.stated, int | float):
+            tol = value_text(self.tolerance, self.unit, with_unit=False)
+            return f"{value_text(self.stated, self.unit)} (± {tol})"
+        return prefix + value_text(self.stated, self.unit)
 
 
-_FIELDS = {f.name for f in dataclasses.fields(Claim)}
+def value_text(x: Any, unit: str, *, with_unit: bool = True) -> str:
+    """A claim's value with its unit, as a reader writes it: ``-3.96%``, ``52.8x``, ``rank 2``.
+
+    Numbers get four significant digits; dates and text pass through; ``None`` is ``n/a``.
+
+    >>> value_text(-3.9588, "%"), value_text(52.849, "x"), value_text(17, "rank")
+    ('-3.959%', '52.85x', 'rank 17')
+    >>> value_text(1.419, "CNY T"), value_text("2025-10-30", "USD T"), value_text(None, "%")
+    ('1.419 CNY T', '2025-10-30', 'n/a')
+    """
+    if x is None or (isinstance(x, float) and not np.isfinite(x)):
+        return "n/a"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if not isinstance(x, int | float | np.integer | np.floating):
+        return str(x)
+    v = float(x)
+    num = f"{v:,.4g}" if abs(v) < 1e15 else f"{v:.4e}"
+    if not with_unit:
+        return num
+    if unit == "rank":
+        return f"rank {num}"
+    if unit == "count":
+        return num
+    if unit in ("%", "x") or unit.startswith("% "):
+        return f"{num}{unit}"
+    return f"{num} {unit}"
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Claim)} - {"article", "statement"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Digest:
+    """The articles (id prefix -> file, title) and the digest items (id -> statement)."""
+
+    articles: Mapping[str, Mapping[str, str]]
+    items: Mapping[str, str]
+
+    def article_of(self, cid: str) -> str:
+        a = self.articles.get(cid.split("-")[0])
+        return f"{cid.split('-')[0]} {a['file']}: {a['title']}" if a else ""
+
+
+def load_digest() -> Digest:
+    """The package's digest of the four source articles (``episodes/digest_2025.yaml``)."""
+    text = resources.files("bubblewatch.episodes").joinpath(DEFAULT_DIGEST).read_text("utf-8")
+    raw = yaml.safe_load(text)
+    return Digest(
+        articles={str(k): dict(v) for k, v in raw["articles"].items()},
+        items={str(k): str(v) for k, v in raw["items"].items()},
+    )
 
 
 def load_claims(path: str | Path | None = None) -> list[Claim]:
@@ -121,6 +202,7 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
         raise DataFileError(where, f"not valid YAML: {exc}") from exc
     if not isinstance(raw, list):
         raise DataFileError(where, "expected a list of claims")
+    digest = load_digest()
     out: list[Claim] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
@@ -141,7 +223,14 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
         for k in ("date", "window"):
             if kw.get(k) is not None:
                 kw[k] = str(kw[k])
+        kw["readings"] = tuple(dict(r) for r in kw.get("readings") or ())
+        for r in kw["readings"]:
+            if "label" not in r or "params" not in r:
+                raise DataFileError(where, f"claim {cid}: each reading needs a label and params")
         c = Claim(**kw)
+        c = dataclasses.replace(
+            c, article=digest.article_of(cid), statement=digest.items.get(c.item, "")
+        )
         if c.check is None and not c.not_checkable:
             raise DataFileError(where, f"claim {cid}: give a check or a not_checkable reason")
         if c.check is not None and c.check not in CHECKS:
@@ -165,6 +254,13 @@ class Verdict:
     source: tuple[str, ...] = ()
     note: str = ""
     missing: tuple[str, ...] = ()
+    #: the verdicts under the claim's other readings: ``{label, verdict, computed, gap, ...}``
+    readings: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def window_sensitive(self) -> bool:
+        """True when another reading of the figure gives another verdict."""
+        return any(r["verdict"] != self.verdict for r in self.readings)
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -188,6 +284,9 @@ class Verdict:
                 "check": c.check,
                 "missing": list(self.missing),
                 "note": "; ".join(x for x in (self.note, c.note) if x),
+                "readings": [dict(r) for r in self.readings],
+                "article": c.article,
+                "statement": c.statement,
             }
         )
 
@@ -220,6 +319,34 @@ def _compare(c: Claim, value: Any) -> tuple[str, float | None]:
 
 
 def check_claim(c: Claim, data: ClaimData) -> Verdict:
+    """Recompute one claim and its other readings (see :func:`_check_one`)."""
+    v = _check_one(c, data)
+    if not c.readings:
+        return v
+    out = []
+    for r in c.readings:
+        alt = dataclasses.replace(
+            c,
+            params={**c.params, **dict(r["params"])},
+            date=str(r["date"]) if r.get("date") else c.date,
+            window=str(r["window"]) if r.get("window") else c.window,
+            readings=(),
+        )
+        a = _check_one(alt, data)
+        out.append(
+            {
+                "label": str(r["label"]),
+                "verdict": a.verdict,
+                "computed": a.computed,
+                "gap": a.gap,
+                "source": "; ".join(a.source),
+                "note": a.note,
+            }
+        )
+    return dataclasses.replace(v, readings=tuple(out))
+
+
+def _check_one(c: Claim, data: ClaimData) -> Verdict:
     """Recompute one claim; data problems become *not checkable*, never an exception."""
     if c.check is None:
         return Verdict(c, NOT_CHECKABLE, note=c.not_checkable or "", missing=c.missing)
@@ -262,11 +389,25 @@ class ClaimsReport(Result):
 
     verdicts: tuple[Verdict, ...]
 
+    #: the digest items that state no figure (listed with their statement, not counted)
+    no_figure: tuple[Claim, ...] = ()
+
     def counts(self) -> dict[str, int]:
+        """Verdicts on the figures: ``confirmed``, ``contradicted``, ``not_checkable``."""
         out = {"confirmed": 0, "contradicted": 0, "not_checkable": 0}
         for v in self.verdicts:
             out[v.verdict.replace(" ", "_")] += 1
         return out
+
+    def rows(self) -> list[Verdict]:
+        """Every verdict and every item without a figure (verdict ``no figure to check``),
+        in the articles' order: what a reader sees."""
+        order = {k: i for i, k in enumerate(load_digest().items)}
+        extra = [Verdict(c, NO_FIGURE, note=c.not_checkable or "") for c in self.no_figure]
+        return sorted(
+            [*self.verdicts, *extra],
+            key=lambda v: (order.get(v.claim.item, len(order)), v.claim.id),
+        )
 
     def to_list(self) -> list[dict[str, Any]]:
         return [v.to_dict() for v in self.verdicts]
@@ -281,17 +422,24 @@ class ClaimsReport(Result):
         n = self.counts()
         lines = [
             f"Claims check: {n['confirmed']} confirmed, {n['contradicted']} contradicted, "
-            f"{n['not_checkable']} not checkable (of {len(self.verdicts)})"
+            f"{n['not_checkable']} not checkable (of {len(self.verdicts)} figures)"
+            + (f"; {len(self.no_figure)} items state no figure" if self.no_figure else "")
         ]
-        for v in self.verdicts:
-            d = v.to_dict()
-            comp = d["computed"]
-            comp_s = (
-                f"{comp:.4g}" if isinstance(comp, float) else ("" if comp is None else str(comp))
-            )
+        for v in self.rows():
+            if v.verdict == NO_FIGURE:
+                lines.append(f"  {v.claim.id:<7} {v.verdict}: {v.claim.statement}")
+                continue
+            comp_s = "" if v.computed is None else value_text(v.computed, v.claim.unit)
             lines.append(
-                f"  {d['id']:<7} {v.verdict:<13} stated {v.claim.stated_text():<24} computed {comp_s}"
+                f"  {v.claim.id:<7} {v.verdict:<13} stated {v.claim.stated_text():<24} "
+                f"computed {comp_s}"
             )
+            for r in v.readings:
+                c = r["computed"]
+                lines.append(
+                    f"          other reading ({r['label']}): {r['verdict']}, computed "
+                    + value_text(c, v.claim.unit)
+                )
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -300,13 +448,37 @@ class ClaimsReport(Result):
     def plot(self) -> go.Figure:
         import plotly.graph_objects as go
 
-        n = self.counts()
-        fig = go.Figure(go.Bar(x=list(n), y=list(n.values())))
-        fig.update_layout(title="Claims check verdicts")
+        n = {**self.counts(), "no_figure": len(self.no_figure)}
+        words = {
+            "confirmed": ("confirmed", "#59A14F"),
+            "contradicted": ("contradicted", "#E15759"),
+            "not_checkable": ("not checkable", "#EDC948"),
+            "no_figure": ("no figure to check", "#BAB0AC"),
+        }
+        fig = go.Figure(
+            go.Bar(
+                x=[words[k][0] for k in n],
+                y=list(n.values()),
+                marker={"color": [words[k][1] for k in n]},
+                text=list(n.values()),
+                name="claims",
+            )
+        )
+        fig.update_layout(
+            title="Claims check verdicts",
+            xaxis_title="verdict",
+            yaxis_title="number of claims",
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:
-        return {"counts": self.counts(), "claims": self.to_list()}
+        return {
+            "counts": self.counts(),
+            "claims": self.to_list(),
+            "no_figure": [
+                {"id": c.id, "article": c.article, "statement": c.statement} for c in self.no_figure
+            ],
+        }
 
 
 def check_claims(
@@ -324,18 +496,45 @@ def check_claims(
         Only these claim ids.
     """
     cl = list(claims) if claims is not None else load_claims()
+    extra = _items_without_figures(cl) if claims is None else []
     if ids:
         want = set(ids)
         cl = [c for c in cl if c.id in want]
+        extra = [c for c in extra if c.id in want]
     data = ClaimData(store)
     verdicts = tuple(check_claim(c, data) for c in cl)
     return ClaimsReport(
         metadata=make_metadata(
-            {"n_claims": len(cl), "store": str(getattr(store, "path", ""))},
+            {
+                "n_claims": len(cl),
+                "ids": sorted(ids) if ids else None,
+                "store": str(getattr(store, "path", "")),
+            },
             data_vintage=_dt.date.today().isoformat(),
         ),
         verdicts=verdicts,
+        no_figure=tuple(extra),
     )
+
+
+def _items_without_figures(claims: list[Claim]) -> list[Claim]:
+    """One entry per digest item that no claim checks (a statement without a figure)."""
+    digest = load_digest()
+    have = {c.item for c in claims}
+    return [
+        Claim(
+            id=k,
+            claim=text,
+            entity="",
+            metric=NO_FIGURE,
+            unit="",
+            not_checkable="the item states no figure: a qualitative statement, listed for completeness",
+            article=digest.article_of(k),
+            statement=text,
+        )
+        for k, text in digest.items.items()
+        if k not in have
+    ]
 
 
 def claims_counts(store: Store) -> dict[str, int]:

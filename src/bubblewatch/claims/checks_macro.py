@@ -140,8 +140,9 @@ def rate_cut_bound(p: Mapping[str, Any], data: ClaimData) -> Computed:
         rc.full_pass_through_usd_bn,
         (f"{p['debt_series']} {_d(when)}", f"GFDEBTN {_d(gw)}"),
         note=(
-            f"the stated saving needs {(rc.implied_share or 0.0) * 100:.0f}% of the debt held by the public "
-            f"({g_share * 100:.0f}% of total public debt) to reprice within a year"
+            f"the stated saving needs {(rc.implied_share or 0.0) * 100:.0f}% of "
+            f"{p['debt_series']} ({g_share * 100:.0f}% of total public debt, GFDEBTN) to reprice "
+            "within a year"
         ),
     )
 

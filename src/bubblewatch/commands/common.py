@@ -32,8 +32,10 @@ __all__ = [
     "console",
     "data_store",
     "emit",
+    "flag_hints",
     "is_quiet",
     "note",
+    "one_of",
     "open_data_folder",
     "open_store",
     "progress",
@@ -205,6 +207,36 @@ def write_csv(frame: pd.DataFrame) -> None:
             out[c] = out[c].dt.strftime("%Y-%m-%d")
     sys.stdout.write(out.to_csv(index=keep_index, lineterminator="\n"))
     sys.stdout.flush()
+
+
+def one_of(new: Any, old: Any, names: str) -> Any:
+    """The value of an option given under its new name or its old, hidden one (not both).
+
+    Every date range is ``--start/--end``; the old names (``--from/--to``) keep working,
+    hidden from ``--help``.
+    """
+    if new is not None and old is not None and new != old:
+        raise InputError(f"{names}: give the option once (the second name is its old alias)")
+    return new if new is not None else old
+
+
+@contextmanager
+def flag_hints(hints: dict[str, str]) -> Iterator[None]:
+    """Add the command-line hint to an :class:`InputError` about a function's parameter.
+
+    Pure modules name their arguments (``InputError(..., parameter="shares")``); the command
+    knows which flag sets that argument and what the way out is::
+
+        with flag_hints({"shares": "use --shares none to skip the market value"}):
+            market_event(...)
+    """
+    try:
+        yield
+    except InputError as exc:
+        hint = hints.get(exc.parameter or "")
+        if hint:
+            exc.add_hint(hint)
+        raise
 
 
 @contextmanager

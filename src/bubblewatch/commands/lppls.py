@@ -6,7 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, progress
+from bubblewatch.commands import tables as t
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    data_store,
+    emit,
+    flag_hints,
+    one_of,
+    progress,
+)
 from bubblewatch.data.resolve import resolve_series
 
 app = typer.Typer(
@@ -22,21 +33,84 @@ FiltersOpt = Annotated[
 ]
 
 
+def _series(source: str, column: str, store: Any, data: Any) -> Any:
+    """SOURCE as a series: a file, else a symbol of --data's cached store or of the store."""
+    from pathlib import Path
+
+    if data is None or Path(source).exists():
+        return resolve_series(source, column=column, store=store)
+    with data_store(data, store) as st:
+        return resolve_series(source, column=column, store=st)
+
+
+#: hints the CLI adds to errors about these parameters of the LPPLS functions
+_HINTS = {"end": "--end YYYY-MM-DD", "start": "--start YYYY-MM-DD"}
+
+
 @app.command("fit")
 def fit_cmd(
     source: SourceArg,
-    start: Annotated[str | None, typer.Option("--start", help="First date of the window.")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Last date of the window.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="First date of the window (default: the last 504 observations ending at --end).",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--end", help="Last date of the window (default: the last date)."),
+    ] = None,
     filters: FiltersOpt = "fco",
     column: ColumnOpt = "close",
     store: StoreOpt = None,
+    data: DataOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
-    """Fit the LPPLS model to one window of log prices (global optimum of the search box)."""
-    from bubblewatch.detect.lppls import fit_lppls
+    """Fit the LPPLS model to one window of log prices (global optimum of the search box).
 
-    s = resolve_series(source, column=column, store=store)
-    emit(fit_lppls(s, start=start, end=end, filters=filters), as_json)
+    Without --start the window is the last 504 observations (about two years of trading
+    days) ending at --end, not the whole history; the output says which window it used.
+    --export csv: the log price and the fitted log price on every date of the window.
+    """
+    from bubblewatch.detect.lppls import fit_lppls, fit_window
+
+    s = _series(source, column, store, data)
+    with flag_hints(_HINTS):
+        lo, hi, how = fit_window(s, start, end)
+        fit = fit_lppls(s, start=lo, end=hi, filters=filters)
+    emit(fit, as_json, render=lambda f: render_fit(f, how), export=export)
+
+
+def render_fit(fit: Any, window: str) -> list[Any]:
+    """Text of ``lppls fit``: the window, tc in words, the parameters and the filters."""
+    num = t.number(4)
+    tc = t.date(fit.tc) if fit.tc is not None else "n/a"
+    rows: list[tuple[str, Any]] = [
+        ("Window", f"{window}; {t.plural(fit.n_obs, 'observation')}"),
+        ("Critical time tc", f"{tc} ({fit.tc_position})"),
+        ("m (exponent)", num(fit.m)),
+        ("omega (log-frequency)", num(fit.omega)),
+        ("A, B", f"{fit.A:.4g}, {fit.B:.4g}"),
+        ("C1, C2 (C, phi)", f"{fit.C1:.4g}, {fit.C2:.4g} ({fit.C:.4g}, {fit.phi:.3f})"),
+        (
+            "Fit",
+            f"R² {fit.r2:.4f}; SSE {fit.sse:.4g}; mean relative error {t.percent(2)(fit.rel_error)}",
+        ),
+        ("Oscillations O, damping D", f"{fit.oscillations:.2f}, {fit.damping:.2f}"),
+        ("Converged", t.yes_no(fit.converged)),
+    ]
+    rows += [(f"Qualifies ({role} filter)", t.yes_no(ok)) for role, ok in fit.qualified.items()]
+    out: list[Any] = [t.facts(rows, title="LPPLS fit")]
+    if fit.tc_days < 0:
+        out.append(
+            t.note(
+                "tc falls before the window's end: the fit describes a regime that already "
+                "ended, not a coming critical time"
+            )
+        )
+    return out
 
 
 @app.command("confidence")
@@ -50,37 +124,75 @@ def confidence_cmd(
     ] = 30,
     window_step: Annotated[int, typer.Option("--window-step", help="Window length step.")] = 5,
     end_step: Annotated[int, typer.Option("--end-step", help="Step between end dates.")] = 1,
-    date_from: Annotated[str | None, typer.Option("--from", help="First end date.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last end date.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First end date (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last end date (YYYY-MM-DD).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    date_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     filters: FiltersOpt = "fco",
     column: ColumnOpt = "close",
     store: StoreOpt = None,
+    data: DataOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
-    """DS LPPLS confidence indicator: share of windows per end date with a qualified fit."""
+    """DS LPPLS confidence indicator: share of windows per end date with a qualified fit.
+
+    --export csv: one row per end date (pos, neg as fractions of the windows).
+    """
     from bubblewatch.detect.lppls_confidence import lppls_confidence
 
-    s = resolve_series(source, column=column, store=store)
-    with progress("LPPLS confidence"):
+    s = _series(source, column, store, data)
+    with progress("LPPLS confidence"), flag_hints(_HINTS):
         res = lppls_confidence(
             s,
             window_max=window_max,
             window_min=window_min,
             window_step=window_step,
             end_step=end_step,
-            start=date_from,
-            end=date_to,
+            start=one_of(start, date_from, "--start/--from"),
+            end=one_of(end, date_to, "--end/--to"),
             filters=filters,
         )
-    if as_json:
-        payload: dict[str, Any] = {
-            "n_fits": res.n_fits,
-            "indicator": [
-                {"date": d, "pos": row["pos"], "neg": row["neg"]}
-                for d, row in res.indicator.iterrows()
-            ],
-            "metadata": res.metadata.to_dict(),
-        }
-        emit(payload, True)
-    else:
-        emit(res, False)
+    emit(res, as_json, render=render_confidence, export=export)
+
+
+def render_confidence(res: Any) -> list[Any]:
+    """Text of ``lppls confidence``: the last end dates and the peak."""
+    ind = res.indicator
+    if ind.empty:
+        return ["LPPLS confidence: no end dates"]
+    share = t.percent(0)
+    peak = ind["pos"].idxmax()
+    head = t.facts(
+        [
+            (
+                "End dates",
+                f"{t.plural(len(ind), 'end date')}, {t.date(ind.index[0])} .. {t.date(ind.index[-1])}",
+            ),
+            (
+                "Fits",
+                f"{res.n_fits:,} ({int(ind['n_unconverged'].sum()):,} not converged)",
+            ),
+            (
+                "Last end date",
+                f"bubble {share(ind['pos'].iloc[-1])}, anti-bubble {share(ind['neg'].iloc[-1])} "
+                "of the windows",
+            ),
+            ("Highest bubble confidence", f"{share(ind['pos'].max())} on {t.date(peak)}"),
+        ],
+        title="DS LPPLS confidence indicator (share of windows with a qualified fit)",
+    )
+    tail = t.table(
+        ind.tail(10),
+        [
+            t.Column("Bubble (B < 0)", "pos", share),
+            t.Column("Anti-bubble (B > 0)", "neg", share),
+            t.Column("Windows", "n_windows", t.integer),
+            t.Column("Price", "price", t.number(2)),
+        ],
+        index=t.Column("End date", "", t.date),
+        title="Last ten end dates",
+    )
+    return [head, tail]

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import DataOpt, ExportOpt, JsonOpt, StoreOpt, data_store, emit
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    data_store,
+    emit,
+    flag_hints,
+    one_of,
+)
 
 app = typer.Typer(help="Macro liquidity: debt, interest, the Fed.", no_args_is_help=True)
 
@@ -22,8 +31,12 @@ def debt_cmd(
         float, typer.Option("--pb", help="Primary balance, % of GDP (deficit negative).")
     ] = -3.0,
     d0: Annotated[float, typer.Option("--d0", help="Starting debt/GDP, %.")] = 99.0,
-    start: Annotated[int, typer.Option("--from", help="Starting year.")] = 2025,
-    to: Annotated[int, typer.Option("--to", help="Last year.")] = 2034,
+    start: Annotated[
+        int | None, typer.Option("--start", help="Starting year [default: 2025].")
+    ] = None,
+    to: Annotated[int | None, typer.Option("--end", help="Last year [default: 2034].")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", hidden=True)] = None,
+    year_to: Annotated[int | None, typer.Option("--to", hidden=True)] = None,
     scenario: Annotated[
         list[str] | None,
         typer.Option("--scenario", help="Extra scenario NAME=R,G,PB in percent (repeatable)."),
@@ -35,6 +48,8 @@ def debt_cmd(
     from bubblewatch.errors import InputError
     from bubblewatch.macro.debt import debt_path, debt_scenarios
 
+    start = one_of(start, year_from, "--start/--from") or 2025
+    to = one_of(to, year_to, "--end/--to") or 2034
     if d0 < 0:
         raise InputError(f"--d0 {d0:g}: the starting debt/GDP must be a non-negative percent")
     if not scenario:
@@ -128,13 +143,14 @@ def rate_cut_cmd(
         label = f"GFDEBTN {s.index[-1].date()}"
     else:
         debt_bn = debt * 1000
-    res = rate_cut_saving(
-        debt_bn,
-        bp,
-        repricing_share=DEFAULT_REPRICING_SHARE if share is None else share / 100,
-        stated_saving_usd_bn=stated or None,
-        debt_label=label,
-    )
+    with flag_hints({"cut_bp": "--bp"}):
+        res = rate_cut_saving(
+            debt_bn,
+            bp,
+            repricing_share=DEFAULT_REPRICING_SHARE if share is None else share / 100,
+            stated_saving_usd_bn=stated or None,
+            debt_label=label,
+        )
     emit(res, as_json, render=render_rate_cut)
 
 

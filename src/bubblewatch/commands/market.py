@@ -4,19 +4,21 @@ connectedness (TVP-VAR, quantile, frequency, joint)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import numpy as np
 import pandas as pd
 import typer
 
+from bubblewatch.commands import tables as t
 from bubblewatch.commands.common import (
     DataOpt,
+    ExportOpt,
     JsonOpt,
     StoreOpt,
     console,
     data_store,
     emit,
+    flag_hints,
     is_quiet,
     progress,
 )
@@ -33,10 +35,17 @@ app = typer.Typer(
 @app.command("event")
 def event(
     symbol: Annotated[str, typer.Argument(help="Symbol in the store (e.g. NVDA).")],
-    date: Annotated[str, typer.Option("--date", help="Event session, YYYY-MM-DD.")],
+    date: Annotated[
+        str,
+        typer.Option(
+            "--date",
+            "--start",
+            help="Event session, YYYY-MM-DD (with --end: the first session of the range).",
+        ),
+    ],
     end: Annotated[
         str | None,
-        typer.Option("--end", help="With --end: every session from --date to --end (a range)."),
+        typer.Option("--end", help="Every session from --date (--start) to --end (a range)."),
     ] = None,
     years: Annotated[int, typer.Option("--years", help="Look-back years for ranks/rarity.")] = 10,
     fx: Annotated[
@@ -52,8 +61,12 @@ def event(
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
-    """Return, market value in USD/CNY, rank, rarity, volume, panic flag and drawdown of one day."""
+    """Return, market value in USD/CNY, rank, rarity, volume, panic flag and drawdown of one day.
+
+    With --end: one row per session (--export csv prints them; fractions, USD, ISO dates).
+    """
     from bubblewatch.market.event import market_event
     from bubblewatch.market.event_table import market_events
 
@@ -83,25 +96,113 @@ def event(
             except NotFoundError:
                 if fx != USDCNY_SERIES:
                     raise
-        if end is not None:
-            emit(
-                market_events(prices, date, end, shares=sh, usdcny=usdcny, symbol=symbol),
-                as_json,
+    hints = {"shares": "use --shares none to skip the market value and turnover"}
+    if end is not None:
+        with flag_hints(hints):
+            rng = market_events(prices, date, end, shares=sh, usdcny=usdcny, symbol=symbol)
+        emit(rng, as_json, render=render_events, export=export)
+        return
+    with flag_hints(hints):
+        result = market_event(
+            prices, date, shares=sh, usdcny=usdcny, years=years, symbol=symbol, fx_name=fx
+        )
+    emit(result, as_json, render=render_event, export=export)
+
+
+def render_event(ev: Any) -> list[Any]:
+    """Text of ``market event``: the move, market value, rank, volume, panic, drawdown."""
+    pct = t.percent(2, signed=True)
+    who = ev.symbol or "series"
+    rows: list[tuple[str, Any]] = [
+        (
+            "Return",
+            f"{pct(ev.ret)} (close {ev.close:,.2f}; previous {ev.previous_close:,.2f} on "
+            f"{t.date(ev.previous_date)})",
+        )
+    ]
+    if ev.market_value_usd is not None:
+        rows.append(("Market value", t.money()(ev.market_value_usd)))
+        change = t.money(signed=True)(ev.market_value_change_usd)
+        if ev.market_value_change_cny is not None:
+            change += (
+                f" = {t.money('CNY', signed=True)(ev.market_value_change_cny)} at "
+                f"{ev.usdcny:.4f} CNY per USD ({t.date(ev.usdcny_date)})"
             )
-            return
-        try:
-            result = market_event(
-                prices, date, shares=sh, usdcny=usdcny, years=years, symbol=symbol, fx_name=fx
-            )
-        except InputError as exc:
-            if usdcny is not None and "USD/CNY" in str(exc):
-                raise type(exc)(f"{exc} (use --fx none to skip the CNY figures)") from exc
-            if sh is not None and str(exc).startswith("shares outstanding"):
-                raise type(exc)(
-                    f"{exc} (use --shares none to skip the market value and turnover)"
-                ) from exc
-            raise
-    emit(result, as_json)
+        rows.append(("Change in market value", change))
+    rows += [
+        (
+            "Rank in the year to date",
+            f"{ev.rank_in_year} of {t.plural(ev.moves_in_year, 'session')} of {ev.date.year} "
+            f"up to {t.date(ev.date)} (1 = largest move in this direction)",
+        ),
+        (
+            f"Rank over {t.plural(ev.window_years, 'year')}",
+            f"{ev.rank_in_window} of {t.plural(ev.moves_in_window, 'session')} since "
+            f"{t.date(ev.window_start)}",
+        ),
+        (
+            "Moves as large",
+            f"{ev.moves_as_large_10y} in {ev.window_span_years:.1f} years of data: about once "
+            f"every {t.number(0)(ev.return_period_sessions)} sessions "
+            f"({t.number(2)(ev.return_period_years)} years)",
+        ),
+    ]
+    if ev.volume is not None:
+        vol = f"{t.integer(ev.volume)} shares ({pct(ev.volume_change)} vs the prior day"
+        vol += "" if ev.volume_z is None else f", z-score {ev.volume_z:+.2f}"
+        rows.append(("Volume", vol + ")"))
+        rows.append(("Traded value", f"{pct(ev.traded_value_change)} vs the prior day"))
+    if ev.turnover_rate is not None:
+        rows.append(("Turnover", t.percent(3)(ev.turnover_rate) + " of the shares outstanding"))
+    rows += [
+        ("Panic selling", t.yes_no(ev.panic)),
+        (
+            "Drawdown",
+            f"{pct(ev.drawdown)} from the {t.date(ev.peak_date)} peak "
+            f"({t.plural(ev.sessions_since_peak, 'session')} before)",
+        ),
+        ("Run-up", f"{pct(ev.runup)} from the 52-week low of {t.date(ev.trough_date)}"),
+        (
+            "Open gap / close vs high / next day",
+            f"{pct(ev.open_gap)} / {pct(ev.close_vs_high)} / {pct(ev.next_day_return)}",
+        ),
+    ]
+    from bubblewatch.market.daily import PANIC_RULE
+
+    return [
+        t.facts(rows, title=f"{who} on {t.date(ev.date)}"),
+        *(t.note(f"note: {n}") for n in ev.notes),
+        t.note(f"panic rule: {PANIC_RULE}"),
+    ]
+
+
+def render_events(res: Any) -> list[Any]:
+    """Text of ``market event --end``: one row per session."""
+    pct = t.percent(2, signed=True)
+    cols = [
+        t.Column("Return", "return", pct),
+        t.Column("Rank in the year to date", "rank_in_year", t.integer),
+        t.Column("Volume change", "volume_change", pct),
+        t.Column("Traded value change", "traded_value_change", pct),
+    ]
+    rows = res.rows
+    if "market_value_change_usd" in rows and rows["market_value_change_usd"].notna().any():
+        cols.insert(
+            1, t.Column("Change in market value", "market_value_change_usd", t.money(signed=True))
+        )
+    if "turnover_rate" in rows and rows["turnover_rate"].notna().any():
+        cols.append(t.Column("Turnover", "turnover_rate", t.percent(3)))
+    if "panic" in rows:
+        cols.append(t.Column("Panic", "panic", t.yes_no, style=t.verdict_style))
+    return [
+        t.table(
+            rows,
+            cols,
+            index=t.Column("Session", "", t.date),
+            title=f"{res.symbol or 'series'}: {t.plural(len(rows), 'session')} "
+            f"{t.date(res.start)} .. {t.date(res.end)}",
+        )
+    ]
 
 
 def _universe(spec: str) -> list[str]:
@@ -142,8 +243,12 @@ def reaction(
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
-    """Reactions across markets (US same session, Asia/Europe next session, crypto next UTC day)."""
+    """Reactions across markets (US same session, Asia/Europe next session, crypto next UTC day).
+
+    A row whose session is not a weekday of its market is flagged (shifted dates).
+    """
     from bubblewatch.data.resolve import resolve_series
     from bubblewatch.market.contagion import reaction_table
 
@@ -151,61 +256,48 @@ def reaction(
     with data_store(data, store) as st:
         series = {m: resolve_series(m, column="close", store=st) for m in members}
     result = reaction_table(series, date, event_symbol=symbol, z_window=z_window)
-    emit(result, as_json)
+    emit(result, as_json, render=render_reactions, export=export)
 
 
-def _read_wide(path: Path) -> pd.DataFrame:
-    """A CSV with a date column (``date``, ``Index`` or the first column) and value columns."""
-    try:
-        df = pd.read_csv(path)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, f"cannot read file ({exc})") from exc
-    if df.shape[1] < 2:
-        raise DataFileError(path, "needs a date column and at least one value column", line=1)
-    cols = {str(c).strip().lower(): c for c in df.columns}
-    dcol = cols.get("date", cols.get("index", df.columns[0]))
-    if pd.api.types.is_numeric_dtype(df[dcol]):  # numbers would parse as epoch nanoseconds
-        raise DataFileError(
-            path,
-            "no date column",
-            line=2,
-            column=str(dcol),
-            value=str(df[dcol].iloc[0]),
-            expected="a 'date' column (or a first column) of ISO dates YYYY-MM-DD",
+def render_reactions(res: Any) -> list[Any]:
+    """Text of ``market reaction``: one row per member, flagged rows marked."""
+    from bubblewatch.market.contagion import MARKETS
+
+    flagged = res.flagged
+    return [
+        t.table(
+            res.rows,
+            [
+                t.Column(
+                    "Market",
+                    "market",
+                    lambda c: MARKETS[c].name if c in MARKETS else c,
+                    justify="left",
+                ),
+                t.Column("Return", "return", t.percent(2, signed=True)),
+                t.Column("z-score", "z", t.number(2, signed=True)),
+                t.Column("Session", "session", t.date),
+                t.Column("Reaction", "lag", wrap=True),
+                t.Column(
+                    "Flag",
+                    "off_day",
+                    lambda f: "not a trading day" if f is True else "",
+                    style=lambda f: "bold red" if f is True else "",
+                ),
+                t.Column("Note", "note", wrap=True),
+            ],
+            index=t.Column("Symbol", ""),
+            title=f"Reactions to {res.event_symbol or 'the event'} on {t.date(res.event_date)} "
+            f"({res.event_market} close), largest fall first",
+            caption=(
+                f"{t.plural(len(flagged), 'row')} flagged: the session is not a weekday of "
+                "its market, the data's dates are likely shifted"
+                if len(flagged)
+                else "z-score: the return over the standard deviation of the previous "
+                "sessions' returns"
+            ),
         )
-    dates = pd.to_datetime(df[dcol], errors="coerce")
-    if dates.isna().any():
-        i = int(dates.isna().to_numpy().argmax())
-        raise DataFileError(
-            path,
-            "unparsable date",
-            line=i + 2,
-            column=str(dcol),
-            value=df[dcol].iloc[i],
-            expected="an ISO date YYYY-MM-DD",
-        )
-    out = df.drop(columns=[dcol])
-    for c in out.columns:
-        vals = pd.to_numeric(out[c], errors="coerce")
-        bad = vals.isna() & out[c].notna()
-        if bad.any():
-            i = int(bad.to_numpy().argmax())
-            raise DataFileError(
-                path,
-                "not a number",
-                line=i + 2,
-                column=str(c),
-                value=out[c].iloc[i],
-                expected="a number",
-            )
-        out[c] = vals.astype(float)
-    out.index = pd.DatetimeIndex(dates, name="date")
-    if out.shape[1] == 1 and str(out.columns[0]).lower() in ("value", "close"):
-        out.columns = [path.stem]
-    if out.index.duplicated().any():
-        d = out.index[out.index.duplicated()][0]
-        raise DataFileError(path, "duplicate date", column=str(dcol), value=str(d.date()))
-    return out.sort_index()
+    ]
 
 
 def load_sources(
@@ -220,8 +312,13 @@ def load_sources(
     """SOURCES (CSV files with a date column and value columns, or store symbols) as one frame.
 
     ``join="inner"`` keeps the common dates; ``"outer"`` keeps every date (gaps stay missing,
-    for the analysis to name them) and takes ``returns`` per series on its own dates.
+    for the analysis to name them) and takes ``returns`` per series on its own dates. The
+    reading is :func:`~bubblewatch.data.wide_csv.read_wide_csv`, the alignment
+    :func:`~bubblewatch.market.panel.aligned_panel`.
     """
+    from bubblewatch.data.wide_csv import read_wide_csv
+    from bubblewatch.market.panel import aligned_panel
+
     frames: list[pd.DataFrame] = []
     symbols: list[str] = []
     for src in sources:
@@ -229,7 +326,7 @@ def load_sources(
         if p.suffix.lower() in (".csv", ".gz") or p.exists():
             if not p.exists():
                 raise NotFoundError(f"file {p} does not exist")
-            frames.append(_read_wide(p))
+            frames.append(read_wide_csv(p))
         else:
             symbols.append(src)
     if symbols:
@@ -238,22 +335,7 @@ def load_sources(
         with data_store(data, store) as st:
             for s in symbols:
                 frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
-    df = pd.concat(frames, axis=1, join=join) if len(frames) > 1 else frames[0]  # type: ignore[call-overload]
-    dup = df.columns[df.columns.duplicated()]
-    if len(dup):
-        raise InputError(f"series name {dup[0]!r} appears twice among the sources")
-    if df.empty:
-        raise InputError("the sources share no common date: nothing to align")
-    if returns:
-        nonpos = [c for c in df.columns if (df[c] <= 0).any()]
-        if nonpos:
-            raise InputError(f"--returns needs positive values; {nonpos[0]!r} has values <= 0")
-        if join == "inner":
-            df = np.log(df).diff().iloc[1:]
-        else:
-            df = pd.concat({c: np.log(df[c].dropna()).diff() for c in df.columns}, axis=1)
-            df = df.iloc[1:]
-    return df
+    return aligned_panel(frames, log_returns=returns, join=join)
 
 
 @app.command("spillover")
@@ -289,22 +371,97 @@ def spillover_cmd(
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
+    export: ExportOpt = None,
 ) -> None:
-    """Diebold-Yilmaz spillover table (or rolling total spillover with --window)."""
+    """Diebold-Yilmaz spillover table (or rolling total spillover with --window).
+
+    --export csv: the table in fractions (rows receive, columns send; FROM, TO, NET), or
+    with --window the total, TO, FROM and NET of every window.
+    """
     from bubblewatch.market.spillover import rolling_spillover, spillover
 
-    df = load_sources(sources, column=column, data=data, store=store, returns=returns)
+    with flag_hints({"returns": "--returns takes log returns of positive prices"}):
+        df = load_sources(sources, column=column, data=data, store=store, returns=returns)
     kwargs = {"lags": lags, "horizon": horizon, "method": method, "horizon_terms": horizon_terms}
     if window is not None:
         with progress("rolling spillovers"):
             roll = rolling_spillover(df, window, **kwargs)  # type: ignore[arg-type]
-        if as_json:
-            emit(roll.to_dict()["total"], True)
-        else:
-            emit(roll, False)
+        emit(
+            roll,
+            as_json,
+            render=render_rolling,
+            export=export,
+            frame=_fractions(roll.to_frame()),
+        )
         return
     result = spillover(df, **kwargs)  # type: ignore[arg-type]
-    emit(result, as_json)
+    emit(result, as_json, render=render_spillover, export=export, frame=_fractions(result.table()))
+
+
+def _fractions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The spillover frames are in percent; CSV exports carry fractions."""
+    out = frame / 100.0
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = ["_".join(map(str, c)) for c in out.columns]
+    return out
+
+
+def render_rolling(res: Any) -> list[Any]:
+    """Text of ``market spillover --window``: the total spillover's path in a few figures."""
+    tot = res.total.dropna()
+    if tot.empty:
+        return ["rolling spillovers: no estimable window"]
+    pct = t.points(2)
+
+    def label(ix: Any) -> str:
+        return t.date(ix) if isinstance(ix, pd.Timestamp) else str(ix)
+
+    return [
+        t.facts(
+            [
+                (
+                    "Windows",
+                    f"{t.plural(len(tot), 'window')} of {res.window} observations, "
+                    f"ending {label(tot.index[0])} .. {label(tot.index[-1])}",
+                ),
+                ("Model", f"{res.method} FEVD, VAR({res.lags}), H = {res.horizon}"),
+                ("Total spillover, last", pct(tot.iloc[-1])),
+                ("mean", pct(tot.mean())),
+                ("lowest", f"{pct(tot.min())} ({label(tot.idxmin())})"),
+                ("highest", f"{pct(tot.max())} ({label(tot.idxmax())})"),
+            ],
+            title="Rolling Diebold-Yilmaz total spillover (% of forecast-error variance)",
+        )
+    ]
+
+
+def render_spillover(res: Any) -> list[Any]:
+    """Text of ``market spillover``: the DY table in percent."""
+    table = res.table()
+    pct = t.points(1)
+    cols = [t.Column(str(c), c, pct) for c in table.columns]
+    terms = "h = 0..H-1" if res.horizon_terms == "H" else "h = 0..H"
+    return [
+        t.facts(
+            [
+                ("Total spillover", t.points(2)(res.total)),
+                (
+                    "Model",
+                    f"{res.method} FEVD, VAR({res.lags}) with intercept, horizon H = "
+                    f"{res.horizon} ({terms})",
+                ),
+                ("Data", f"{t.plural(res.nobs, 'observation')}, {res.start} .. {res.end}"),
+            ],
+            title="Diebold-Yilmaz spillovers",
+        ),
+        t.table(
+            table,
+            cols,
+            index=t.Column("", ""),
+            caption="rows receive, columns transmit (% of the forecast-error variance); "
+            "FROM = from others, TO = to others, NET = TO - FROM",
+        ),
+    ]
 
 
 app.command("connectedness")(connectedness_cmd)

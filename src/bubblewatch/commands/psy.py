@@ -8,7 +8,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, progress
+from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, flag_hints, progress
 from bubblewatch.errors import InputError
 
 
@@ -90,7 +90,7 @@ def command(
             f"{y.name} has a missing (blank or NaN) value at {when}; PSY needs a complete "
             "series: fill the gap, or pass --drop-missing to skip rows without a value"
         )
-    with progress("PSY statistics"):
+    with progress("PSY statistics"), flag_hints({"log": "--no-log tests the series as given"}):
         result = psy(
             y,
             min_window=min_window,

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import DataOpt, ExportOpt, JsonOpt, StoreOpt, data_store, emit
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    data_store,
+    emit,
+    flag_hints,
+    one_of,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.data.store import Store
@@ -54,7 +63,8 @@ def concentration_cmd(
         parse_group,
     )
 
-    groups = dict(parse_group(g) for g in group) if group else None
+    with flag_hints({"group": "--group NAME=T1,T2,..."}):
+        groups = dict(parse_group(g) for g in group) if group else None
     with data_store(data, store) as st:
         if history:
             snaps = {d: st.holdings(index, d.date().isoformat()) for d in st.holdings_dates(index)}
@@ -126,8 +136,10 @@ def render_concentration_history(res: Any) -> list[Any]:
 
 @app.command("decompose")
 def decompose_cmd(
-    start: Annotated[str, typer.Option("--from", help="Start date YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="End date YYYY-MM-DD.")],
+    start: Annotated[str | None, typer.Option("--start", help="Start date YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="End date YYYY-MM-DD.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    date_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     price: Annotated[
         str, typer.Option("--price", help="Price series (file or store symbol).")
     ] = "SHILLER_P",
@@ -144,7 +156,13 @@ def decompose_cmd(
 ) -> None:
     """Annualised total return = earnings growth + P/E change + dividend yield + interaction."""
     from bubblewatch.data.resolve import resolve_series
+    from bubblewatch.errors import InputError
     from bubblewatch.valuation.decomposition import return_decomposition
+
+    start = one_of(start, date_from, "--start/--from")
+    end = one_of(end, date_to, "--end/--to")
+    if start is None or end is None:
+        raise InputError("give the window: --start YYYY-MM-DD --end YYYY-MM-DD")
 
     with data_store(data, store) as st:
         p = resolve_series(price, store=st)

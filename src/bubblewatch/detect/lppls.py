@@ -32,11 +32,13 @@ import pandas as pd
 
 from bubblewatch.detect import _lppls_kernels as _k
 from bubblewatch.detect.lppls_inputs import (
+    DEFAULT_FIT_WINDOW,
     _fmt,
     _grid_offsets,
     _ordinals,
     _prepare,
     _tc_date,
+    fit_window,
 )
 from bubblewatch.detect.lppls_model import (
     FILTER_PRESETS,
@@ -66,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
 __all__ = [
+    "DEFAULT_FIT_WINDOW",
     "FILTER_PRESETS",
     "MIN_OBSERVATIONS",
     "LPPLSBounds",
@@ -74,6 +77,7 @@ __all__ = [
     "SearchGrid",
     "filter_conditions",
     "fit_lppls",
+    "fit_window",
     "linear_parameters",
     "lppls_curve",
     "oscillations_damping",
@@ -151,7 +155,7 @@ class LPPLSFit(Result):
         return (
             f"LPPLS fit {_fmt(self.window_start)}..{_fmt(self.window_end)} ({self.n_obs} obs)"
             f"{'' if self.converged else ' [NOT CONVERGED]'}\n"
-            f"  tc = {tc} ({self.tc_days:+.1f} calendar days after the window's end)\n"
+            f"  tc = {tc} ({self.tc_position})\n"
             f"  m = {self.m:.4f}  omega = {self.omega:.4f}\n"
             f"  A = {self.A:.6g}  B = {self.B:.6g}  C1 = {self.C1:.6g}  C2 = {self.C2:.6g}"
             f"  (C = {self.C:.6g}, phi = {self.phi:.4f})\n"
@@ -166,26 +170,91 @@ class LPPLSFit(Result):
             index=pd.DatetimeIndex(self.dates, name="date"),
         )
 
+    @property
+    def tc_position(self) -> str:
+        """Where tc falls, in words: ``"42 days after the window's end"`` or ``"before"``.
+
+        A tc before the window's end means the fitted bubble had already "ended" inside the
+        window: the fit describes a past regime, not a coming critical time.
+        """
+        days = self.tc_days
+        if not np.isfinite(days):
+            return "tc not representable"
+        n = abs(days)
+        unit = "day" if round(n) == 1 else "days"
+        if round(n) == 0:
+            return "on the window's last day"
+        side = "after" if days > 0 else "before"
+        return f"{n:,.0f} calendar {unit} {side} the window's end"
+
+    #: the chart shows the window plus this share of its length after its end
+    PLOT_MARGIN = 0.15
+
     def plot(self) -> go.Figure:
+        """Price and fit over the window plus a short margin; tc marked, never stretching the axis.
+
+        When tc falls beyond the margin, an arrow at the right edge names its date and
+        distance instead of extending the time axis to it.
+        """
         import plotly.graph_objects as go
 
+        from bubblewatch.chart_style import color
+
         idx = pd.DatetimeIndex(self.dates)
+        end = idx[-1]
+        right = end + (end - idx[0]) * self.PLOT_MARGIN
         fig = go.Figure()
         fig.add_scatter(
-            x=idx, y=np.exp(self.log_price), name="price", line={"color": "black", "width": 1}
+            x=idx,
+            y=np.exp(self.log_price),
+            name="price",
+            line={"color": "#333333", "width": 1},
         )
-        end = idx[-1]
-        if self.tc is not None and self.tc_days > 0:
-            ext = pd.date_range(end, self.tc, periods=40)
-            xs = idx.append(ext[1:-1])
-        else:
-            xs = idx
+        stop = min(right, self.tc - pd.Timedelta(days=1)) if self.tc is not None else right
+        ext = pd.date_range(end, stop, periods=30)[1:] if stop > end else pd.DatetimeIndex([])
+        xs = idx.append(ext)
         fig.add_scatter(
-            x=xs, y=np.exp(self.fitted(xs)), name="LPPLS fit", line={"color": "royalblue"}
+            x=xs,
+            y=np.exp(self.fitted(xs)),
+            name="LPPLS fit (log price)",
+            line={"color": color(0), "width": 2},
         )
-        if self.tc is not None:
-            fig.add_vline(x=self.tc, line_dash="dash", line_color="firebrick")
-        fig.update_layout(title="LPPLS fit", yaxis_type="log", yaxis_title="price")
+        fig.add_vrect(x0=end, x1=right, fillcolor="#888888", opacity=0.07, line_width=0)
+        label = f"tc {self.tc.date()}<br>({self.tc_position})" if self.tc is not None else "tc n/a"
+        if self.tc is not None and idx[0] <= self.tc <= right:
+            fig.add_vline(x=self.tc, line={"dash": "dash", "color": "firebrick", "width": 1.5})
+            fig.add_annotation(
+                x=self.tc,
+                y=1,
+                yref="paper",
+                text=label,
+                showarrow=False,
+                xanchor="right" if self.tc > end else "left",
+                yanchor="top",
+                font={"color": "firebrick", "size": 11},
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        else:
+            before = self.tc is not None and self.tc < idx[0]
+            fig.add_annotation(
+                x=idx[0] if before else right,
+                y=0.95,
+                yref="paper",
+                text=("&#8592; " + label) if before else (label + " &#8594;"),
+                showarrow=False,
+                xanchor="left" if before else "right",
+                align="left" if before else "right",
+                font={"color": "firebrick", "size": 11},
+                bgcolor="rgba(255,255,255,0.8)",
+            )
+        fig.update_layout(
+            title=f"LPPLS fit {idx[0].date()} .. {end.date()} (shaded: {int(100 * self.PLOT_MARGIN)}% "
+            "of the window after its end)",
+            yaxis_type="log",
+            yaxis_title="price (log scale)",
+            xaxis={"title": "date", "range": [idx[0], right]},
+            legend={"orientation": "h", "y": -0.2},
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,13 +8,85 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch.errors import InputError
 from bubblewatch.series import iso_date, price_series
+from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
 
 
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
     """The price series cut to [start, end] and checked by the price-series policy
     (:func:`bubblewatch.series.price_series`) inside that window."""
-    return price_series(series, what=what, positive=True, dates=True, start=start, end=end)
+    return price_series(
+        series, what=what, positive=True, dates=True, start=start, end=end, parameter="series"
+    )
+
+
+#: the window ``fit_window`` gives when no start is named: the last 504 observations
+#: (about two years of trading days) ending at ``end``
+DEFAULT_FIT_WINDOW = 504
+
+
+@validate_params(
+    series=SeriesLike(what="prices (a pandas Series by date)"),
+    start=[None, Date()],
+    end=[None, Date()],
+    n=Integer(min=2),
+)
+def fit_window(
+    series: pd.Series, start: Any = None, end: Any = None, *, n: int = DEFAULT_FIT_WINDOW
+) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """The fit window ``[start, end]`` of a price series, and how it was chosen, in words.
+
+    ``end`` defaults to the last date; an ``end`` after the last date is an error naming it
+    (a fit cannot end on data it does not have). Without ``start`` the window is the last
+    ``n`` observations ending at ``end`` (all of them when the series is shorter).
+
+    Examples
+    --------
+    >>> s = pd.Series(1.0, index=pd.bdate_range("2024-01-01", periods=600))
+    >>> a, b, how = fit_window(s)
+    >>> (a.date().isoformat(), b.date().isoformat(), how)
+    ('2024-05-14', '2026-04-17', 'the last 504 observations ending 2026-04-17 (default window)')
+    >>> fit_window(s, end="2027-01-01")
+    Traceback (most recent call last):
+    ...
+    bubblewatch.errors.InputError: end 2027-01-01 is after the last date of the data (2026-04-17); give an end on or before it
+    """
+    if int(n) != n or n < 2:
+        raise InputError(f"n must be an integer >= 2; got {n!r}", parameter="n")
+    idx = pd.DatetimeIndex(pd.to_datetime(series.index)).sort_values()
+    if len(idx) == 0:
+        raise InputError("the series is empty: no window to fit", parameter="series")
+    try:
+        hi = idx[-1] if end is None else pd.Timestamp(end)
+        lo = None if start is None else pd.Timestamp(start)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="end"
+        ) from exc
+    if hi > idx[-1]:
+        raise InputError(
+            f"end {_fmt(hi)} is after the last date of the data ({_fmt(idx[-1])}); give an end "
+            "on or before it",
+            parameter="end",
+        )
+    if lo is not None:
+        if lo > hi:
+            raise InputError(f"start {_fmt(lo)} is after end {_fmt(hi)}", parameter="start")
+        return lo, hi, f"{_fmt(lo)} .. {_fmt(hi)} (as given)"
+    upto = idx[idx <= hi]
+    if len(upto) == 0:
+        raise InputError(
+            f"end {_fmt(hi)} is before the first date of the data ({_fmt(idx[0])})",
+            parameter="end",
+        )
+    first = upto[max(0, len(upto) - int(n))]
+    how = (
+        f"the last {int(n)} observations ending {_fmt(upto[-1])} (default window)"
+        if len(upto) >= n
+        else f"all {len(upto)} observations up to {_fmt(upto[-1])} (fewer than the default {int(n)})"
+    )
+    return first, hi, how
 
 
 def _fmt(ts: Any) -> str:

@@ -96,6 +96,7 @@ def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
         positive=log,
         dates=False,
         fix="use positive values or turn the log off (log=False)",
+        positive_parameter="log",
     )
     if log:
         s = pd.Series(np.log(s.to_numpy()), index=s.index, name=s.name)
@@ -480,10 +481,26 @@ class PSYResult(Result):
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
 
+        from bubblewatch.chart_style import color
+
+        name = str(self.y.name) if self.y.name not in (None, "", "y") else "the series"
+        logged = bool(self.metadata.parameters.get("log", False))
+        label = f"log {name}" if logged else name
         fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06)
-        fig.add_trace(go.Scatter(x=self.y.index, y=self.y.to_numpy(), name="y"), row=1, col=1)
         fig.add_trace(
-            go.Scatter(x=self.bsadf.index, y=self.bsadf.to_numpy(), name="BSADF"), row=2, col=1
+            go.Scatter(x=self.y.index, y=self.y.to_numpy(), name=label, line={"color": color(0)}),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=self.bsadf.index,
+                y=self.bsadf.to_numpy(),
+                name="BSADF statistic",
+                line={"color": color(1)},
+            ),
+            row=2,
+            col=1,
         )
         if self.cv is not None:
             fig.add_trace(
@@ -491,7 +508,7 @@ class PSYResult(Result):
                     x=self.bsadf.index,
                     y=self.cv.bsadf[95].to_numpy(),
                     name="95% critical value",
-                    line={"dash": "dash"},
+                    line={"dash": "dash", "color": "#555555"},
                 ),
                 row=2,
                 col=1,
@@ -500,6 +517,13 @@ class PSYResult(Result):
                 end = self.y.index[-1] if r.ongoing else r.end
                 fig.add_vrect(x0=r.start, x1=end, fillcolor="red", opacity=0.15, line_width=0)
         fig.update_layout(title="PSY: BSADF and explosive episodes", height=600)
+        fig.update_yaxes(title_text=label, row=1, col=1)
+        fig.update_yaxes(title_text="BSADF", row=2, col=1)
+        fig.update_xaxes(
+            title_text="date" if isinstance(self.y.index, pd.DatetimeIndex) else "observation",
+            row=2,
+            col=1,
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:

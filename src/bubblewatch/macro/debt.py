@@ -79,7 +79,7 @@ class DebtPath(Result):
         import plotly.graph_objects as go
 
         fig = go.Figure(go.Scatter(x=self.years, y=self.ratio * 100, name=self.name))
-        fig.update_layout(title="Debt / GDP", yaxis_title="% of GDP")
+        fig.update_layout(title="Debt / GDP", yaxis_title="debt (% of GDP)", xaxis_title="year")
         return fig
 
     def to_dict(self) -> dict[str, Any]:
@@ -227,9 +227,15 @@ class DebtScenarios(Result):
         import plotly.graph_objects as go
 
         fig = go.Figure()
-        for p in self.paths:
-            fig.add_trace(go.Scatter(x=p.years, y=p.ratio * 100, name=p.name))
-        fig.update_layout(title="Debt / GDP scenarios", yaxis_title="% of GDP")
+        from bubblewatch.chart_style import color
+
+        for i, p in enumerate(self.paths):
+            fig.add_trace(
+                go.Scatter(x=p.years, y=p.ratio * 100, name=p.name, line={"color": color(i)})
+            )
+        fig.update_layout(
+            title="Debt / GDP scenarios", yaxis_title="debt (% of GDP)", xaxis_title="year"
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:

@@ -96,14 +96,27 @@ class FedBalanceSheet(Result):
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
 
+        from bubblewatch.chart_style import color, round_secondary_axis
+
         fig = make_subplots(specs=[[{"secondary_y": True}]])
         a = self.assets_usd_bn
-        fig.add_trace(go.Scatter(x=a.index, y=a.to_numpy() / 1000, name="total assets (USD T)"))
+        fig.add_trace(
+            go.Scatter(
+                x=a.index,
+                y=a.to_numpy() / 1000,
+                name="Fed total assets (USD T)",
+                line={"color": color(0)},
+            )
+        )
         if self.policy_rate is not None:
             r = self.policy_rate
             fig.add_trace(
-                go.Scatter(x=r.index, y=r.to_numpy(), name="policy rate (%)"), secondary_y=True
+                go.Scatter(
+                    x=r.index, y=r.to_numpy(), name="policy rate (%)", line={"color": color(1)}
+                ),
+                secondary_y=True,
             )
+            round_secondary_axis(fig, r.to_numpy(), title="policy rate (%)")
         for p in self.runoffs:
             fig.add_vrect(
                 x0=p.start,
@@ -114,6 +127,8 @@ class FedBalanceSheet(Result):
                 annotation_text=p.name,
             )
         fig.update_layout(title="Fed balance sheet and policy rate (runoff periods shaded)")
+        fig.update_xaxes(title_text="date")
+        fig.update_yaxes(title_text="total assets (USD T)", secondary_y=False)
         return fig
 
     def to_dict(self) -> dict[str, Any]:

@@ -77,19 +77,32 @@ class InterestBill(Result):
         import plotly.graph_objects as go
         from plotly.subplots import make_subplots
 
+        from bubblewatch.chart_style import color, round_secondary_axis
+
         fig = make_subplots(specs=[[{"secondary_y": True}]])
         fig.add_trace(
             go.Scatter(
-                x=self.table.index, y=self.table["interest_usd_bn"], name="interest (USD bn/yr)"
+                x=self.table.index,
+                y=self.table["interest_usd_bn"],
+                name="interest outlays (USD bn a year)",
+                line={"color": color(0)},
             )
         )
         fig.add_trace(
             go.Scatter(
-                x=self.table.index, y=self.table["effective_rate_pct"], name="effective rate (%)"
+                x=self.table.index,
+                y=self.table["effective_rate_pct"],
+                name="effective interest rate (%)",
+                line={"color": color(1)},
             ),
             secondary_y=True,
         )
         fig.update_layout(title="Federal interest outlays and effective rate")
+        fig.update_xaxes(title_text="quarter")
+        fig.update_yaxes(title_text="interest outlays (USD bn a year)", secondary_y=False)
+        round_secondary_axis(
+            fig, self.table["effective_rate_pct"], title="effective interest rate (%)"
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:
@@ -302,7 +315,10 @@ def rate_cut_saving(
     if not (debt_usd_bn > 0):
         raise InputError(f"debt {debt_usd_bn!r} must be positive (USD bn)")
     if not (cut_bp > 0):
-        raise InputError(f"--bp {cut_bp!r}: the cut must be a positive number of basis points")
+        raise InputError(
+            f"cut_bp {cut_bp!r}: the cut must be a positive number of basis points",
+            parameter="cut_bp",
+        )
     if not (0.0 <= repricing_share <= 1.0):
         raise InputError(f"repricing share {repricing_share!r} must lie between 0 and 1")
     full = debt_usd_bn * cut_bp / 1e4

@@ -14,7 +14,10 @@ New York). Each member of the universe is put in a market by its symbol (built-i
   i.e. about the 24 h after it.
 
 Sessions are the dates present in each member's own data (no external holiday calendar), so
-a holiday in one market simply moves its reaction to the next session it traded. The return
+a holiday in one market simply moves its reaction to the next session it traded. A reaction
+session that is not a trading weekday of its market (a Saturday or Sunday outside crypto) is
+used but **flagged** (``off_day``, with a note): it usually means the file's dates are shifted
+(e.g. a UTC conversion moved Asian sessions one day early) and the row should not be trusted. The return
 is close-to-close from the member's previous session; its z-score divides it by the standard
 deviation of the member's previous 63 session returns (mean removed).
 
@@ -78,6 +81,12 @@ class Market:
     tz: str
     open: _dt.time
     close: _dt.time
+    #: trading weekdays (Monday = 0); crypto trades every day
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+    def trades_on(self, day: pd.Timestamp) -> bool:
+        """Whether ``day`` is a trading weekday of this market (holidays are not known)."""
+        return int(day.day_of_week) in self.weekdays
 
     def open_utc(self, day: pd.Timestamp) -> pd.Timestamp:
         return pd.Timestamp(
@@ -108,7 +117,7 @@ MARKETS: dict[str, Market] = {
     "HK": Market("HK", "Hong Kong", "Asia/Hong_Kong", _t(9, 30), _t(16)),
     "UK": Market("UK", "London", "Europe/London", _t(8), _t(16, 30)),
     "EU": Market("EU", "Continental Europe (Xetra/Euronext)", "Europe/Berlin", _t(9), _t(17, 30)),
-    "CRYPTO": Market("CRYPTO", "Crypto (UTC days)", "UTC", _t(0), _t(0)),
+    "CRYPTO": Market("CRYPTO", "Crypto (UTC days)", "UTC", _t(0), _t(0), tuple(range(7))),
 }
 
 _SUFFIXES = {
@@ -210,6 +219,11 @@ class ReactionTable(Result):
             "rows": self.rows.reset_index().to_dict(orient="records"),
         }
 
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Rows whose reaction (or previous) session is not a trading weekday of their market."""
+        return self.rows.loc[self.rows["off_day"].astype(bool)]
+
     def summary(self) -> str:
         head = (
             f"Reactions to {self.event_symbol or 'the event'} on {self.event_date.date()} "
@@ -221,9 +235,10 @@ class ReactionTable(Result):
                 lines.append(f"  {sym:<24} {r['market']:<7} {r['note']}")
                 continue
             z = "" if pd.isna(r["z"]) else f" z {r['z']:+.2f}"
+            flag = f"  FLAG: {r['note']}" if r["off_day"] else ""
             lines.append(
                 f"  {sym:<24} {r['market']:<7} {100 * r['return']:+7.2f}%{z}  "
-                f"session {pd.Timestamp(r['session']).date()} ({r['lag']})"
+                f"session {pd.Timestamp(r['session']).date()} ({r['lag']}){flag}"
             )
         return "\n".join(lines)
 
@@ -293,8 +308,10 @@ def reaction_table(
     -------
     ReactionTable
         One row per member: market, reaction session, previous session, lag (text),
-        lag_days (calendar days from the event date), return, z, and a note when no
-        reaction session is in the data.
+        lag_days (calendar days from the event date), return, z, ``off_day`` (True when the
+        reaction or previous session is not a trading weekday of the member's market: a
+        shifted file; the row is kept but flagged) and a note when no reaction session is in
+        the data or the row is flagged.
     """
     if not universe:
         raise InputError("the universe is empty: give at least one symbol")
@@ -339,6 +356,7 @@ def reaction_table(
             "lag_days": np.nan,
             "return": np.nan,
             "z": np.nan,
+            "off_day": False,
             "note": "",
         }
         idx = pd.DatetimeIndex(c.index)
@@ -389,6 +407,13 @@ def reaction_table(
             lag_days=int((idx[pos] - ts).days),
             **{"return": ret, "z": z},
         )
+        off = [d for d in (idx[pos], idx[pos - 1]) if not mk.trades_on(pd.Timestamp(d))]
+        if off:
+            rec["off_day"] = True
+            rec["note"] = (
+                f"{', '.join(f'{d.date()} is a {d.day_name()}' for d in off)}: not a trading "
+                f"day in {mk.name}; the data's dates may be shifted (check its source)"
+            )
         records.append(rec)
     if sort_by not in ("return", "z"):
         raise InputError("sort_by must be 'return' or 'z'")
@@ -460,13 +485,20 @@ class RollingCorrelation(Result):
         import plotly.graph_objects as go
 
         fig = go.Figure(
-            go.Scatter(x=self.correlation.index, y=self.correlation.to_numpy(), name="correlation")
+            go.Scatter(
+                x=self.correlation.index,
+                y=self.correlation.to_numpy(),
+                name=f"{self.pair[0]} vs {self.pair[1]}",
+            )
         )
         for d in self.changes:
             fig.add_vline(x=d, line={"dash": "dot", "color": "grey"})
         fig.update_layout(
-            title=f"{self.pair[0]}-{self.pair[1]} rolling correlation ({self.window} sessions)",
-            yaxis={"range": [-1, 1]},
+            title=f"{self.pair[0]} vs {self.pair[1]}: rolling correlation ({self.window} sessions; "
+            "dotted: regime changes)",
+            yaxis={"range": [-1, 1], "title": "correlation of daily log returns", "dtick": 0.5},
+            xaxis={"title": "last date of the window"},
+            showlegend=True,
         )
         return fig
 

@@ -95,6 +95,7 @@ class MarketEvent(Result):
     trough_close: float
     window_dates: np.ndarray = dataclasses.field(repr=False)
     window_close: np.ndarray = dataclasses.field(repr=False)
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -144,12 +145,13 @@ class MarketEvent(Result):
             "runup": self.runup,
             "trough_date": self.trough_date,
             "trough_close": self.trough_close,
+            "notes": list(self.notes),
         }
         return d
 
     def to_frame(self) -> pd.DataFrame:
         d = self.to_dict()
-        rows = {k: v for k, v in d.items() if not isinstance(v, dict)}
+        rows = {k: v for k, v in d.items() if not isinstance(v, dict | list)}
         for key in ("volume_high", "traded_value_high", "turnover_high"):
             for n, flag in d[key].items():
                 rows[f"{key}_{n}"] = flag
@@ -176,7 +178,8 @@ class MarketEvent(Result):
                 + (f" at {self.usdcny:.4f} CNY/USD" if self.usdcny is not None else "")
             )
         lines.append(
-            f"  rank {self.rank_in_year} of {self.moves_in_year} moves in {self.date.year}; "
+            f"  rank {self.rank_in_year} of {self.moves_in_year} moves in {self.date.year} to "
+            f"{self.date.date()}; "
             f"rank {self.rank_in_window} of {self.moves_in_window} since {self.window_start.date()}; "
             f"{self.moves_as_large_10y} moves as large in {self.window_span_years:.1f} y of data "
             f"(return period {self.return_period_years:.2f} y = {self.return_period_sessions:.0f} sessions)"
@@ -191,7 +194,8 @@ class MarketEvent(Result):
                     else ""
                 )
             )
-        lines.append(f"  panic selling: {self.panic} ({PANIC_RULE})")
+        panic = "n/a" if self.panic is None else ("yes" if self.panic else "no")
+        lines.append(f"  panic selling: {panic} ({PANIC_RULE})")
         lines.append(
             f"  drawdown {pct(self.drawdown)} from the {self.peak_date.date()} peak "
             f"({self.sessions_since_peak} sessions ago); run-up {pct(self.runup)} from the "
@@ -201,6 +205,7 @@ class MarketEvent(Result):
             f"  open gap {pct(self.open_gap)}, close vs high {pct(self.close_vs_high)}, "
             f"next day {pct(self.next_day_return)}"
         )
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def plot(self) -> go.Figure:
@@ -283,7 +288,9 @@ def market_event(
         the market value, its changes and the turnover rate are ``None``.
     usdcny : Series, optional
         CNY per USD. The market-value change in CNY uses the rate of the event day
-        (or the last rate within 5 days before it, reported as ``usdcny_date``).
+        (or the last rate within 5 days before it, reported as ``usdcny_date``). When the
+        series has no rate that close to the date (it ends before), the CNY figures are
+        ``None`` and ``notes`` says why; the USD figures stay.
     years : int
         Length of the look-back window for the rank and the rarity count (default 10).
     symbol : str, optional
@@ -297,7 +304,8 @@ def market_event(
     -------
     MarketEvent
         Ranks count moves in the direction of the event (rank 1 = the largest fall of the
-        period for a fall). ``moves_as_large_10y`` counts sessions in the ``years``-year window
+        period for a fall); the rank "in the year" counts only the year's sessions up to
+        and including the event (what was known that day), ``moves_in_year`` their number. ``moves_as_large_10y`` counts sessions in the ``years``-year window
         ending on the event whose move in the same direction is at least as large (the event
         included), and the implied return period is the window's span in years (``years``, or
         less when the data start later: ``window_span_years``) / count, and sessions / count. The panic flag follows :data:`PANIC_RULE`.
@@ -324,7 +332,8 @@ def market_event(
             raise InsufficientDataError(
                 f"shares outstanding of {who} ({shares.name or 'shares'}) start on "
                 f"{sh.index[0].date()}; the event needs a report on or before "
-                f"{px.index[pos - 1].date()} (covering {px.index[pos - 1].date()}..{ts.date()})"
+                f"{px.index[pos - 1].date()} (covering {px.index[pos - 1].date()}..{ts.date()})",
+                parameter="shares",
             )
     m = daily_metrics(
         px, shares, None, splits=splits, price_basis=price_basis, panic_drop=panic_drop
@@ -333,6 +342,7 @@ def market_event(
 
     # FX at the day's rate
     rate = rate_date = cny = None
+    notes: list[str] = []
     if usdcny is not None:
         fx = pd.to_numeric(usdcny, errors="coerce").astype(float).dropna()
         fx.index = pd.DatetimeIndex(pd.to_datetime(fx.index))
@@ -340,20 +350,23 @@ def market_event(
         avail = fx[(fx.index <= ts) & (fx.index >= ts - pd.Timedelta(days=5))]
         if avail.empty:
             span = f"{fx.index[0].date()}..{fx.index[-1].date()}" if len(fx) else "no observations"
-            raise InsufficientDataError(
-                f"no USD/CNY rate ({getattr(usdcny, 'name', None) or fx_name}) on or within 5 days before "
-                f"{ts.date()}: the series covers {span}; it needs {(ts - pd.Timedelta(days=5)).date()}..{ts.date()}"
+            notes.append(
+                f"CNY figure omitted: no USD/CNY rate "
+                f"({getattr(usdcny, 'name', None) or fx_name}) on or within 5 days before "
+                f"{ts.date()}; the series covers {span} (it would need a rate in "
+                f"{(ts - pd.Timedelta(days=5)).date()}..{ts.date()})"
             )
-        rate = float(avail.iloc[-1])
-        rate_date = pd.Timestamp(avail.index[-1])
-        if shares is not None and np.isfinite(row["market_value_change_usd"]):
-            cny = float(row["market_value_change_usd"]) * rate
+        else:
+            rate = float(avail.iloc[-1])
+            rate_date = pd.Timestamp(avail.index[-1])
+            if shares is not None and np.isfinite(row["market_value_change_usd"]):
+                cny = float(row["market_value_change_usd"]) * rate
 
     # ranks and rarity
     rets = m["return"].dropna()
     r = float(row["return"])
     sign = -1.0 if r < 0 else 1.0
-    in_year = rets[rets.index.year == ts.year] * sign
+    in_year = rets[(rets.index.year == ts.year) & (rets.index <= ts)] * sign
     rank_year = int((in_year > r * sign).sum()) + 1
     start = ts - pd.DateOffset(years=years)
     win = rets[(rets.index > start) & (rets.index <= ts)] * sign
@@ -441,4 +454,5 @@ def market_event(
         trough_close=trough_close,
         window_dates=frozen_array(px.index[lo:hi].to_numpy(), dtype="datetime64[ns]"),
         window_close=frozen_array(px["close"].iloc[lo:hi].to_numpy(float)),
+        notes=tuple(notes),
     )

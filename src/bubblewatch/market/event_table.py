@@ -83,6 +83,25 @@ class MarketEvents(Result):
         ).update_layout(title=f"{self.symbol or ''} daily returns", yaxis_title="%")
 
 
+def _rank_to_date(r: pd.Series) -> pd.Series:
+    """Rank of each move's size among the same-sign moves of its calendar year up to it.
+
+    >>> r = pd.Series([-0.01, -0.03, 0.02, -0.02], index=pd.date_range("2025-01-02", periods=4))
+    >>> _rank_to_date(r).tolist()
+    [1.0, 1.0, 1.0, 2.0]
+    """
+    out = np.full(len(r), np.nan)
+    size = np.abs(r.to_numpy(float))
+    key = pd.DataFrame({"y": r.index.year, "s": np.sign(r.to_numpy(float))})
+    for (_, sign), idx in key.groupby(["y", "s"]).indices.items():
+        if not np.isfinite(sign):
+            continue
+        v = size[idx]
+        earlier = np.tril(np.ones((len(idx), len(idx)), dtype=bool))  # up to and including
+        out[idx] = (earlier & (v[None, :] > v[:, None])).sum(axis=1) + 1
+    return pd.Series(out, index=r.index)
+
+
 @validate_params(
     prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
     start=Date(),
@@ -111,7 +130,9 @@ def market_events(
     panic_drop: float = 0.03,
 ) -> MarketEvents:
     """The metrics of :func:`daily_metrics` for every session in ``[start, end]``, plus the
-    direction-aware rank of each move within its calendar year (``rank_in_year``).
+    direction-aware rank of each move within its calendar year **to that date**
+    (``rank_in_year``: 1 = the largest move in its direction among the year's sessions up to
+    and including it; later sessions never change it).
 
     The CNY change uses each day's own USD/CNY rate (NaN on days without one: nothing is
     filled in).
@@ -126,11 +147,7 @@ def market_events(
     m = daily_metrics(
         px, shares, usdcny, splits=splits, price_basis=price_basis, panic_drop=panic_drop
     )
-    r = m["return"]
-    signed = r.where(r >= 0, -r)  # magnitude, ranked within same-sign moves of the year
-    sign = np.sign(r)
-    key = pd.DataFrame({"y": r.index.year, "s": sign, "v": signed})
-    m["rank_in_year"] = key.groupby(["y", "s"])["v"].rank(ascending=False, method="min")
+    m["rank_in_year"] = _rank_to_date(m["return"])
     rows = m[(m.index >= lo) & (m.index <= hi)]
     if rows.empty:
         raise NotFoundError(

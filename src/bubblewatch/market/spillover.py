@@ -264,19 +264,22 @@ class Spillover(Result):
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """Shares as fractions (0.25 = 25%): the FEVD table (rows receive, columns send),
+        TO/FROM/NET, the total and the pairwise net spillovers."""
         names = list(self.names)
-        th = np.asarray(self.theta) * 100.0
+        th = np.asarray(self.theta)
+        pw = np.asarray(self.pairwise) / 100.0
         return {
-            "total": self.total,
+            "units": "fractions (0.25 = 25%)",
+            "total": self.total / 100.0,
             "table": {
                 n: {m: float(th[i, j]) for j, m in enumerate(names)} for i, n in enumerate(names)
             },
-            "to": dict(zip(names, map(float, self.to), strict=True)),
-            "from": dict(zip(names, map(float, self.from_), strict=True)),
-            "net": dict(zip(names, map(float, self.net), strict=True)),
+            "to": dict(zip(names, [float(x) / 100.0 for x in self.to], strict=True)),
+            "from": dict(zip(names, [float(x) / 100.0 for x in self.from_], strict=True)),
+            "net": dict(zip(names, [float(x) / 100.0 for x in self.net], strict=True)),
             "pairwise": {
-                n: {m: float(self.pairwise[i, j]) for j, m in enumerate(names)}
-                for i, n in enumerate(names)
+                n: {m: float(pw[i, j]) for j, m in enumerate(names)} for i, n in enumerate(names)
             },
             "lags": self.lags,
             "horizon": self.horizon,
@@ -311,8 +314,8 @@ class Spillover(Result):
         )
         fig.update_layout(
             title=f"Spillover table (total {self.total:.2f}%)",
-            xaxis_title="from (source)",
-            yaxis_title="to (receiver)",
+            xaxis_title="from (transmitting series)",
+            yaxis_title="to (receiving series)",
             yaxis={"autorange": "reversed"},
         )
         return fig
@@ -453,14 +456,16 @@ class RollingSpillover(Result):
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The total spillover of each window as a fraction (0.25 = 25%)."""
         return {
+            "units": "fractions (0.25 = 25%)",
             "window": self.window,
             "lags": self.lags,
             "horizon": self.horizon,
             "horizon_terms": self.horizon_terms,
             "method": self.method,
             "total": [
-                {"date": _label(ix), "total": float(v) if np.isfinite(v) else None}
+                {"date": _label(ix), "total": float(v) / 100.0 if np.isfinite(v) else None}
                 for ix, v in self.total.items()
             ],
         }
@@ -480,10 +485,12 @@ class RollingSpillover(Result):
         import plotly.graph_objects as go
 
         t = self.total
-        fig = go.Figure(go.Scatter(x=t.index, y=t.to_numpy(), mode="lines", name="total"))
+        fig = go.Figure(go.Scatter(x=t.index, y=t.to_numpy(), mode="lines", name="total spillover"))
         fig.update_layout(
             title=f"Rolling total spillover (window {self.window}, VAR({self.lags}), H={self.horizon})",
-            yaxis_title="%",
+            yaxis_title="total spillover (% of forecast-error variance)",
+            xaxis_title="last date of the window",
+            showlegend=True,
         )
         return fig
 

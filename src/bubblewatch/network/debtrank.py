@@ -119,10 +119,27 @@ class DebtRankResult(Result):
     def plot(self) -> Any:
         import plotly.graph_objects as go
 
+        from bubblewatch.chart_style import MAX_LINES, color
+
+        order = np.argsort(-np.asarray(self.distress), kind="stable")[:MAX_LINES]
         fig = go.Figure()
-        for j, n in enumerate(self.names[:50]):
-            fig.add_scatter(y=self.path[:, j], mode="lines+markers", name=n)
-        fig.update_layout(title="Distress by round", xaxis_title="round", yaxis_title="h")
+        for i, j in enumerate(order):
+            fig.add_scatter(
+                y=100 * self.path[:, j],
+                mode="lines+markers",
+                name=self.names[j],
+                line={"color": color(i)},
+            )
+        shown = (
+            ""
+            if len(self.names) <= MAX_LINES
+            else f" (the {MAX_LINES} most distressed of {len(self.names)})"
+        )
+        fig.update_layout(
+            title=f"Distress by round{shown}",
+            xaxis_title="round of the cascade (0 = the shock)",
+            yaxis_title="distress (% of equity lost)",
+        )
         return fig
 
     def to_dict(self) -> dict[str, Any]:

@@ -144,16 +144,34 @@ def network_figure(ledger: Ledger, cycles: Sequence[Cycle] = (), *, seed: int = 
     title=Text(),
 )
 def waterfall_figure(labels: Sequence[str], values: Sequence[float], title: str) -> Any:
-    """A waterfall of round-by-round losses (USD) ending in their total."""
+    """A waterfall of round-by-round losses (USD) ending in their total.
+
+    Trailing rounds that each add under 0.1% of the total are merged into one bar
+    ("rounds k-n") so the chart shows the rounds that matter.
+    """
     import plotly.graph_objects as go
 
+    vals = [float(v) for v in values]
+    labs = list(labels)
+    total = sum(vals)
+    keep = len(vals)
+    while keep > 2 and total > 0 and abs(vals[keep - 1]) < 1e-3 * total:
+        keep -= 1
+    if keep < len(vals) - 1:
+        tail = sum(vals[keep:])
+        first, last = labs[keep].removeprefix("round "), labs[-1].removeprefix("round ")
+        labs = [*labs[:keep], f"rounds {first}-{last}"]
+        vals = [*vals[:keep], tail]
     fig = go.Figure(
         go.Waterfall(
-            x=[*labels, "total"],
-            y=[*(float(v) / 1e9 for v in values), 0.0],
-            measure=["relative"] * len(values) + ["total"],
-            text=[f"{v / 1e9:,.1f}" for v in values] + [f"{sum(values) / 1e9:,.1f}"],
+            x=[*labs, "total"],
+            y=[*(v / 1e9 for v in vals), 0.0],
+            measure=["relative"] * len(vals) + ["total"],
+            text=[f"{v / 1e9:,.1f}" for v in vals] + [f"{total / 1e9:,.1f}"],
+            name="flows lost",
         )
     )
-    fig.update_layout(title=title, yaxis_title="USD B")
+    fig.update_layout(
+        title=title, yaxis_title="flows lost (USD B)", xaxis_title="round of the spiral"
+    )
     return fig

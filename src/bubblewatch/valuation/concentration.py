@@ -97,7 +97,7 @@ def equity_lines(holdings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     spec=Text(),
 )
 def parse_group(spec: str) -> tuple[str, tuple[str, ...]]:
-    """Parse ``NAME=T1,T2,...`` (the CLI's ``--group``).
+    """Parse a group given as ``NAME=T1,T2,...``.
 
     Examples
     --------
@@ -105,11 +105,16 @@ def parse_group(spec: str) -> tuple[str, tuple[str, ...]]:
     ('AI', ('NVDA', 'AVGO', 'AMD'))
     """
     if "=" not in spec:
-        raise InputError(f"--group {spec!r}: expected NAME=TICKER,TICKER,... (e.g. MAG7=AAPL,MSFT)")
+        raise InputError(
+            f"group {spec!r}: expected NAME=TICKER,TICKER,... (e.g. MAG7=AAPL,MSFT)",
+            parameter="group",
+        )
     name, _, tickers = spec.partition("=")
     syms = tuple(t.strip().upper() for t in tickers.split(",") if t.strip())
     if not name.strip() or not syms:
-        raise InputError(f"--group {spec!r}: name and at least one ticker are required")
+        raise InputError(
+            f"group {spec!r}: name and at least one ticker are required", parameter="group"
+        )
     return name.strip(), syms
 
 
@@ -199,7 +204,8 @@ class ConcentrationResult(Result):
         when = self.as_of.date().isoformat() if self.as_of is not None else ""
         fig.update_layout(
             title=f"Largest holdings {when}: top {self.top_n} = {self.top_weight:.1f}%",
-            yaxis_title="weight (%)",
+            yaxis_title="weight (% of the equity lines)",
+            xaxis_title="company" if self.by == "company" else "holding line",
         )
         return fig
 

@@ -45,22 +45,42 @@ def coverage_figure(
     """A log-scale line chart of ``closes`` with the article dates marked when in range.
 
     ``label_dates`` writes each date above its line (off on long charts, where the four
-    dates' labels would overlap).
+    dates' labels would overlap). More than :data:`~bubblewatch.chart_style.MAX_LINES` series
+    are drawn as small multiples (one panel each, same axes) instead of one tangle of lines.
     """
     import plotly.graph_objects as go
 
+    from bubblewatch.chart_style import MAX_LINES, color, small_multiples
+
+    shown = {k: v for k, v in closes.items() if not v.empty}
+    if len(shown) > MAX_LINES:
+        lo_all = min(s.index[0] for s in shown.values())
+        hi_all = max(s.index[-1] for s in shown.values())
+        fig = small_multiples(
+            shown,
+            title=title,
+            y_title=y_title,
+            log=True,
+            shared_y=y_title.startswith("rebased"),
+            vlines=ARTICLE_DATES,
+        )
+        fig.layout.meta = {
+            "article_dates_marked": [
+                d for d in ARTICLE_DATES if lo_all <= pd.Timestamp(d) <= hi_all
+            ],
+            "panels": list(shown),
+        }
+        return fig
     fig = go.Figure()
     lo, hi = None, None
-    for sym, s in closes.items():
-        if s.empty:
-            continue
+    for i, (sym, s) in enumerate(shown.items()):
         fig.add_trace(
             go.Scatter(
                 x=s.index.strftime("%Y-%m-%d"),
                 y=s.to_numpy(float),
                 mode="lines",
                 name=sym,
-                line={"width": 1.3},
+                line={"width": 1.3, "color": color(i)},
                 hovertemplate=f"{sym}<br>%{{x}}<br>%{{y:,.4g}}<extra></extra>",
             )
         )

@@ -20,7 +20,7 @@ from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "lppls"
 TITLE = "LPPLS bubble fits and confidence indicator"
-FIT_WINDOW = 504
+FIT_WINDOW = 504  # = bubblewatch.detect.lppls.DEFAULT_FIT_WINDOW, the CLI's default
 MAX_SYMBOLS = 2
 CI = {"window_max": 252, "window_min": 42, "window_step": 30, "end_step": 5}
 FAST_CI = {"window_max": 252, "window_min": 42, "window_step": 42, "end_step": 10}
@@ -92,7 +92,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         last = ci.indicator.iloc[-1]
         text = (
             f"{escape(sym)}: the best fit of the last {FIT_WINDOW} closes puts tc at {tc} "
-            f"({fit.tc_days:+.0f} days after {fit.window_end.date()}), m = {fit.m:.2f}, "
+            f"({fit.tc_position}, {fit.window_end.date()}), m = {fit.m:.2f}, "
             f"&omega; = {fit.omega:.1f}; it {'passes' if fit.qualified['confidence'] else 'fails'} "
             f"the FCO confidence filter. "
         )

@@ -121,7 +121,7 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
                 "n/a" if ev.market_value_usd is None else f"USD {ev.market_value_usd / 1e12:.3f}T",
                 _money(ev.market_value_change_usd, "USD"),
                 _money(ev.market_value_change_cny, "CNY"),
-                f"{ev.rank_in_year}/{ev.moves_in_year}",
+                f"{ev.rank_in_year} of {ev.moves_in_year}",
                 str(ev.moves_as_large_10y),
                 _pct(ev.volume_change, 1),
                 _pct(ev.traded_value_change, 1),
@@ -142,7 +142,7 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
                 "market value",
                 "change USD",
                 "change CNY",
-                "rank in year",
+                "rank in the year to date",
                 "moves as large (10 y)",
                 "volume chg",
                 "traded value chg",
@@ -160,19 +160,34 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
 
     c = prices["close"].astype(float)
     c = c[c.index >= pd.Timestamp(ARTICLE_DATES[0]) - pd.Timedelta(days=120)]
-    fig = go.Figure(go.Scatter(x=c.index, y=c.to_numpy(), mode="lines", name="close"))
+    from bubblewatch.chart_style import color
+
+    fig = go.Figure(
+        go.Scatter(
+            x=c.index,
+            y=c.to_numpy(),
+            mode="lines",
+            name=f"{EVENT_SYMBOL} close",
+            line={"color": color(0)},
+        )
+    )
     fig.add_trace(
         go.Scatter(
             x=[e.date for e in events],
             y=[e.close for e in events],
             mode="markers+text",
-            text=[f"{100 * e.ret:+.2f}%" for e in events],
-            textposition="top center",
+            text=[f"{e.date:%b %d}: {100 * e.ret:+.2f}%" for e in events],
+            textposition=["top left" if i % 2 == 0 else "bottom right" for i in range(len(events))],
             marker={"size": 9, "color": "crimson"},
-            name="article dates",
+            name="the articles' dates (that day's return)",
         )
     )
-    fig.update_layout(title=f"{EVENT_SYMBOL} close and the articles' dates", yaxis_title="USD")
+    fig.update_layout(
+        title=f"{EVENT_SYMBOL} close and the articles' dates",
+        yaxis_title="close (USD)",
+        xaxis_title="date",
+        legend={"orientation": "h", "y": -0.2},
+    )
     return html, [fig]
 
 
@@ -191,42 +206,73 @@ def _reaction_heatmap(ctx: ReportContext, missing: list[str]) -> tuple[str, list
     if EVENT_SYMBOL not in universe or len(universe) < 2:
         return "", []
     cols: dict[str, pd.Series] = {}
-    lags: dict[str, pd.Series] = {}
+    sessions: dict[str, pd.Series] = {}
+    flags: dict[str, pd.Series] = {}
     for d in ARTICLE_DATES:
         if pd.Timestamp(d) not in universe[EVENT_SYMBOL].index:
             continue
         t = reaction_table(universe, d, event_symbol=EVENT_SYMBOL)
         cols[d] = t.rows["return"]
-        lags[d] = t.rows["lag"]
+        sessions[d] = t.rows["session"]
+        flags[d] = t.rows["off_day"].astype(bool)
     if not cols:
         return "", []
     grid = pd.DataFrame(cols).reindex(list(universe))
     grid = grid.dropna(how="all")
+    when = pd.DataFrame(sessions).reindex(grid.index)
+    off = pd.DataFrame(flags).reindex(grid.index).fillna(False).astype(bool)
     import plotly.graph_objects as go
 
     z = grid.to_numpy(float) * 100
+    # categorical x: one column per event session, labelled with its date (no calendar gaps)
+    labels = [f"{pd.Timestamp(d):%a %Y-%m-%d}" for d in grid.columns]
+    text = [
+        [
+            ("" if not np.isfinite(v) else f"{v:+.1f}" + (" !" if flag else ""))
+            for v, flag in zip(row, frow, strict=True)
+        ]
+        for row, frow in zip(z, off.to_numpy(), strict=True)
+    ]
+    custom = [
+        [
+            (f"session {pd.Timestamp(s).date()}" if pd.notna(s) else "no session")
+            + (" - not a trading day of its market: dates likely shifted" if flag else "")
+            for s, flag in zip(srow, frow, strict=True)
+        ]
+        for srow, frow in zip(when.to_numpy(), off.to_numpy(), strict=True)
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(grid.columns),
+            x=labels,
             y=list(grid.index),
             colorscale="RdBu",
             zmid=0,
-            colorbar={"title": "%"},
-            hovertemplate="%{y} after %{x}: %{z:.2f}%<extra></extra>",
-            text=[[f"{v:+.1f}" if np.isfinite(v) else "" for v in row] for row in z],
+            colorbar={"title": "return (%)"},
+            customdata=custom,
+            hovertemplate="%{y} after %{x}: %{z:.2f}%<br>%{customdata}<extra></extra>",
+            text=text,
             texttemplate="%{text}",
         )
     )
     fig.update_layout(
         title=f"Reactions to {EVENT_SYMBOL}'s moves (US same session; Asia next session; crypto next UTC day)",
-        yaxis={"autorange": "reversed"},
-        height=max(400, 24 * len(grid)),
+        xaxis={"type": "category", "title": f"{EVENT_SYMBOL} event session (US)", "side": "top"},
+        yaxis={"autorange": "reversed", "title": "market (reaction session)"},
+        height=max(400, 24 * len(grid) + 120),
     )
+    n_off = int(off.to_numpy().sum())
     html = (
         "<h3>Cross-market reactions</h3><p class='note'>Each cell is the member's return on its "
         "reaction session to the event date: US names on the same session, Asian and European "
-        "markets on their next session, crypto over the UTC day after the US close.</p>"
+        "markets on their next session, crypto over the UTC day after the US close."
+        + (
+            f" {n_off} cell(s) marked '!' fall on a day that is not a weekday of their market: "
+            "the data's dates are likely shifted, so read them with care."
+            if n_off
+            else " Every reaction session is a weekday of its market."
+        )
+        + "</p>"
     )
     return html, [fig]
 
@@ -243,11 +289,12 @@ def _spillovers(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]
             missing.append(f"{s} prices (spillover table)")
     if len(series) < 2:
         return "", []
-    df = pd.concat(series, axis=1, join="inner").dropna()
-    rets = np.log(df).diff().iloc[1:]
+    from bubblewatch.market.panel import aligned_panel
+
     lags, horizon = 1, 10
     window = int(ctx.options.get("spillover_window", 60))
     try:
+        rets = aligned_panel(series, log_returns=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             sp = spillover(rets, lags=lags, horizon=horizon)
@@ -303,16 +350,25 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
         return "", []
     import plotly.graph_objects as go
 
+    from bubblewatch.chart_style import color
+
     fig = go.Figure()
-    for r in results:
+    for i, r in enumerate(results):
         fig.add_trace(
-            go.Scatter(x=r.correlation.index, y=r.correlation.to_numpy(), name="-".join(r.pair))
+            go.Scatter(
+                x=r.correlation.index,
+                y=r.correlation.to_numpy(),
+                name=" vs ".join(r.pair),
+                line={"color": color(i)},
+            )
         )
         for d in r.changes:
-            fig.add_vline(x=d, line={"dash": "dot", "color": "grey"})
+            fig.add_vline(x=d, line={"dash": "dot", "color": color(i), "width": 1})
     fig.update_layout(
         title=f"Rolling {window}-day correlations of daily log returns (dotted: regime changes)",
-        yaxis={"range": [-1, 1]},
+        yaxis={"range": [-1, 1], "title": "correlation", "dtick": 0.5},
+        xaxis={"title": "last date of the window"},
+        legend={"orientation": "h", "y": -0.2},
     )
     items = "".join(f"<li>{escape(r.summary())}</li>" for r in results)
     return f"<h3>Rolling correlations</h3><ul>{items}</ul>", [fig]

@@ -17,6 +17,8 @@ __all__ = ["build"]
 
 ID = "network"
 TITLE = "The capital loop: deals, cycles and stress"
+#: cycles listed in the section; the rest are counted ("... and N more")
+MAX_CYCLES = 30
 
 
 def _usd_bn(x: float) -> str:
@@ -53,8 +55,14 @@ def build(ctx: ReportContext) -> SectionOutput:
         f"<li>{escape(c)} — bottleneck "
         + ("undisclosed" if math.isnan(c.bottleneck) else f"USD {escape(_usd_bn(c.bottleneck))}B")
         + "</li>"
-        for c in loops.cycles[:12]
+        for c in loops.cycles[:MAX_CYCLES]
     )
+    more = len(loops.cycles) - MAX_CYCLES
+    if more > 0:
+        cycles += (
+            f"<li>... and {more} more cycle{'s' if more > 1 else ''} with smaller bottlenecks "
+            "(<code>bubblewatch network show --json</code> lists all)</li>"
+        )
     rt = loops.round_trip
     rt = rt.loc[rt["revenue_usd"] > 0]
     rt_tab = pd.DataFrame(
@@ -83,7 +91,7 @@ reference). Gross flows total USD {_usd_bn(loops.gross_usd)}B; at most USD
 {_usd_bn(loops.max_circulation_usd)}B ({loops.circular_share:.0%}) can go round in circles
 (maximum circulation); the Hodge decomposition puts {loops.hodge_cyclic_share:.0%} of the net
 flows in the cyclic part.</p>
-<p>{len(loops.cycles)} simple cycles, largest bottleneck first:</p><ul>{cycles}</ul>
+<p>{len(loops.cycles)} simple cycle{"" if len(loops.cycles) == 1 else "s"}, largest bottleneck first{"" if len(loops.cycles) <= MAX_CYCLES else f" (the first {MAX_CYCLES} listed)"}:</p><ul>{cycles}</ul>
 <h4>Round-tripped revenue</h4>
 <p>Share of each vendor's recorded revenue that comes from firms it financed (equity,
 warrants, debt, JV capital), directly or further along the money's path. Shares are of the
