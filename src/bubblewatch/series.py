@@ -189,8 +189,16 @@ def price_series(
             hi = None if end is None else pd.Timestamp(end)
         except (TypeError, ValueError) as exc:
             raise InputError(
-                f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD"
+                f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD",
+                parameter="start" if start is not None else "end",
             ) from exc
+        for name, value, ts in (("start", start, lo), ("end", end, hi)):
+            if ts is not None and ts.tzinfo is not None:
+                raise InputError(
+                    f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
+                    f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
+                    parameter=name,
+                )
         if lo is not None:
             s = s[s.index >= lo]
         if hi is not None:
