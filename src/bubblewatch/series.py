@@ -39,7 +39,7 @@ Examples
 >>> price_series(pd.Series([1.0, 0.0], index=["2024-01-01", "2024-01-02"]), what="close")
 Traceback (most recent call last):
 ...
-bubblewatch.errors.InputError: close: prices must be > 0; the series has 0.0 on 2024-01-02, a non-positive value (0.0) at observation 2 of 2
+bubblewatch.errors.InputError: close has a non-positive value (0.0) at 2024-01-02: prices must be > 0 (their logs or returns are taken); the series has 0.0 on 2024-01-02 (observation 2 of 2)
 """
 
 from __future__ import annotations
@@ -218,10 +218,11 @@ def price_series(
         if nonpos.any():
             i = int(nonpos.argmax())
             v = float(vals[i])
+            where = label_at(s.index, i)
             raise InputError(
-                f"{what}: prices must be > 0; the series has {v!r} on {label_at(s.index, i)}, "
-                f"a non-positive value ({v!r}) at observation {i + 1} of {len(vals)}"
-                + (f"; {fix}" if fix else ""),
+                f"{what} has a non-positive value ({v!r}) at {where}: prices must be > 0 (their "
+                f"logs or returns are taken); the series has {v!r} on {where} (observation "
+                f"{i + 1} of {len(vals)})" + (f"; {fix}" if fix else ""),
                 parameter=positive_parameter or parameter,
             )
     return pd.Series(vals, index=s.index, name=s.name)

@@ -13,6 +13,17 @@ from bubblewatch.series import iso_date, price_series
 from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
 
 
+def _no_zone(**bounds: tuple[Any, pd.Timestamp | None]) -> None:
+    """Refuse a window bound with a time zone (the series' dates are calendar dates)."""
+    for name, (value, ts) in bounds.items():
+        if ts is not None and ts.tzinfo is not None:
+            raise InputError(
+                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
+                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
+                parameter=name,
+            )
+
+
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
     """The price series cut to [start, end] and checked by the price-series policy
     (:func:`bubblewatch.series.price_series`) inside that window."""
@@ -64,6 +75,7 @@ def fit_window(
         raise InputError(
             f"cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="end"
         ) from exc
+    _no_zone(start=(start, lo), end=(end, hi) if end is not None else (None, None))
     if hi > idx[-1]:
         raise InputError(
             f"end {_fmt(hi)} is after the last date of the data ({_fmt(idx[-1])}); give an end "
