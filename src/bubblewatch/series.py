@@ -39,7 +39,7 @@ Examples
 >>> price_series(pd.Series([1.0, 0.0], index=["2024-01-01", "2024-01-02"]), what="close")
 Traceback (most recent call last):
 ...
-bubblewatch.errors.InputError: close has a non-positive value (0.0) at 2024-01-02: prices must be > 0 (their logs or returns are taken); the series has 0.0 on 2024-01-02 (observation 2 of 2)
+bubblewatch.errors.InputError: close: prices must be > 0; the series has 0.0 on 2024-01-02 (observation 2 of 2)
 """
 
 from __future__ import annotations
@@ -52,7 +52,13 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 
-__all__ = ["USDCNY_SERIES", "iso_date", "label_at", "price_frame", "price_series"]
+__all__ = ["NONPOSITIVE", "USDCNY_SERIES", "iso_date", "label_at", "price_frame", "price_series"]
+
+#: the message on a non-positive price (see :func:`price_series`)
+NONPOSITIVE = (
+    "{what}: prices must be > 0; the series has {value!r} on {date} "
+    "(observation {observation} of {n})"
+)
 
 #: the FRED series of CNY per USD that turns a USD market value into CNY
 USDCNY_SERIES = "DEXCHUS_USDCNY"
@@ -125,7 +131,7 @@ def price_series(
     dates: bool = True,
     start: Any = None,
     end: Any = None,
-    fix: str = "",
+    nonpositive: str | None = None,
     parameter: str | None = None,
     positive_parameter: str | None = None,
 ) -> pd.Series:
@@ -144,8 +150,10 @@ def price_series(
         index is kept in its order; a date index still follows the policy.
     start, end : date-like, optional
         Cut the series to ``[start, end]`` before the values are checked.
-    fix : str
-        Advice appended to the message on a non-positive value.
+    nonpositive : str, optional
+        The message on a non-positive value, a ``str.format`` template with the fields
+        ``what, value, date, first, last, observation, n`` (default :data:`NONPOSITIVE`):
+        the rule is the policy's, the words may be the analysis's.
     parameter : str, optional
         The caller's argument holding the series: the errors carry it
         (:attr:`InputError.parameter <bubblewatch.errors.InputError>`) so that the CLI can
@@ -217,12 +225,17 @@ def price_series(
         nonpos = vals <= 0
         if nonpos.any():
             i = int(nonpos.argmax())
-            v = float(vals[i])
             where = label_at(s.index, i)
             raise InputError(
-                f"{what} has a non-positive value ({v!r}) at {where}: prices must be > 0 (their "
-                f"logs or returns are taken); the series has {v!r} on {where} (observation "
-                f"{i + 1} of {len(vals)})" + (f"; {fix}" if fix else ""),
+                (nonpositive or NONPOSITIVE).format(
+                    what=what,
+                    value=float(vals[i]),
+                    date=where,
+                    first=label_at(s.index, 0),
+                    last=label_at(s.index, len(vals) - 1),
+                    observation=i + 1,
+                    n=len(vals),
+                ),
                 parameter=positive_parameter or parameter,
             )
     return pd.Series(vals, index=s.index, name=s.name)

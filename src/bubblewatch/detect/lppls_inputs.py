@@ -28,7 +28,15 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
     """The price series cut to [start, end] and checked by the price-series policy
     (:func:`bubblewatch.series.price_series`) inside that window."""
     return price_series(
-        series, what=what, positive=True, dates=True, start=start, end=end, parameter="series"
+        series,
+        what=what,
+        positive=True,
+        dates=True,
+        start=start,
+        end=end,
+        parameter="series",
+        nonpositive="{what}: prices must be > 0 for a log-price fit; window {first}..{last} "
+        "has {value!r} on {date}",
     )
 
 

@@ -97,7 +97,8 @@ def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
         what=name,
         positive=log,
         dates=False,
-        fix="use positive values or turn the log off (log=False)",
+        nonpositive="{what} has a non-positive value ({value}) at {date}, so its log is "
+        "undefined; use positive values or turn the log off (log=False)",
         positive_parameter="log",
     )
     if log:
