@@ -98,7 +98,7 @@ def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
         positive=log,
         dates=False,
         nonpositive="{what} has a non-positive value ({value}) at {date}, so its log is "
-        "undefined; use positive values or turn the log off (log=False)",
+        "undefined; use positive prices or turn the log off (log=False)",
         positive_parameter="log",
     )
     if log:
