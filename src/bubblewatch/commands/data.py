@@ -58,7 +58,8 @@ def import_(
         typer.Option(
             "--shift-days",
             help="Add N calendar days to every date. In the shared layout it applies only to "
-            "the files SOURCES.md says are shifted (TSMC_2330.TW).",
+            "the files SOURCES.md says are shifted (TSMC_2330.TW), which are moved by their "
+            "documented shift (+1 day) by default; --shift TSMC_2330.TW=0 keeps them raw.",
         ),
     ] = 0,
     shift: Annotated[
@@ -162,6 +163,15 @@ def render_import(report: Any) -> list[Any]:
                     t.Column("Skipped file", "path", wrap=True),
                     t.Column("Why", "skipped", wrap=True),
                 ],
+            )
+        )
+    shifted = [f for f in report.imported if f.shift_days]
+    for f in shifted:
+        out.append(
+            t.note(
+                f"dates shifted {f.shift_days:+d} day{'' if abs(f.shift_days) == 1 else 's'} at "
+                f"import: {f.path} (documented shift of the shared layout, or --shift/--shift-days;"
+                f" --shift {f.symbols[0] if f.symbols else 'SYMBOL'}=0 keeps them as they are)"
             )
         )
     for w in report.warnings:

@@ -100,6 +100,12 @@ class ImportReport:
             f"in {self.seconds:.1f} s",
             f"rows {'to write' if self.dry_run else 'written'}: {rows or 'none'}",
         ]
+        for f in self.imported:
+            if f.shift_days:
+                lines.append(
+                    f"dates shifted {f.shift_days:+d} day{'' if abs(f.shift_days) == 1 else 's'}: "
+                    f"{f.path} ({', '.join(f.symbols) or 'no rows'})"
+                )
         for f in self.skipped:
             lines.append(f"skipped {f.path}: {f.skipped}")
         for w in self.warnings:
