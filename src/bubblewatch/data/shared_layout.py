@@ -69,6 +69,8 @@ def _shift_of(rel: str) -> dict[str, object]:
         return {}
     days, caveat = SHIFTED_FILES[rel]
     return {"shift_days": days, "shift_caveat": caveat}
+
+
 _FOLDERS = (
     "prices",
     "indices",
