@@ -461,6 +461,7 @@ class ClaimsReport(Result):
                 y=list(n.values()),
                 marker={"color": [words[k][1] for k in n]},
                 text=list(n.values()),
+                textposition="outside",
                 name="claims",
             )
         )
