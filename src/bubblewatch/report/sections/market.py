@@ -179,15 +179,15 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
             name="the articles' dates (that day's return)",
         )
     )
-    for i, e in enumerate(events):  # labels with arrows, alternately above and below
+    for i, e in enumerate(events):  # labels with arrows, staggered so that they never overlap
         fig.add_annotation(
             x=e.date,
             y=e.close,
             text=f"{e.date:%b %d}: {100 * e.ret:+.2f}%",
             showarrow=True,
             arrowhead=0,
-            ax=(-30 if i % 2 == 0 else 30),
-            ay=(-45 if i % 2 == 0 else 45),
+            ax=0,
+            ay=-(35 + 28 * (i % 2)),  # straight up, every other label higher
             font={"size": 11, "color": "crimson"},
             bgcolor="rgba(255,255,255,0.85)",
         )
