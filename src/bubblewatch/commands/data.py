@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, note, open_store, progress
+from bubblewatch.commands.common import (
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    emit,
+    note,
+    open_store,
+    progress,
+)
 from bubblewatch.data.store import Store, default_store_path
 from bubblewatch.data.store_file import check_store_path
 from bubblewatch.errors import DataQualityWarning, InputError
@@ -192,8 +200,11 @@ def _import_store(store: Path | None, dry_run: bool) -> Store:
 
 
 @app.command("list")
-def list_(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """List every series in the store with its kind, row count and date range."""
+def list_(store: StoreOpt = None, as_json: JsonOpt = False, export: ExportOpt = None) -> None:
+    """List every series in the store with its kind, row count and date range.
+
+    --export csv: the same list as CSV (symbol, kind, rows, first, last).
+    """
     with open_store(store, read_only=True) as st:
         df = st.list_series()
     records = [
@@ -209,7 +220,9 @@ def list_(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     if not records:
         emit(records, as_json, text="the store is empty")
         return
-    emit(records, as_json, render=render_listing)
+    import pandas as pd
+
+    emit(records, as_json, render=render_listing, export=export, frame=pd.DataFrame(records))
 
 
 def render_listing(records: list[dict[str, Any]]) -> list[Any]:
