@@ -182,6 +182,8 @@ def render_import(report: Any) -> list[Any]:
                 f" --shift {f.symbols[0] if f.symbols else 'SYMBOL'}=0 keeps them as they are)"
             )
         )
+    for f in report.imported:
+        out.extend(t.note(f"note: {n}") for n in f.notes)
     for w in report.warnings:
         out.append(t.note(f"warning: {w}"))
     return out

@@ -45,6 +45,12 @@ def command(
         str | None, typer.Option("--as-of", help="As-of date (default: last date of the data).")
     ] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Ask sections to cut slow work.")] = False,
+    scan_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--scan", help="Show the last run of this scan directory (`bubblewatch scan --out`)."
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -57,7 +63,9 @@ def command(
     from bubblewatch.report.build import build_report
 
     wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
-    options = {"fast": fast}
+    options: dict[str, Any] = {"fast": fast}
+    if scan_dir is not None:
+        options["scan_dir"] = scan_dir
     with data_store(data, store) as st:
         with progress("building the report"):
             result = build_report(

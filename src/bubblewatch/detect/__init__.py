@@ -2,6 +2,7 @@
 
 Modules: ``psy`` (ADF/SADF/GSADF/BSADF, :func:`~bubblewatch.detect.psy.psy`), ``psy_critical``
 (critical values: ``psy_cv``, ``psy_simulation``, ``psy_table``, ``psy_setup``),
+``psy_pvalue`` (GSADF p-values from the tabulated null),
 ``psy_monitor`` (real-time monitoring), ``lppls`` (the fit; model and filters in
 ``lppls_model``), ``lppls_confidence`` (the multi-window indicator; import the function
 from its module). Kernels: ``_psy_kernels``, ``_lppls_kernels``.

@@ -19,6 +19,7 @@ def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
     from bubblewatch.report.sections import (
         claims,
+        connectedness,
         coverage,
         lppls,
         macro,
@@ -32,6 +33,7 @@ def _builders() -> list[SectionBuilder]:
     return [
         coverage.build,
         market.build,
+        connectedness.build,
         psy.build,
         lppls.build,
         scan.build,

@@ -13,8 +13,8 @@ from bubblewatch.data.store import Store
 from bubblewatch.data.tables import write_prices
 from bubblewatch.detect.psy import psy
 from bubblewatch.detect.psy_critical import critical_values_for
-from bubblewatch.detect.scan import scan_psy
 from bubblewatch.errors import InputError
+from bubblewatch.scan import scan_psy
 
 
 def _panel(n: int = 4, T: int = 220, seed: int = 0) -> dict[str, pd.Series]:

@@ -1,0 +1,417 @@
+"""The analyses a scan runs on each series, and the runner that isolates their faults.
+
+An analysis is a small picklable object with a ``name``, the typed ``columns`` it fills,
+the ``params`` that define its numbers (hashed into the scan's parameter hash) and a
+``run(prices, checkpoint)`` that returns its values for one series. The runner
+(:func:`run_series`) calls the requested analyses one after another and never raises:
+
+* too little data (:class:`~bubblewatch.errors.InsufficientDataError`) is recorded as
+  ``insufficient`` with its message, bad data (:class:`~bubblewatch.errors.InputError`)
+  and any other exception as ``error`` (the exception's type and message), and the other
+  analyses still run;
+* ``timeout``: with a time limit, ``checkpoint(stage)`` is called before each analysis
+  (and each LPPLS scale); a stage that would start after the limit is not run, and the row
+  says which stages were done. A kernel already running is not interrupted (PSY of 1,000
+  sessions takes about 15 ms, one LPPLS scale at one date about 0.3 s).
+
+Warnings raised while a series is analysed are kept in its ``notes`` column.
+
+References
+----------
+.. [1] Phillips, P.C.B., Shi, S. & Yu, J. (2015). Testing for multiple bubbles.
+   International Economic Review 56(4), 1043-1078.
+.. [2] Sornette, D., Demos, G., Zhang, Q., Cauwels, P., Filimonov, V. & Zhang, Q. (2015).
+   Real-time prediction and post-mortem analysis of the Shanghai 2015 stock market bubble
+   and crash. Journal of Investment Strategies 4(4), 77-95.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.validation import ArrayLike, Real, Text, validate_params
+
+__all__ = [
+    "KEY_COLUMNS",
+    "RUN_COLUMNS",
+    "SERIES_COLUMNS",
+    "Analysis",
+    "LPPLSAnalysis",
+    "LPPLSScale",
+    "PSYAnalysis",
+    "StageTimeout",
+    "run_series",
+]
+
+#: (name, type) pairs; types: float64, int64, bool, string, timestamp
+Columns = tuple[tuple[str, str], ...]
+Checkpoint = Callable[[str], None]
+
+KEY_COLUMNS: Columns = (("symbol", "string"), ("fingerprint", "string"), ("param_hash", "string"))
+SERIES_COLUMNS: Columns = (
+    ("nobs", "int64"),
+    ("missing", "int64"),
+    ("first", "timestamp"),
+    ("last", "timestamp"),
+    ("outcome", "string"),
+    ("error", "string"),
+    ("notes", "string"),
+)
+#: how the row was computed: differ between runs and schedulers, never in the numbers
+RUN_COLUMNS: Columns = (("elapsed_s", "float64"), ("attempts", "int64"), ("timeout_s", "float64"))
+
+OUTCOMES = ("ok", "insufficient", "error", "timeout", "worker lost")
+
+
+class StageTimeout(Exception):
+    """Raised by a checkpoint when a stage would start after the series' time limit."""
+
+    def __init__(self, stage: str, elapsed: float, limit: float) -> None:
+        self.stage, self.elapsed, self.limit = stage, elapsed, limit
+        super().__init__(f"time limit {limit:g} s reached after {elapsed:.2f} s, before {stage}")
+
+
+class Analysis(Protocol):
+    """What the scan needs of an analysis (see the module docstring)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def columns(self) -> Columns: ...
+
+    def params(self) -> dict[str, Any]: ...
+
+    def run(self, prices: pd.Series, checkpoint: Checkpoint) -> dict[str, Any]: ...
+
+
+class _Problems(Exception):
+    """An analysis finished with parts missing: ``values`` plus (kind, stage, message)."""
+
+    def __init__(self, values: dict[str, Any], problems: list[tuple[str, str, str]]) -> None:
+        self.values, self.problems = values, problems
+        super().__init__("; ".join(m for *_, m in problems))
+
+
+@dataclasses.dataclass(frozen=True)
+class PSYAnalysis:
+    """PSY GSADF/BSADF of the (log) prices over the whole series, with its critical values,
+    episodes and the GSADF p-value (see :mod:`bubblewatch.detect.psy_pvalue`).
+
+    ``explosive`` compares GSADF with the ``level`` critical value (as ``bubblewatch psy``
+    does); ``gsadf_pvalue`` comes from the larger null table, so at the margin (p within
+    Monte Carlo error of 1 - level) the two can disagree.
+    """
+
+    lags: int = 0
+    log: bool = True
+    level: int = 95
+    min_obs: int = 60
+    cv_method: str = "auto"
+    reps: int = 500
+    seed: int = 0
+    name: str = "psy"
+
+    def __post_init__(self) -> None:
+        if self.level not in (90, 95, 99):
+            raise InputError(f"level must be 90, 95 or 99; got {self.level!r}")
+        if int(self.min_obs) != self.min_obs or self.min_obs < 10:
+            raise InputError(f"min_obs must be an integer of at least 10; got {self.min_obs!r}")
+
+    def columns(self) -> Columns:
+        return (
+            ("gsadf", "float64"),
+            ("cv_gsadf", "float64"),
+            ("gsadf_pvalue", "float64"),
+            ("explosive", "bool"),
+            ("bsadf_last", "float64"),
+            ("cv_bsadf_last", "float64"),
+            ("explosive_now", "bool"),
+            ("episodes", "int64"),
+            ("last_start", "timestamp"),
+            ("last_peak", "timestamp"),
+            ("last_end", "timestamp"),
+            ("ongoing", "bool"),
+            ("psy_error", "string"),
+        )
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "name"}
+
+    def run(self, prices: pd.Series, checkpoint: Checkpoint) -> dict[str, Any]:
+        from bubblewatch.detect.psy import default_min_window, psy
+        from bubblewatch.detect.psy_critical import critical_values_for
+        from bubblewatch.detect.psy_pvalue import gsadf_pvalue
+
+        n = int(prices.shape[0])
+        if n < self.min_obs:
+            raise InsufficientDataError(f"{n} observations; the scan needs at least {self.min_obs}")
+        res = psy(prices, lags=self.lags, log=self.log)
+        cv = critical_values_for(res, method=self.cv_method, reps=self.reps, seed=self.seed)
+        lv = self.level
+        row: dict[str, Any] = {
+            "gsadf": res.gsadf,
+            "cv_gsadf": float(cv.gsadf[lv]),
+            "explosive": bool(res.gsadf > cv.gsadf[lv]),
+            "bsadf_last": float(res.bsadf.iloc[-1]),
+            "cv_bsadf_last": float(np.asarray(cv.bsadf[lv])[-1]),
+        }
+        tabulated = res.ic is None and res.lags == 0 and res.min_window == default_min_window(n)
+        row["gsadf_pvalue"] = gsadf_pvalue(res.gsadf, n) if tabulated else None
+        row["explosive_now"] = bool(row["bsadf_last"] > row["cv_bsadf_last"])
+        eps = res.episodes(lv, cv=cv)
+        row["episodes"] = int(eps.shape[0])
+        row["ongoing"] = False
+        if eps.shape[0]:
+            last = eps.iloc[-1]
+            row["last_start"], row["last_peak"] = last["start"], last["peak"]
+            row["last_end"], row["ongoing"] = last["end"], bool(last["ongoing"])
+        return row
+
+
+@dataclasses.dataclass(frozen=True)
+class LPPLSScale:
+    """One LPPLS scale: windows from ``window_max`` down to ``window_min`` sessions, step
+    ``window_step``, all ending at the scan's date."""
+
+    name: str
+    window_max: int
+    window_min: int
+    window_step: int = 5
+
+
+_LPPLS_FIELDS: Columns = (
+    ("pos", "float64"),
+    ("neg", "float64"),
+    ("n_qualified", "int64"),
+    ("n_windows", "int64"),
+    ("tc_q10", "timestamp"),
+    ("tc_q50", "timestamp"),
+    ("tc_q90", "timestamp"),
+    ("error", "string"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class LPPLSAnalysis:
+    """DS LPPLS confidence at the series' last date for each scale: ``pos`` and ``neg`` (the
+    shares of windows whose fit qualifies with B < 0 and B > 0), and the 10/50/90%
+    quantiles of the critical time tc (as dates) of the qualified B < 0 fits.
+
+    Columns are ``lppls_<scale>_<field>``; a scale whose largest window is longer than the
+    series is ``insufficient`` (the other scales are still computed).
+    """
+
+    scales: tuple[LPPLSScale, ...]
+    filters: str = "fco"
+    name: str = "lppls"
+
+    def __post_init__(self) -> None:
+        if not self.scales:
+            raise InputError("LPPLS needs at least one scale")
+        names = [s.name for s in self.scales]
+        if len(set(names)) != len(names):
+            raise InputError(f"LPPLS scale names must differ; got {names}")
+
+    def columns(self) -> Columns:
+        return tuple((f"lppls_{s.name}_{f}", t) for s in self.scales for f, t in _LPPLS_FIELDS)
+
+    def params(self) -> dict[str, Any]:
+        return {"scales": [dataclasses.asdict(s) for s in self.scales], "filters": self.filters}
+
+    def run(self, prices: pd.Series, checkpoint: Checkpoint) -> dict[str, Any]:
+        from bubblewatch.detect.lppls_confidence import lppls_confidence
+
+        row: dict[str, Any] = {}
+        problems: list[tuple[str, str, str]] = []
+        for sc in self.scales:
+            checkpoint(f"lppls[{sc.name}]")
+            pre = f"lppls_{sc.name}_"
+            n = int(prices.shape[0])
+            if n < sc.window_max:
+                msg = (
+                    f"{n} sessions; the {sc.name} scale needs {sc.window_max} (its largest window)"
+                )
+                row[pre + "error"] = msg
+                problems.append(("insufficient", f"lppls[{sc.name}]", msg))
+                continue
+            try:
+                conf = lppls_confidence(
+                    prices,
+                    window_max=sc.window_max,
+                    window_min=sc.window_min,
+                    window_step=sc.window_step,
+                    start=prices.index[-1],
+                    filters=self.filters,
+                    return_fits=True,
+                )
+            except InputError as exc:
+                row[pre + "error"] = str(exc)
+                kind = "insufficient" if isinstance(exc, InsufficientDataError) else "error"
+                problems.append((kind, f"lppls[{sc.name}]", str(exc)))
+                continue
+            last = conf.indicator.iloc[-1]
+            row[pre + "pos"] = float(last["pos"])
+            row[pre + "neg"] = float(last["neg"])
+            row[pre + "n_windows"] = int(last["n_windows"])
+            fits = conf.fits
+            assert fits is not None
+            qual = fits[fits["qualified_confidence"] & (fits["B_sign"] < 0)]
+            row[pre + "n_qualified"] = int(qual.shape[0])
+            if qual.shape[0]:
+                end = pd.Timestamp(prices.index[-1])
+                qs = np.quantile(qual["tc_days"].to_numpy(), [0.1, 0.5, 0.9])
+                for q, v in zip(("tc_q10", "tc_q50", "tc_q90"), qs, strict=True):
+                    row[pre + q] = (end + pd.Timedelta(days=float(v))).round("D")
+        if problems:
+            raise _Problems(row, problems)
+        return row
+
+
+def _clean_series(symbol: str, dates: np.ndarray, values: np.ndarray) -> tuple[pd.Series, int]:
+    """The float series to analyse (missing values dropped, counted) from the payload."""
+    s = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), dtype=float, name=symbol)
+    missing = int(s.isna().sum())
+    s = s.dropna()
+    if not s.index.is_monotonic_increasing or s.index.has_duplicates:
+        bad = np.flatnonzero(np.diff(s.index.asi8) <= 0)
+        i = int(bad[0]) + 1
+        raise InputError(
+            f"dates must increase: {s.index[i].date()} follows {s.index[i - 1].date()} "
+            "(sort the series and remove repeated dates)"
+        )
+    return s, missing
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+@validate_params(
+    symbol=Text(),
+    dates=ArrayLike(what="dates"),
+    values=ArrayLike(what="prices"),
+    analyses=ArrayLike(what="a tuple of analyses"),
+    timeout=[None, Real(min=0.0, min_open=True)],
+)
+def run_series(
+    symbol: str,
+    dates: np.ndarray,
+    values: np.ndarray,
+    analyses: tuple[Analysis, ...],
+    *,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """One scan row for one series (never raises; see the module docstring).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> idx = pd.bdate_range("2020-01-01", periods=300)
+    >>> y = np.exp(np.cumsum(rng.normal(0, 0.01, 300)))
+    >>> row = run_series("RW", idx.to_numpy(), y, (PSYAnalysis(),))
+    >>> row["symbol"], row["nobs"], row["outcome"], row["error"]
+    ('RW', 300, 'ok', None)
+    """
+    t0 = time.perf_counter()
+    row: dict[str, Any] = {"symbol": symbol, "timeout_s": timeout, "attempts": 1}
+    problems: list[tuple[str, str, str]] = []  # (kind, stage, message)
+    notes: list[str] = []
+    timed_out: StageTimeout | None = None
+    try:
+        s, row["missing"] = _clean_series(symbol, dates, values)
+    except InputError as exc:
+        s = None
+        problems.append(("error", "series", str(exc)))
+    if s is not None:
+        row["nobs"] = int(s.shape[0])
+        if s.shape[0]:
+            row["first"], row["last"] = s.index[0], s.index[-1]
+
+    def checkpoint(stage: str) -> None:
+        elapsed = time.perf_counter() - t0
+        if timeout is not None and elapsed > timeout:
+            raise StageTimeout(stage, elapsed, timeout)
+
+    for a in analyses if s is not None else ():
+        err_col = f"{a.name}_error"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                checkpoint(a.name)
+                row.update(a.run(s, checkpoint))
+            except StageTimeout as exc:
+                timed_out = exc
+            except _Problems as exc:
+                row.update(exc.values)
+                problems.extend(exc.problems)
+            except InsufficientDataError as exc:
+                row[err_col] = str(exc)
+                problems.append(("insufficient", a.name, str(exc)))
+            except Exception as exc:  # an analysis' failure is this series' row, not the scan's
+                row[err_col] = _message(exc)
+                problems.append(("error", a.name, _message(exc)))
+        notes.extend(f"{a.name}: {w.message}" for w in caught)
+        if timed_out is not None:
+            break
+    if timed_out is not None:
+        row["outcome"] = "timeout"
+        problems.insert(0, ("timeout", "timeout", str(timed_out)))
+    elif any(k == "error" for k, *_ in problems):
+        row["outcome"] = "error"
+    elif problems:
+        row["outcome"] = "insufficient"
+    else:
+        row["outcome"] = "ok"
+    # name the stage unless the row has one analysis and the problem is that analysis'
+    single = analyses[0].name if len(analyses) == 1 else None
+    row["error"] = "; ".join(m if st == single else f"{st}: {m}" for _, st, m in problems) or None
+    row["notes"] = "; ".join(dict.fromkeys(notes)) or None
+    row["elapsed_s"] = time.perf_counter() - t0
+    return {k: None if v is pd.NaT else v for k, v in row.items()}
+
+
+def lost_row(symbol: str, message: str, attempts: int, timeout: float | None) -> dict[str, Any]:
+    """The row of a series whose worker died on every attempt."""
+    return {
+        "symbol": symbol,
+        "outcome": "worker lost",
+        "error": message,
+        "attempts": attempts,
+        "timeout_s": timeout,
+        "elapsed_s": math.nan,
+    }
+
+
+def default_lppls() -> LPPLSAnalysis:
+    """LPPLS at both status scales, with the status' scale definitions."""
+    try:
+        from bubblewatch.status import params as status_params
+    except ImportError as exc:
+        raise InputError(
+            "the 'lppls' analysis uses the status scales of bubblewatch.status, which this "
+            "installation lacks"
+        ) from exc
+    return LPPLSAnalysis(
+        scales=tuple(
+            LPPLSScale(s.name, s.window_max, s.window_min, s.window_step)
+            for s in status_params.LPPLS_SCALES
+        )
+    )
+
+
+def default_status() -> Analysis:
+    """The bubble status of each series (bubblewatch.status.asset_status)."""
+    raise InputError(
+        "the 'status' analysis needs bubblewatch.status, which this installation lacks"
+    )

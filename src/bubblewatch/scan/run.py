@@ -1,0 +1,391 @@
+"""Run a scan: series in, rows out (to memory or to an output directory), on any scheduler."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from bubblewatch.errors import InputError
+from bubblewatch.results import make_metadata
+from bubblewatch.scan.analyses import OUTCOMES, Analysis, PSYAnalysis
+from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backend
+from bubblewatch.scan.outdir import ScanDirectory, rows_frame
+from bubblewatch.scan.result import ScanResult, add_fdr_columns
+from bubblewatch.scan.spec import ScanSpec, prepare_inputs
+from bubblewatch.validation import (
+    Bool,
+    Date,
+    Function,
+    Instance,
+    Integer,
+    MappingOf,
+    Options,
+    Real,
+    Text,
+    validate_params,
+)
+
+_SERIES = [
+    MappingOf("a mapping {symbol: prices}"),
+    Instance(list, tuple, what="(symbol, prices) pairs"),
+]
+
+__all__ = ["ANALYSES", "ScanProgress", "scan", "scan_psy"]
+
+#: the analyses a scan can run by name
+ANALYSES = ("psy", "lppls", "status")
+
+#: rows are written at once when the last part is older than this, else with the next
+#: task that ends after it (and at the end): at most this much finished work is in memory
+FLUSH_S = 1.0
+
+
+@dataclasses.dataclass
+class ScanProgress:
+    """Where a running scan is: handed to ``on_progress`` after every finished task."""
+
+    total: int
+    skipped: int = 0
+    done: int = 0
+    counts: dict[str, int] = dataclasses.field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    started: float = dataclasses.field(default_factory=time.monotonic)
+
+    @property
+    def todo(self) -> int:
+        return self.total - self.skipped
+
+    @property
+    def failed(self) -> int:
+        """Series that ended in an error, a timeout or a lost worker."""
+        return self.counts["error"] + self.counts["timeout"] + self.counts["worker lost"]
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        """Series computed per second so far (NaN before the first)."""
+        return self.done / self.elapsed if self.done and self.elapsed > 0 else math.nan
+
+    @property
+    def eta(self) -> float:
+        """Seconds left at the current rate (NaN before the first series)."""
+        r = self.rate
+        return (self.todo - self.done) / r if r > 0 else math.nan
+
+
+def resolve_analyses(analyses: Iterable[str | Analysis]) -> tuple[Analysis, ...]:
+    """Analysis objects for names (default parameters) or objects given as they are."""
+    out: list[Analysis] = []
+    for a in analyses:
+        if not isinstance(a, str):
+            out.append(a)
+            continue
+        name = a.strip().lower()
+        if name == "psy":
+            out.append(PSYAnalysis())
+        elif name == "lppls":
+            from bubblewatch.scan.analyses import default_lppls
+
+            out.append(default_lppls())
+        elif name == "status":
+            from bubblewatch.scan.analyses import default_status
+
+            out.append(default_status())
+        else:
+            raise InputError(
+                f"unknown analysis {a!r}: choose from {', '.join(ANALYSES)} (comma-separated)"
+            )
+    return tuple(out)
+
+
+def _check(scheduler: str, address: str | None) -> None:
+    if scheduler not in SCHEDULERS:
+        raise InputError(f"scheduler must be one of {', '.join(SCHEDULERS)}; got {scheduler!r}")
+    if address and scheduler != "dask":
+        raise InputError("address is only used with scheduler='dask'")
+
+
+def _as_of(as_of: Any) -> pd.Timestamp | None:
+    if as_of is None:
+        return None
+    try:
+        ts = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"as_of: unparsable date {as_of!r} (expected YYYY-MM-DD)") from exc
+    if pd.isna(ts):
+        raise InputError(f"as_of: unparsable date {as_of!r} (expected YYYY-MM-DD)")
+    return ts.normalize()
+
+
+@validate_params(
+    series=_SERIES,
+    analyses=Instance(list, tuple, what="a list of analyses (names or objects)"),
+    as_of=[None, Date()],
+    fdr=Real(min=0.0, max=1.0, min_open=True, max_open=True),
+    scheduler=Text(),
+    workers=[None, Integer(min=1)],
+    address=[None, Text()],
+    out=[None, Instance(str, os.PathLike, what="a folder path")],
+    resume=Bool(),
+    timeout=[None, Real(min=0.0, min_open=True)],
+    retries=Integer(min=0),
+    chunk_size=[None, Integer(min=1)],
+    connect_timeout=Real(min=0.0, min_open=True),
+    on_progress=[None, Function()],
+    notes=Instance(list, tuple, what="a list of notes"),
+)
+def scan(
+    series: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    analyses: Sequence[str | Analysis] = ("psy",),
+    *,
+    as_of: Any = None,
+    fdr: float = 0.05,
+    scheduler: str = "sync",
+    workers: int | None = None,
+    address: str | None = None,
+    out: str | os.PathLike[str] | None = None,
+    resume: bool = True,
+    timeout: float | None = None,
+    retries: int = 3,
+    chunk_size: int | None = None,
+    connect_timeout: float = 5.0,
+    on_progress: Callable[[ScanProgress], None] | None = None,
+    notes: Sequence[str] = (),
+) -> ScanResult:
+    """Run ``analyses`` on every series; rows as they arrive, to ``out`` when given.
+
+    Parameters
+    ----------
+    series : mapping or iterable of (symbol, Series)
+        Prices indexed by date.
+    analyses : sequence of str or Analysis
+        ``"psy"``, ``"lppls"`` (both status scales), ``"status"``, or configured objects
+        (:class:`~bubblewatch.scan.analyses.PSYAnalysis`, ...).
+    as_of : date-like, optional
+        Cut every series at this date (no look-ahead); default: each series' last date.
+    fdr : float
+        False-discovery rate of the Benjamini-Hochberg flag ``explosive_bh``.
+    scheduler : {"sync", "threads", "processes", "dask"}
+        Where the work runs (:mod:`bubblewatch.scan.engines`); the rows do not depend on it.
+    workers : int, optional
+        Threads, processes or local Dask workers (default: the number of CPUs).
+    address : str, optional
+        A running Dask scheduler (``tcp://host:8786``); ``scheduler="dask"`` only.
+    out : path, optional
+        Output directory (:mod:`bubblewatch.scan.outdir`): rows are written as they arrive.
+    resume : bool
+        Skip the series already done in ``out`` with the same keys; False discards the
+        rows of the same parameters in ``out`` first.
+    timeout : float, optional
+        Per-series time limit in seconds (see :mod:`bubblewatch.scan.analyses`).
+    retries : int
+        How many more times a series whose worker died is tried before ``worker lost``.
+    chunk_size : int, optional
+        Series per task (default 1; on Dask up to 32, four tasks per thread or more).
+    connect_timeout : float
+        Seconds to wait for the Dask scheduler at ``address``.
+    on_progress : callable, optional
+        Called with a :class:`ScanProgress` at the start and after every finished task.
+    notes : sequence of str
+        Remarks about the input to keep with the result (e.g. from the panel reader).
+
+    Returns
+    -------
+    ScanResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> idx = pd.bdate_range("2020-01-01", periods=200)
+    >>> rng = np.random.default_rng(0)
+    >>> panel = {f"S{i}": pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
+    ...          for i in range(3)}
+    >>> res = scan(panel)
+    >>> res.counts()["ok"], list(res.to_frame()["symbol"])
+    (3, ['S0', 'S1', 'S2'])
+    """
+    _check(scheduler, address)
+    spec = ScanSpec(resolve_analyses(analyses), _as_of(as_of))
+    inputs = prepare_inputs(series, spec.as_of)
+    n_workers = int(workers or os.cpu_count() or 1)
+    job = Job(spec.analyses, spec.param_hash, timeout)
+    progress = ScanProgress(total=len(inputs))
+    all_notes = list(notes)
+    rows_mem: list[dict[str, Any]] = []
+    folder = ScanDirectory(out, spec, resume=resume) if out is not None else None
+    with folder if folder is not None else contextlib.nullcontext():
+        if folder is not None:
+            if folder.discarded:
+                all_notes.append(
+                    f"discarded {folder.discarded} earlier part(s) of the same parameters (no resume)"
+                )
+            others = folder.other_parameter_sets()
+            if others:
+                all_notes.append(
+                    f"{out} also holds results of {len(others)} other parameter set(s) "
+                    f"({', '.join(others)}), kept apart"
+                )
+        todo = [
+            it
+            for it in inputs
+            if folder is None or not folder.is_done(it.symbol, it.fingerprint, timeout)
+        ]
+        progress.skipped = len(inputs) - len(todo)
+        if on_progress:
+            on_progress(progress)
+        if todo:
+            backend = make_backend(
+                scheduler,
+                job,
+                workers=n_workers,
+                address=address,
+                connect_timeout=connect_timeout,
+                retries=retries,
+            )
+            size = chunk_size or (
+                max(1, min(32, math.ceil(len(todo) / (2 * backend.capacity))))
+                if scheduler == "dask"
+                else 1
+            )
+            tasks = [
+                Task(i, todo[i * size : (i + 1) * size]) for i in range(math.ceil(len(todo) / size))
+            ]
+            pending: list[dict[str, Any]] = []
+            last_write = -math.inf
+            try:
+                for rows in execute(tasks, backend, job, retries=retries):
+                    for r in rows:
+                        progress.counts[r["outcome"]] += 1
+                    progress.done += len(rows)
+                    if folder is None:
+                        rows_mem.extend(rows)
+                    else:
+                        pending.extend(rows)
+                        if time.monotonic() - last_write >= FLUSH_S:
+                            folder.write_rows(pending)
+                            pending, last_write = [], time.monotonic()
+                    if on_progress:
+                        on_progress(progress)
+            finally:
+                if folder is not None:
+                    folder.write_rows(pending)
+                backend.close()
+        order = {it.symbol: i for i, it in enumerate(inputs)}
+        if folder is not None:
+            folder.compact()
+            stored = folder.read_all()
+            wanted = {(it.symbol, it.fingerprint) for it in inputs}
+            keep = [(s, f) in wanted for s, f in zip(stored["symbol"], stored["fingerprint"])]
+            table = stored[keep]
+        else:
+            table = rows_frame(rows_mem, spec.columns())
+        table = table.iloc[table["symbol"].map(order).argsort(kind="stable")]
+        table = add_fdr_columns(table.reset_index(drop=True), fdr)
+        params = {
+            **spec.to_dict(),
+            "fdr": fdr,
+            "scheduler": scheduler,
+            "workers": n_workers,
+            "address": address,
+            "timeout": timeout,
+            "retries": retries,
+            "out": None if out is None else str(out),
+            "param_hash": spec.param_hash,
+        }
+        psy = next((a for a in spec.analyses if isinstance(a, PSYAnalysis)), None)
+        result = ScanResult(
+            metadata=make_metadata(
+                params,
+                data_vintage=None
+                if table["last"].isna().all()
+                else pd.Timestamp(table["last"].max()).date().isoformat(),
+                seed=psy.seed if psy else None,
+            ),
+            table=table,
+            analyses=tuple(a.name for a in spec.analyses),
+            level=psy.level if psy else None,
+            fdr=fdr,
+            param_hash=spec.param_hash,
+            out=None if out is None else str(out),
+            computed=progress.done,
+            skipped=progress.skipped,
+            notes=tuple(all_notes),
+        )
+        if folder is not None:
+            folder.write_summary(
+                table,
+                {
+                    "parameters": params,
+                    "counts": result.counts(),
+                    "computed": progress.done,
+                    "skipped": progress.skipped,
+                    "notes": all_notes,
+                    "seconds": round(progress.elapsed, 3),
+                    "data_vintage": result.metadata.data_vintage,
+                },
+            )
+    return result
+
+
+@validate_params(
+    series=_SERIES,
+    lags=Integer(min=0),
+    log=Bool(),
+    level=Integer(),
+    min_obs=Integer(min=10),
+    cv_method=Options("auto", "table", "mc", "wb"),
+    reps=Integer(min=10),
+    seed=Integer(min=0),
+    scheduler=Text(),
+    workers=[None, Integer(min=1)],
+    address=[None, Text()],
+    on_progress=[None, Function()],
+)
+def scan_psy(
+    series: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    *,
+    lags: int = 0,
+    log: bool = True,
+    level: int = 95,
+    min_obs: int = 60,
+    cv_method: str = "auto",
+    reps: int = 500,
+    seed: int = 0,
+    scheduler: str = "sync",
+    workers: int | None = None,
+    address: str | None = None,
+    on_progress: Callable[[ScanProgress], None] | None = None,
+) -> ScanResult:
+    """PSY-test every series and tabulate which are explosive, over the sample and now
+    (:func:`scan` with one :class:`PSYAnalysis`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> idx = pd.bdate_range("2020-01-01", periods=200)
+    >>> rng = np.random.default_rng(0)
+    >>> panel = {f"S{i}": pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
+    ...          for i in range(3)}
+    >>> scan_psy(panel).to_frame().shape[0]
+    3
+    """
+    psy = PSYAnalysis(
+        lags=lags, log=log, level=level, min_obs=min_obs, cv_method=cv_method, reps=reps, seed=seed
+    )
+    return scan(
+        series,
+        (psy,),
+        scheduler=scheduler,
+        workers=workers,
+        address=address,
+        on_progress=on_progress,
+    )

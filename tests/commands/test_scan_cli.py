@@ -1,0 +1,164 @@
+"""`bubblewatch scan` on the command line: inputs (store, --panel), bad input with clear
+messages, --out/--resume, progress lines, and the report's scan section reading --out."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scan"))
+from scan_inputs import make_panel
+
+
+def _panel_file(tmp_path, panel=None, name="panel.csv") -> Path:
+    panel = panel or make_panel(4)
+    frame = pd.concat(
+        pd.DataFrame({"symbol": k, "date": v.index, "close": v.to_numpy()})
+        for k, v in panel.items()
+    )
+    path = tmp_path / name
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d", float_format="%.17g")
+    return path
+
+
+def test_panel_with_bad_series_gives_their_rows(tmp_path, capsys):
+    panel = make_panel(3)
+    neg = panel["S1"].copy()
+    neg.iloc[50] = -2.0
+    panel["NEG"] = neg
+    panel["SHORT"] = panel["S2"].iloc[:25]
+    path = _panel_file(tmp_path, panel)
+    assert main(["scan", "--panel", str(path), "--scheduler", "sync", "--json"]) == 0
+    rows = {r["symbol"]: r for r in json.loads(capsys.readouterr().out)["series"]}
+    assert rows["NEG"]["outcome"] == "error"
+    assert rows["NEG"]["error"] == (
+        "NEG has a non-positive value (-2.0) at 2021-03-12, so its log is undefined; use "
+        "positive prices or turn the log off (--no-log)"
+    )
+    assert rows["SHORT"]["outcome"] == "insufficient"
+    assert rows["SHORT"]["error"] == "25 observations; the scan needs at least 60"
+    assert rows["S0"]["outcome"] == "ok" and rows["S0"]["explosive_now"] is True
+    assert rows["S0"]["gsadf_pvalue"] < 0.001 and rows["S0"]["explosive_bh"] is True
+    # without the log the negative price is a number like any other
+    assert main(["scan", "--panel", str(path), "--scheduler", "sync", "--no-log", "--json",
+                 "--symbols", "NEG"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["series"][0]["outcome"] == "ok"
+
+
+def test_panel_file_errors_exit_2(tmp_path, capsys):
+    dup = tmp_path / "dup.csv"
+    dup.write_text("symbol,date,close\nA,2025-01-02,1\nA,2025-01-02,1\n")
+    assert main(["scan", "--panel", str(dup)]) == 2
+    assert "the same symbol and date appear on lines 2, 3" in capsys.readouterr().err
+    path = _panel_file(tmp_path)
+    assert main(["scan", "--panel", str(path), "--symbols", "S0,ZZZ"]) == 2
+    assert "--symbols: not in" in capsys.readouterr().err
+    assert main(["scan", "--panel", str(path), "--analyses", "garch"]) == 2
+    assert "unknown analysis 'garch'" in capsys.readouterr().err
+    assert main(["scan", "--panel", str(path), "--scheduler", "sync", "--timeout", "-1"]) == 2
+    assert "Invalid value for '--timeout'" in capsys.readouterr().err
+
+
+def test_unsorted_panel_is_noted_and_scanned_sorted(tmp_path, capsys):
+    path = _panel_file(tmp_path)
+    frame = pd.read_csv(path)
+    shuffled = tmp_path / "shuffled.csv"
+    frame.sample(frac=1.0, random_state=1).to_csv(shuffled, index=False)
+    assert main(["scan", "--panel", str(shuffled), "--scheduler", "sync", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "were not in date order" in captured.err
+    got = json.loads(captured.out)
+    assert main(["scan", "--panel", str(path), "--scheduler", "sync", "--json"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    run = ("elapsed_s", "attempts", "timeout_s")
+    strip = lambda rows: sorted(  # noqa: E731
+        ({k: v for k, v in r.items() if k not in run} for r in rows), key=lambda r: r["symbol"]
+    )
+    assert strip(got["series"]) == strip(want["series"])
+    assert any("not in date order" in n for n in got["notes"])
+
+
+def test_unreachable_address_exits_2_within_seconds(tmp_path, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = _panel_file(tmp_path)
+    t0 = time.monotonic()
+    rc = main(["scan", "--panel", str(path), "--address", f"tcp://127.0.0.1:{port}",
+               "--connect-timeout", "2"])  # fmt: skip
+    assert rc == 2
+    assert time.monotonic() - t0 < 30
+    err = capsys.readouterr().err
+    assert f"tcp://127.0.0.1:{port}: cannot reach a Dask scheduler within 2 s" in " ".join(
+        err.split()
+    )
+    assert (
+        main(["scan", "--panel", str(path), "--address", "tcp://x:1", "--scheduler", "sync"]) == 2
+    )
+    assert "address is only used with scheduler='dask'" in capsys.readouterr().err
+
+
+def test_out_resume_and_parameters_kept_apart(tmp_path, capsys):
+    path = _panel_file(tmp_path)
+    out = tmp_path / "out"
+    base = ["scan", "--panel", str(path), "--scheduler", "sync", "--out", str(out)]
+    assert main([*base, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["computed"], first["skipped"]) == (4, 0)
+    assert main([*base, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["computed"], again["skipped"]) == (0, 4)
+    assert main([*base, "--level", "99"]) == 0
+    text = capsys.readouterr().out
+    assert "kept apart" in text and first["param_hash"] in text
+    assert "computed now           4" in text
+    summary = out / again["param_hash"] / "summary.csv"
+    assert len(pd.read_csv(summary)) == 4
+
+
+def test_progress_lines_on_stderr_without_a_terminal(tmp_path, capsys):
+    path = _panel_file(tmp_path)
+    assert main(["scan", "--panel", str(path), "--scheduler", "threads", "--workers", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "scan (psy) on threads: 4 to compute, 0 already done" in err
+    assert "scan: 4/4 done (100%), 0 failed," in err and "series/s, ETA 0s" in err
+    assert main(["--quiet", "scan", "--panel", str(path), "--scheduler", "sync"]) == 0
+    assert "scan:" not in capsys.readouterr().err
+
+
+def test_export_csv(tmp_path, capsys):
+    path = _panel_file(tmp_path)
+    assert main(["scan", "--panel", str(path), "--scheduler", "sync", "--export", "csv"]) == 0
+    from io import StringIO
+
+    frame = pd.read_csv(StringIO(capsys.readouterr().out))
+    assert list(frame["symbol"]) == ["S0", "S1", "S2", "S3"]
+    assert {"gsadf_pvalue", "gsadf_qvalue", "explosive_bh"} <= set(frame.columns)
+
+
+def test_report_reads_the_scan_directory(tmp_path):
+    from bubblewatch.data.store import Store
+    from bubblewatch.report.context import ReportContext
+    from bubblewatch.report.sections import scan as section
+
+    path = _panel_file(tmp_path)
+    out = tmp_path / "out"
+    with Store(":memory:") as st:
+        ctx = ReportContext(st, [], pd.Timestamp("2021-11-01"), options={"scan_dir": out})
+        missing = section.build(ctx)
+        assert missing.missing and "not a scan directory" in missing.missing[0]
+        assert main(["--quiet", "scan", "--panel", str(path), "--scheduler", "sync",
+                     "--out", str(out)]) == 0  # fmt: skip
+        got = section.build(ctx)
+    assert got.missing == ()
+    assert "Scan of <b>4</b> series" in got.html
+    assert "<td>S0</td>" in got.html and "q-value (BH)" in got.html
+    assert np.isfinite(got.figures[0].data[0].x).all()
