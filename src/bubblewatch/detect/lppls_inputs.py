@@ -27,7 +27,8 @@ def _window_dates(
         if ts is not None and ts.tzinfo is not None:
             raise InputError(
                 f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
-                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})"
+                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
+                parameter=name,
             )
     return lo, hi
 
