@@ -52,7 +52,15 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 
-__all__ = ["NONPOSITIVE", "USDCNY_SERIES", "iso_date", "label_at", "price_frame", "price_series"]
+__all__ = [
+    "NONPOSITIVE",
+    "USDCNY_SERIES",
+    "iso_date",
+    "label_at",
+    "price_frame",
+    "price_series",
+    "window_dates",
+]
 
 #: the message on a non-positive price (see :func:`price_series`)
 NONPOSITIVE = (
@@ -121,6 +129,35 @@ def _order(s: pd.Series | pd.DataFrame, what: str) -> Any:
             f"{what} has the date {iso_date(first)} more than once; keep one price per date"
         )
     return s
+
+
+def window_dates(
+    start: Any, end: Any, what: str
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``start`` and ``end`` as calendar dates (None stays None): the one parser of window bounds.
+
+    An unreadable date or a date with a time zone is an :class:`InputError` naming it.
+
+    Examples
+    --------
+    >>> window_dates("2025-01-02", None, "fit")
+    (Timestamp('2025-01-02 00:00:00'), None)
+    """
+    try:
+        lo = None if start is None else pd.Timestamp(start)
+        hi = None if end is None else pd.Timestamp(end)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="start"
+        ) from exc
+    for name, value, ts in (("start", start, lo), ("end", end, hi)):
+        if ts is not None and ts.tzinfo is not None:
+            raise InputError(
+                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
+                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
+                parameter=name,
+            )
+    return lo, hi
 
 
 def price_series(
@@ -192,21 +229,7 @@ def price_series(
         s = s.set_axis(_as_dates(s.index, what))
         s = _order(s, what)
     if start is not None or end is not None:
-        try:
-            lo = None if start is None else pd.Timestamp(start)
-            hi = None if end is None else pd.Timestamp(end)
-        except (TypeError, ValueError) as exc:
-            raise InputError(
-                f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD",
-                parameter="start" if start is not None else "end",
-            ) from exc
-        for name, value, ts in (("start", start, lo), ("end", end, hi)):
-            if ts is not None and ts.tzinfo is not None:
-                raise InputError(
-                    f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
-                    f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
-                    parameter=name,
-                )
+        lo, hi = window_dates(start, end, what)
         if lo is not None:
             s = s[s.index >= lo]
         if hi is not None:

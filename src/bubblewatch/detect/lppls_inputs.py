@@ -10,18 +10,8 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.series import iso_date, price_series
+from bubblewatch.series import window_dates as _window_dates
 from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
-
-
-def _no_zone(**bounds: tuple[Any, pd.Timestamp | None]) -> None:
-    """Refuse a window bound with a time zone (the series' dates are calendar dates)."""
-    for name, (value, ts) in bounds.items():
-        if ts is not None and ts.tzinfo is not None:
-            raise InputError(
-                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
-                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
-                parameter=name,
-            )
 
 
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
@@ -76,14 +66,10 @@ def fit_window(
     idx = pd.DatetimeIndex(pd.to_datetime(series.index)).sort_values()
     if len(idx) == 0:
         raise InputError("the series is empty: no window to fit", parameter="series")
-    try:
-        hi = idx[-1] if end is None else pd.Timestamp(end)
-        lo = None if start is None else pd.Timestamp(start)
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="end"
-        ) from exc
-    _no_zone(start=(start, lo), end=(end, hi) if end is not None else (None, None))
+    if idx.tz is not None:
+        idx = idx.tz_localize(None)
+    lo, given_hi = _window_dates(start, end, "fit_window")
+    hi = idx[-1] if given_hi is None else given_hi
     if hi > idx[-1]:
         raise InputError(
             f"end {_fmt(hi)} is after the last date of the data ({_fmt(idx[-1])}); give an end "
