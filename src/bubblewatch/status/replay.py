@@ -97,7 +97,7 @@ def replay(
 
 
 @validate_params(
-    spec=Instance(TrackSpec),
+    spec=Anything("a TrackSpec"),
     frame=Anything("a close/volume frame"),
     params=Instance(StatusParams),
     stride=Integer(min=1),

@@ -35,7 +35,7 @@ def asset_names(symbols: list[str], available: set[str]) -> list[str]:
     """The tracked assets: store symbols mapped to their history names (``SOX_2025_2026`` and
     ``SOX`` are one asset ``SOX``; ``NASDAQ_COMPOSITE_2025_2026`` is ``NASDAQ_COMPOSITE``).
 
-    >>> asset_names(["NVDA", "SOX_2025_2026", "SOX", "AVGO_LONG"], {"SOX", "NVDA"})
+    >>> asset_names(["NVDA", "SOX_2025_2026", "SOX", "AVGO_LONG"], {"SOX", "NVDA", "AVGO_LONG"})
     ['NVDA', 'SOX', 'AVGO']
     """
     out: list[str] = []
