@@ -12,6 +12,7 @@ from bubblewatch.commands.common import (
     ExportOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     data_store,
     emit,
     flag_hints,
@@ -93,6 +94,7 @@ def fit_cmd(
     from bubblewatch.detect.lppls import fit_lppls, fit_window
 
     s, hist = _series(source, column, store, data)
+    announce_kernels("lppls")
     with flag_hints(_HINTS):
         lo, hi, how = fit_window(s, start, end)
         fit = fit_lppls(s, start=lo, end=hi, filters=filters)
@@ -162,6 +164,7 @@ def confidence_cmd(
 
     s, hist = _series(source, column, store, data)
     last = one_of(end, date_to, "--end/--to")
+    announce_kernels("lppls")
     with progress("LPPLS confidence"), flag_hints(_HINTS):
         res = lppls_confidence(
             s,
