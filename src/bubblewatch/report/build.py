@@ -14,11 +14,13 @@ error box naming the section. A section's ``missing`` list is shown to the reade
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblewatch import __version__
-from bubblewatch.errors import InputError, NotFoundError
+from bubblewatch.errors import InputError, NoSpaceError, NotFoundError, is_disk_full
 from bubblewatch.report.context import ReportContext, SectionOutput
 from bubblewatch.results import Result, make_metadata
 
@@ -115,10 +117,24 @@ def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(symbols))
 
 
+#: values up to this size are summed exactly as DECIMAL(38, 6) (room for 1e12 of them)
+_DECIMAL_MAX = 1e20
+
+
 def _exact_sum(col: str) -> str:
     # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
-    # values rounded to 6 decimals is exact and therefore reproducible
-    return f"sum(CASE WHEN isfinite({col}) THEN round({col}, 6)::DECIMAL(38, 6) END)"
+    # values rounded to 6 decimals is exact and therefore reproducible. Values too large for
+    # the DECIMAL (a close of 1e32 in an old store) add the sum of a checksum of their text
+    # instead (also exact and order-free), so the hash never fails on a stored value.
+    small = (
+        f"sum(CASE WHEN isfinite({col}) AND abs({col}) < {_DECIMAL_MAX:g} "
+        f"THEN round({col}, 6)::DECIMAL(38, 6) END)"
+    )
+    large = (
+        f"sum(CASE WHEN isfinite({col}) AND abs({col}) >= {_DECIMAL_MAX:g} "
+        f"THEN md5_number_upper(CAST({col} AS VARCHAR)) END)"
+    )
+    return f"nullif(concat_ws(' + big ', CAST({small} AS VARCHAR), CAST({large} AS VARCHAR)), '')"
 
 
 _HASH_SQL = """
@@ -466,6 +482,27 @@ def render_report(
     return page, tuple(statuses), digest
 
 
+def write_page(out: Path, page: str) -> None:
+    """Write ``page`` to ``out`` atomically: into a temporary file of its own beside ``out``
+    (named for this process and moment, so two reports written to the same file at once
+    never share it), then renamed over ``out``. The temporary file never outlives a failure;
+    a full disk is :class:`~bubblewatch.errors.NoSpaceError` (exit code 2).
+    """
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{time.time_ns()}.tmp")
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(out)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError) and is_disk_full(exc):
+            raise NoSpaceError(
+                f"no space left on the device holding {out}; nothing written (free some "
+                "space and run the command again)"
+            ) from exc
+        raise
+
+
 def build_report(
     ctx_or_store: ReportContext | Store,
     out_path: str | Path,
@@ -508,9 +545,7 @@ def build_report(
         raise InputError(f"--out {out} is a folder; name the HTML file to write")
     page, statuses, digest = render_report(ctx, sections)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    write_page(out, page)
     seconds = time.perf_counter() - t0
     return ReportBuild(
         metadata=make_metadata(
