@@ -356,8 +356,8 @@ def _amounts(path: Path, raw: pd.DataFrame) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         bad = ~blank & (~np.isfinite(vals) | (vals < 0))
     if bad.any():
-        i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
-        _number(path, int(i) + 2, str(text.columns[j]).strip(), str(text.iat[i, j]))
+        r, k = (int(x) for x in np.unravel_index(int(np.argmax(bad)), bad.shape))
+        _number(path, r + 2, str(text.columns[k]).strip(), str(text.iat[r, k]))
     vals[blank] = 0.0
     return vals
 
