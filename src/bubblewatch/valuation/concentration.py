@@ -333,7 +333,9 @@ def concentration(
         gw[name] = float(w[list(present)].sum()) if present else 0.0
     when = pd.Timestamp(as_of) if as_of is not None else holdings.attrs.get("as_of")
     names = ex["name"] if "name" in ex.columns else pd.Series([""] * len(ex), index=ex.index)
-    reasons = ex["reason"] if "reason" in ex.columns else pd.Series([None] * len(ex), index=ex.index)
+    reasons = (
+        ex["reason"] if "reason" in ex.columns else pd.Series([None] * len(ex), index=ex.index)
+    )
     excl_desc = tuple(
         f"{s or '?'} ({r if isinstance(r, str) else n})"
         if (isinstance(r, str) or (isinstance(n, str) and n))
