@@ -27,6 +27,7 @@ def _builders() -> list[SectionBuilder]:
         network,
         psy,
         scan,
+        sources,
         valuation,
     )
 
@@ -41,6 +42,7 @@ def _builders() -> list[SectionBuilder]:
         valuation.build,
         macro.build,
         claims.build,
+        sources.build,
     ]
 
 
