@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from bubblewatch.cli import main
 
@@ -162,3 +163,35 @@ def test_report_reads_the_scan_directory(tmp_path):
     assert "Scan of <b>4</b> series" in got.html
     assert "<td>S0</td>" in got.html and "q-value (BH)" in got.html
     assert np.isfinite(got.figures[0].data[0].x).all()
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_finished_rows_and_a_rerun_completes(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    path = _panel_file(tmp_path, make_panel(30, 4000, seed=3))
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(root / "src"), BUBBLEWATCH_QUIET="1")
+    env.setdefault("NUMBA_CACHE_DIR", str(root / ".numba_cache"))
+    cmd = [str(Path(sys.executable).parent / "bubblewatch"), "scan", "--panel", str(path),
+           "--scheduler", "sync", "--out", str(out)]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    while not list(out.glob("*/manifest.jsonl")):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() - t0 < 180, "no rows written"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "interrupted: the rows finished so far are saved in" in " ".join(err.split())
+    summary_before = list(out.glob("*/summary.parquet"))
+    assert summary_before == []  # the run did not finish
+    assert main(["--quiet", "scan", "--panel", str(path), "--scheduler", "sync", "--out",
+                 str(out), "--json"]) == 0  # fmt: skip
+    run = json.loads(next(out.glob("*/run.json")).read_text())
+    assert run["skipped"] > 0 and run["computed"] + run["skipped"] == 30
+    assert pd.read_parquet(next(out.glob("*/summary.parquet")))["symbol"].is_unique
