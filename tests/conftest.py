@@ -36,3 +36,37 @@ def shared_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
     st = Store(path, read_only=True)
     yield st
     st.close()
+
+
+def store_content_hash(path: str | Path, *tmp: str | Path) -> str:
+    """SHA-256 of every row of every table of the store at ``path`` (rows sorted; each
+    folder ``tmp`` in a cell replaced by ``<tmp>``, so the hash is the same in any folder)."""
+    import hashlib
+    import json
+
+    import duckdb
+
+    from bubblewatch.data.schema import TABLES
+
+    h = hashlib.sha256()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for table in TABLES:
+            rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for row in rows:
+                cells = [
+                    repr(v) if isinstance(v, float) else str(v) if v is not None else None
+                    for v in row
+                ]
+                for folder in tmp:
+                    cells = [c.replace(str(folder), "<tmp>") if c else c for c in cells]
+                h.update(json.dumps([table, *cells]).encode())
+    finally:
+        con.close()
+    return h.hexdigest()
+
+
+@pytest.fixture()
+def store_digest():
+    """:func:`store_content_hash` (a fixture, so tests in any folder can use it)."""
+    return store_content_hash

@@ -1,12 +1,14 @@
 """The ``bubblewatch`` command line: a thin typer app that registers one group per module.
 
-Exit codes: 0 success, 2 bad input (:class:`bubblewatch.errors.InputError`), 1 internal error.
+Exit codes: 0 success, 2 bad input (:class:`bubblewatch.errors.InputError`) or no space left
+on the store's device, 1 internal error, 130 interrupted (Ctrl-C; nothing written).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -14,7 +16,7 @@ from rich.markup import escape
 from bubblewatch import __version__
 from bubblewatch.commands.common import configure_store, console, set_quiet
 from bubblewatch.data.store_file import DEFAULT_WAIT
-from bubblewatch.errors import BubblewatchError
+from bubblewatch.errors import DISK_FULL_MESSAGE, BubblewatchError, is_disk_full
 
 app = typer.Typer(
     name="bubblewatch",
@@ -85,17 +87,23 @@ def _register() -> None:
 _register()
 
 
-def _click_exceptions(name: str) -> tuple[type[Exception], ...]:
-    """Click's exception class ``name`` and typer's vendored copy (typer >= 0.20 ships its
-    own click, whose usage errors are not click's classes)."""
+def _click_exceptions(name: str) -> tuple[type[BaseException], ...]:
+    """Click's exception class ``name`` and typer's vendored copy, where each exists (typer >=
+    0.20 ships its own click, whose classes are not click's; some typer versions keep
+    ``Abort`` in ``typer.exceptions`` instead)."""
     import click
 
-    found: list[type[Exception]] = [getattr(click.exceptions, name)]
-    try:
-        from typer._click import exceptions as vendored
-    except ImportError:  # older typer uses click itself
-        return tuple(found)
-    found.append(getattr(vendored, name))
+    found: list[type[BaseException]] = []
+    modules: list[Any] = [click.exceptions]
+    for name_ in ("typer._click.exceptions", "typer.exceptions"):
+        try:
+            modules.append(importlib.import_module(name_))
+        except ImportError:  # older typer uses click itself
+            continue
+    for module in modules:
+        cls = getattr(module, name, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException) and cls not in found:
+            found.append(cls)
     return tuple(found)
 
 
@@ -129,35 +137,77 @@ def hoist_wait(args: list[str]) -> list[str]:
     return front + rest + tail
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, map typed errors to exit codes and clear messages."""
+#: exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it
+INTERRUPTED = 130
+
+
+def _interrupted() -> int:
+    console.print(
+        "[bold red]interrupted:[/] nothing written (every write is one transaction, "
+        "rolled back when stopped)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return INTERRUPTED
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run the app; return the exit code. Every way out is mapped here, once."""
     args = hoist_wait(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=args, prog_name="bubblewatch", standalone_mode=False)
+        rv = app(args=args, prog_name="bubblewatch", standalone_mode=False)
     except BubblewatchError as exc:
         console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        code = exc.exit_code
-        if argv is None:
-            sys.exit(code)
-        return code
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return _interrupted()
     except typer.Exit as exc:  # --version, --help
-        code = int(exc.exit_code or 0)
-        if argv is None:
-            sys.exit(code)
-        return code
-    except Exception as exc:  # click usage errors and internal errors
+        return int(exc.exit_code or 0)
+    except Exception as exc:  # click usage errors, Ctrl-C seen by click, internal errors
         if isinstance(exc, _click_exceptions("ClickException")):
             exc.show()  # type: ignore[attr-defined]  # click or typer-vendored ClickException
-            code = 2
-        elif isinstance(exc, _click_exceptions("Abort")):
-            code = 1
-        else:
-            console.print_exception()
-            console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}")
-            code = 1
-        if argv is None:
-            sys.exit(code)
-        return code
-    if argv is None:
-        sys.exit(0)
+            return 2
+        if isinstance(exc, _click_exceptions("Abort")):
+            # click turns Ctrl-C (and EOF at a prompt) into Abort
+            return _interrupted() if isinstance(exc.__context__, KeyboardInterrupt) else 1
+        if _is_interrupt(exc):
+            return _interrupted()
+        if is_disk_full(exc):
+            console.print(
+                f"[bold red]error:[/] {escape(DISK_FULL_MESSAGE)}", highlight=False, soft_wrap=True
+            )
+            return 2
+        console.print_exception(max_frames=8)
+        console.print(
+            f"[bold red]internal error:[/] {escape(f'{type(exc).__name__}: {exc}')}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return 1
+    # typer (non-standalone) returns the code of an Exit raised inside a command; it turns
+    # Ctrl-C into Exit(130)
+    if isinstance(rv, int) and not isinstance(rv, bool):
+        return _interrupted() if rv == INTERRUPTED else rv
     return 0
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    """DuckDB reports a query stopped by Ctrl-C as its own InterruptException."""
+    import duckdb
+
+    return isinstance(exc, getattr(duckdb, "InterruptException", ()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, map typed errors to exit codes and clear messages.
+
+    0 success; 1 internal error (one traceback and a one-line message); 2 bad input, usage
+    error or no space left on the store's device (nothing written); 130 interrupted.
+    """
+    try:
+        code = _run(argv)
+    except KeyboardInterrupt:  # a second Ctrl-C while the first was being reported
+        code = INTERRUPTED
+    if argv is None:
+        sys.exit(code)
+    return code

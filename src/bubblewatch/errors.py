@@ -7,9 +7,11 @@ Messages say what is wrong, where (file, 1-based line, column, value) and what t
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 __all__ = [
+    "DISK_FULL_MESSAGE",
     "BubblewatchError",
     "ConvergenceWarning",
     "DataFileError",
@@ -25,7 +27,12 @@ __all__ = [
     "ProviderError",
     "StoreBusyError",
     "StoreError",
+    "is_disk_full",
+    "quote_value",
 ]
+
+#: what the CLI says when a write ran out of space (the transaction was rolled back)
+DISK_FULL_MESSAGE = "no space left on the device holding the store; nothing written"
 
 
 class BubblewatchError(Exception):
@@ -121,10 +128,41 @@ class DataFileError(InputError):
             where.append(f"column '{self.column}'")
         msg = ", ".join(where) + f": {self.problem}"
         if self.value is not None:
-            msg += f": {self.value!r}"
+            msg += f": {quote_value(self.value)}"
         if self.expected:
             msg += f" (expected {self.expected})"
         return msg
+
+
+#: longest quoted cell in a message (longer cells are cut, with their length said)
+QUOTE_MAX = 80
+
+
+def quote_value(value: object, limit: int = QUOTE_MAX) -> str:
+    """A value as a message quotes it: ``repr`` of plain Python values (numpy scalars become
+    Python numbers, so no ``np.float64(7.0)``), cut to ``limit`` characters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> quote_value(np.float64(7.0)), quote_value("null"), quote_value(float("nan"))
+    ('7.0', "'null'", 'nan')
+    >>> quote_value("2025-01-02," * 20)[-30:]
+    "2025-01-0...' (220 characters)"
+    """
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy":
+        try:
+            value = item()
+        except (TypeError, ValueError):  # pragma: no cover - arrays of size != 1
+            pass
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str | bytes):
+        unit = "characters" if isinstance(value, str) else "bytes"
+        return f"{text[: limit - 4]}...{text[-1]} ({len(value)} {unit})"
+    return f"{text[: limit - 3]}..."
 
 
 class ParameterError(InputError):
@@ -202,6 +240,22 @@ class NoSpaceError(StoreError):
     """The device holding the store is full; nothing was written (exit code 2)."""
 
     exit_code = 2
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (an OSError, or DuckDB's IOException, which has no errno) says that the
+    device is full, or an exception it was raised from does."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(e)
+        if "No space left on device" in text or "Disk quota exceeded" in text:
+            return True
+        e = e.__cause__ or e.__context__
+    return False
 
 
 class ProviderError(BubblewatchError):

@@ -164,6 +164,8 @@ def render_import(report: Any) -> list[Any]:
                 ],
             )
         )
+    for f in report.imported:
+        out.extend(t.note(f"note: {n}") for n in f.notes)
     for w in report.warnings:
         out.append(t.note(f"warning: {w}"))
     return out

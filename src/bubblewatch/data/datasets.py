@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.data.tables import check_price_frame, write_macro, write_prices
+from bubblewatch.data.writer import write_transaction
 from bubblewatch.errors import NotFoundError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -289,7 +290,7 @@ def load_demo(
         str(r[0]): r[1] for r in store.con.execute("SELECT symbol, source FROM series").fetchall()
     }
     records: list[dict[str, Any]] = []
-    with store.transaction() as con:
+    with write_transaction(store) as con:
         for spec, frame in frames:
             source = str(frame.attrs["source"])
             rec: dict[str, Any] = {

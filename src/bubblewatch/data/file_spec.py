@@ -39,6 +39,9 @@ class FileSpec:
         Why the file is skipped (``mode="skip"``) or a catalogue note.
     shift_caveat : str
         Non-empty when the data's documentation says the dates are shifted.
+    explicit_symbol : bool
+        Whether ``symbol`` was given by the caller (``--symbol``): a symbol column in the
+        file must then agree with it.
     """
 
     path: Path
@@ -51,3 +54,4 @@ class FileSpec:
     exclude: frozenset[str] = field(default_factory=frozenset)
     note: str = ""
     shift_caveat: str = ""
+    explicit_symbol: bool = False

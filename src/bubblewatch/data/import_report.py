@@ -100,8 +100,19 @@ class ImportReport:
             f"in {self.seconds:.1f} s",
             f"rows {'to write' if self.dry_run else 'written'}: {rows or 'none'}",
         ]
+        symbols = list(dict.fromkeys(s for f in self.imported for s in f.symbols))
+        if symbols:
+            shown = ", ".join(symbols[:SHOWN_SYMBOLS])
+            more = f" ... ({len(symbols)} in all)" if len(symbols) > SHOWN_SYMBOLS else ""
+            lines.append(f"series {'to write' if self.dry_run else 'written'}: {shown}{more}")
         for f in self.skipped:
             lines.append(f"skipped {f.path}: {f.skipped}")
+        for f in self.imported:
+            lines.extend(f"note: {n}" for n in f.notes)
         for w in self.warnings:
             lines.append(f"warning: {w}")
         return "\n".join(lines)
+
+
+#: symbols listed by name in :meth:`ImportReport.summary` (the JSON lists them all)
+SHOWN_SYMBOLS = 12

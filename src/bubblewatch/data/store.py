@@ -30,6 +30,10 @@ from bubblewatch.errors import InputError, NotFoundError, StoreError
 __all__ = ["Store", "default_store_path"]
 
 
+#: the price columns that are numbers (``currency``, ``source``, ``warning`` are text)
+NUMERIC_PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
+
+
 def default_store_path() -> Path:
     """The store file used when none is named (see the module docstring)."""
     env = os.environ.get("BUBBLEWATCH_STORE")
@@ -127,6 +131,11 @@ class Store:
         # a writer that fails keeps the store as it was (committed transactions stay)
         self._end(publish=exc_type is None)
 
+    def discard(self) -> None:
+        """Close without publishing: a writer's private copy (and anything not yet
+        published) is deleted at once; the store file keeps its last published content."""
+        self._end(publish=False)
+
     def close(self) -> None:
         """Close the store; a writer publishes what it wrote (see :meth:`transaction`)."""
         self._end(publish=True)
@@ -167,14 +176,38 @@ class Store:
         """Rows per table (used by tests to show a failed import wrote nothing)."""
         return {t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}  # type: ignore[index]
 
+    def stored_name(self, name: str, table: str = "series", column: str = "symbol") -> str:
+        """The spelling ``name`` is stored under in ``table``: ``name`` itself when stored so,
+        else the one stored name equal to it ignoring case (the importer upper-cases
+        symbols, so ``nvda`` finds ``NVDA``); ``name`` when there is none or several.
+
+        Examples
+        --------
+        >>> with Store(":memory:") as st:
+        ...     st.stored_name("nvda")
+        'nvda'
+        """
+        if not isinstance(name, str):
+            return name
+        found = [
+            str(r[0])
+            for r in self.con.execute(
+                f"SELECT DISTINCT {column} FROM {table} WHERE upper({column}) = upper(?)", [name]
+            ).fetchall()
+        ]
+        return found[0] if len(found) == 1 and name not in found else name
+
     def kind(self, symbol: str) -> str | None:
-        row = self.con.execute("SELECT kind FROM series WHERE symbol = ?", [symbol]).fetchone()
-        return None if row is None else str(row[0])
+        rows = self.con.execute(
+            "SELECT kind FROM series WHERE symbol = ?", [self.stored_name(symbol)]
+        ).fetchall()
+        return str(rows[0][0]) if rows else None
 
     def has(self, symbol: str) -> bool:
-        return (
-            self.con.execute("SELECT 1 FROM series WHERE symbol = ?", [symbol]).fetchone()
-            is not None
+        return bool(
+            self.con.execute(
+                "SELECT 1 FROM series WHERE symbol = ?", [self.stored_name(symbol)]
+            ).fetchall()
         )
 
     def list_series(self) -> pd.DataFrame:
@@ -207,6 +240,7 @@ class Store:
     # -- readers ------------------------------------------------------------------------
     def prices(self, symbol: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
         """Daily bars of ``symbol`` indexed by date (open, high, low, close, adj_close, volume, ...)."""
+        symbol = self.stored_name(symbol)
         df = self.query(
             "SELECT date, open, high, low, close, adj_close, volume, currency, source, warning "
             "FROM prices WHERE symbol = ? AND (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?) "
@@ -220,6 +254,7 @@ class Store:
 
     def macro(self, series: str) -> pd.Series:
         """A macro series (FRED id or imported name) indexed by date; blanks dropped."""
+        series = self.stored_name(series)
         df = self.query(
             "SELECT date, value FROM macro WHERE series = ? AND value IS NOT NULL ORDER BY date",
             [series],
@@ -230,6 +265,7 @@ class Store:
 
     def fx(self, pair: str) -> pd.Series:
         """An FX series (units of quote currency per unit of base) indexed by date."""
+        pair = self.stored_name(pair)
         df = self.query("SELECT date, rate FROM fx WHERE pair = ? ORDER BY date", [pair])
         if df.empty:
             raise NotFoundError(self._missing_message(pair, "fx"))
@@ -237,6 +273,7 @@ class Store:
 
     def shares_outstanding(self, symbol: str) -> pd.Series:
         """Shares outstanding reported for ``symbol`` (as reported, not split-adjusted)."""
+        symbol = self.stored_name(symbol, "shares")
         df = self.query("SELECT date, shares FROM shares WHERE symbol = ? ORDER BY date", [symbol])
         if df.empty:
             raise NotFoundError(self._missing_message(symbol, "shares"))
@@ -251,6 +288,7 @@ class Store:
         report the figure was published in, when known), source, note, warning. This long
         frame is what the ``bubblewatch.valuation`` point-in-time functions take.
         """
+        symbol = self.stored_name(symbol, "fundamentals")
         df = self.query(
             "SELECT * FROM fundamentals WHERE symbol = ? AND (? IS NULL OR metric = ?) "
             "ORDER BY period_end, metric",
@@ -295,6 +333,7 @@ class Store:
         return df
 
     def holdings_dates(self, index_name: str = "SPY") -> list[pd.Timestamp]:
+        index_name = self.stored_name(index_name, "holdings", "index_name")
         df = self.query(
             "SELECT DISTINCT as_of FROM holdings WHERE index_name = ? ORDER BY as_of", [index_name]
         )
@@ -302,6 +341,7 @@ class Store:
 
     def holdings(self, index_name: str = "SPY", as_of: str | None = None) -> pd.DataFrame:
         """Holdings (symbol, name, weight in percent) of ``index_name`` on ``as_of`` (default latest)."""
+        index_name = self.stored_name(index_name, "holdings", "index_name")
         dates = self.holdings_dates(index_name)
         if not dates:
             raise NotFoundError(self._missing_message(index_name, "holdings"))
@@ -327,17 +367,19 @@ class Store:
 
     def series(self, symbol: str, column: str = "close") -> pd.Series:
         """Any stored series by name: a price column, an FX rate or a macro series."""
-        tbl_row = self.con.execute("SELECT tbl FROM series WHERE symbol = ?", [symbol]).fetchone()
-        tbl = tbl_row[0] if tbl_row else None
+        symbol = self.stored_name(symbol)
+        rows = self.con.execute("SELECT tbl FROM series WHERE symbol = ?", [symbol]).fetchall()
+        tbl = rows[0][0] if rows else None
         if tbl == "macro":
             return self.macro(symbol)
         if tbl == "fx":
             return self.fx(symbol)
         df = self.prices(symbol)
+        choose = f"choose one of {', '.join(NUMERIC_PRICE_COLUMNS)}"
         if column not in df.columns:
-            raise NotFoundError(
-                f"{symbol} has no column '{column}'; choose one of open, high, low, close, adj_close, volume"
-            )
+            raise NotFoundError(f"{symbol} has no column '{column}'; {choose}")
+        if column not in NUMERIC_PRICE_COLUMNS:
+            raise InputError(f"column '{column}' of {symbol} holds text, not prices; {choose}")
         s = df[column].astype(float)
         s.name = symbol
         return s

@@ -3,7 +3,8 @@
 Two write modes: ``replace=True`` drops every stored row of the series first (the bundled
 datasets: loading twice leaves the same rows); ``replace=False`` overwrites only the dates
 present in the frame and keeps the rest (the providers' cache grows range by range).
-Callers wrap the writes of one call in :meth:`bubblewatch.data.store.Store.transaction`.
+Callers wrap the writes of one call in :func:`bubblewatch.data.writer.write_transaction`;
+the rows go in through :func:`bubblewatch.data.writer.put_rows`, the store's one writer.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch.data.writer import put_rows
 from bubblewatch.errors import InputError
 
 __all__ = ["PRICE_COLUMNS", "check_price_frame", "write_macro", "write_prices"]
@@ -64,40 +66,18 @@ def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: boo
         )
 
 
-def _replace_rows(
-    con: Any,
-    table: str,
-    key_column: str,
-    key: str,
-    df: pd.DataFrame,
-    columns: str,
-    select: str,
-    *,
-    replace: bool,
-) -> None:
-    """Insert ``df`` (sorted by date) into ``table`` for ``key``, first deleting the key's rows:
-    all of them with ``replace``, else only those in ``df``'s date range."""
-    if replace:
-        con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key])
-    else:
-        con.execute(
-            f"DELETE FROM {table} WHERE {key_column} = ? AND date BETWEEN ? AND ?",
-            [key, df["date"].iloc[0], df["date"].iloc[-1]],
-        )
-    con.register("_bw_rows_in", df)
-    try:
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM _bw_rows_in")
-    finally:
-        con.unregister("_bw_rows_in")
-
-
-def _upsert_catalogue(
-    con: Any, symbol: str, kind: str, tbl: str, currency: str | None, source: str, notes: str | None
-) -> None:
-    con.execute("DELETE FROM series WHERE symbol = ?", [symbol])
-    con.execute(
-        "INSERT INTO series (symbol, kind, tbl, currency, source, notes) VALUES (?, ?, ?, ?, ?, ?)",
-        [symbol, kind, tbl, currency, source, notes],
+def _catalogue_row(
+    symbol: str, kind: str, tbl: str, currency: str | None, source: str, notes: str | None
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "symbol": [symbol],
+            "kind": [kind],
+            "tbl": [tbl],
+            "currency": [currency],
+            "source": [source],
+            "notes": [notes],
+        }
     )
 
 
@@ -114,7 +94,8 @@ def write_prices(
 ) -> int:
     """Write a price frame (columns :data:`PRICE_COLUMNS`) as ``symbol``; return the row count.
 
-    ``con`` is the store's connection inside an open transaction.
+    ``con`` is the store's connection inside
+    :func:`~bubblewatch.data.writer.write_transaction`.
     """
     check_price_frame(frame, f"{symbol} ({source})", allow_non_positive=kind == "future")
     df = frame.loc[:, list(PRICE_COLUMNS)].copy()
@@ -124,17 +105,9 @@ def write_prices(
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     df["currency"] = df["currency"].astype(object)
     df["source"] = df["source"].astype(str)
-    _replace_rows(
-        con,
-        "prices",
-        "symbol",
-        symbol,
-        df,
-        "symbol, date, open, high, low, close, adj_close, volume, currency, source, warning",
-        "symbol, date, open, high, low, close, adj_close, volume, currency, source, NULL",
-        replace=replace,
-    )
-    _upsert_catalogue(con, symbol, kind, "prices", currency, source, notes)
+    df["warning"] = None
+    put_rows(con, "prices", df, replace="series" if replace else "range")
+    put_rows(con, "series", _catalogue_row(symbol, kind, "prices", currency, source, notes))
     return len(df)
 
 
@@ -173,7 +146,6 @@ def write_macro(
     if df["value"].notna().sum() == 0:
         raise InputError(f"{what}: every value is blank")
     df = df.sort_values("date")
-    cols = "series, date, value, vintage, source"
-    _replace_rows(con, "macro", "series", series, df, cols, cols, replace=replace)
-    _upsert_catalogue(con, series, kind, "macro", None, source, notes)
+    put_rows(con, "macro", df, replace="series" if replace else "range")
+    put_rows(con, "series", _catalogue_row(series, kind, "macro", None, source, notes))
     return len(df)

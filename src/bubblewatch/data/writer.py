@@ -1,17 +1,29 @@
-"""The transactional write of an import: every table's rows in one transaction, or nothing.
+"""The one writer into the store: every insert and delete of every table goes through here.
 
-:func:`check_tables` refuses a symbol that would move to another table; :func:`write_frames`
-deletes the series being replaced (``replace=True``) and upserts the rows by the table's key.
+- :func:`write_transaction` -- the transaction every writer uses (the importer, the bundled
+  datasets, the providers' cache): all or nothing; a full disk rolls it back and raises
+  :class:`~bubblewatch.errors.NoSpaceError` (the store writes a private copy and publishes it
+  at commit, :mod:`bubblewatch.data.store_file`, so the space goes back with the copy).
+- :func:`put_rows` -- the only ``INSERT`` / ``DELETE`` code, in three modes: ``rows`` (upsert
+  by the table's key), ``range`` (replace each series' rows in the incoming date range: a
+  provider's refetched window) and ``series`` (replace every row of each incoming series).
+- :func:`write_frames` -- an import's tables in one transaction; :func:`check_tables` refuses
+  a symbol that would move to another table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
 
+import duckdb
 import pandas as pd
 
 from bubblewatch.data.store import Store
-from bubblewatch.errors import InputError
+from bubblewatch.errors import DISK_FULL_MESSAGE, InputError, NoSpaceError, is_disk_full
 
 __all__ = [
     "DATE_COLUMNS",
@@ -20,9 +32,10 @@ __all__ = [
     "TABLE_COLUMNS",
     "TABLE_KEYS",
     "check_tables",
+    "put_rows",
     "write_frames",
+    "write_transaction",
 ]
-
 
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close")
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -79,35 +92,99 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 DATE_COLUMNS = {"date", "period_end", "as_of", "filed"}
 
 
+#: ``rows``: upsert by key; ``range``: replace each series' rows between its first and last
+#: incoming date; ``series``: replace every stored row of each incoming series
+ReplaceMode = Literal["rows", "range", "series"]
+
+
+@contextmanager
+def write_transaction(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The transaction of every write into ``store``: commit (and publish, see
+    :class:`~bubblewatch.data.store.Store`) on success, roll back on any exception, Ctrl-C
+    included.
+
+    Raises
+    ------
+    NoSpaceError
+        The device holding the store filled up during the write: it was rolled back, the
+        store's private copy that took the space deleted and the store closed (reopen it to
+        go on); exit code 2 on the command line.
+    """
+    try:
+        with store.transaction() as con:
+            yield con
+    except Exception as exc:
+        if not (isinstance(exc, NoSpaceError) or is_disk_full(exc)):
+            raise
+        store.discard()  # the private copy that took the space goes now
+        if isinstance(exc, NoSpaceError):  # the store's publish said so already
+            raise
+        where = Path(str(store.path)).parent
+        raise NoSpaceError(
+            f"{DISK_FULL_MESSAGE} ({where}); the space used by the attempt was returned and "
+            "the store closed. Free some space and run the command again"
+        ) from exc
+
+
+def _key_condition(table: str, keys: tuple[str, ...], other: str) -> str:
+    return " AND ".join(
+        f"{table}.{k} = CAST({other}.{k} AS DATE)"
+        if k in DATE_COLUMNS
+        else f"{table}.{k} = {other}.{k}"
+        for k in keys
+    )
+
+
+def put_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    df: pd.DataFrame,
+    *,
+    replace: ReplaceMode = "rows",
+) -> None:
+    """Write ``df`` (columns :data:`TABLE_COLUMNS` ``[table]``) into ``table``.
+
+    ``con`` is inside :func:`write_transaction`. ``replace`` says which stored rows go first
+    (see :data:`ReplaceMode`); the rows are then upserted by the table's key.
+    """
+    if not len(df):
+        return
+    cols = TABLE_COLUMNS[table]
+    name = f"_bw_in_{table}"
+    con.register(name, df[list(cols)])
+    try:
+        if replace == "series" and table in REPLACE_KEYS:
+            keys = REPLACE_KEYS[table]
+            distinct = ", ".join(keys)
+            con.execute(
+                f"DELETE FROM {table} USING (SELECT DISTINCT {distinct} FROM {name}) AS k "
+                f"WHERE {_key_condition(table, keys, 'k')}"
+            )
+        elif replace == "range" and table in REPLACE_KEYS and "date" in cols:
+            key = REPLACE_KEYS[table][0]
+            con.execute(
+                f"DELETE FROM {table} USING (SELECT {key}, min(CAST(date AS DATE)) AS a, "
+                f"max(CAST(date AS DATE)) AS b FROM {name} GROUP BY {key}) AS r "
+                f"WHERE {table}.{key} = r.{key} AND {table}.date BETWEEN r.a AND r.b"
+            )
+        select = ", ".join(f"CAST({c} AS DATE)" if c in DATE_COLUMNS else c for c in cols)
+        con.execute(
+            f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}"
+        )
+    finally:
+        # after a failed statement DuckDB refuses everything but ROLLBACK: keep the first error
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(name)
+
+
 def write_frames(store: Store, merged: Mapping[str, pd.DataFrame], *, replace: bool) -> None:
-    """One transaction: optional deletes of the series being replaced, then upserts."""
-    with store.transaction() as con:
+    """An import's tables in one transaction: with ``replace`` every stored row of each
+    incoming series is deleted first, else the rows are upserted by key."""
+    with write_transaction(store) as con:
         for table in TABLE_COLUMNS:
             df = merged.get(table)
-            if df is None or not len(df):
-                continue
-            if replace and table in REPLACE_KEYS:
-                keys = list(REPLACE_KEYS[table])
-                con.register("_bw_keys", df[keys].drop_duplicates())
-                try:
-                    cond = " AND ".join(
-                        f"{table}.{k} = CAST(_bw_keys.{k} AS DATE)"
-                        if k in DATE_COLUMNS
-                        else f"{table}.{k} = _bw_keys.{k}"
-                        for k in keys
-                    )
-                    con.execute(f"DELETE FROM {table} USING _bw_keys WHERE {cond}")
-                finally:
-                    con.unregister("_bw_keys")
-            cols = TABLE_COLUMNS[table]
-            select = ", ".join(f"CAST({c} AS DATE)" if c in DATE_COLUMNS else c for c in cols)
-            con.register("_bw_incoming", df[list(cols)])
-            try:
-                con.execute(
-                    f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM _bw_incoming"
-                )
-            finally:
-                con.unregister("_bw_incoming")
+            if df is not None:
+                put_rows(con, table, df, replace="series" if replace else "rows")
 
 
 def check_tables(store: Store, cat: pd.DataFrame) -> None:

@@ -45,6 +45,12 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
         raise InputError(
             f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD"
         ) from exc
+    for name, value, ts in (("start", start, lo), ("end", end, hi)):
+        if ts is not None and ts.tzinfo is not None:
+            raise InputError(
+                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
+                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})"
+            )
     if lo is not None:
         s = s[s.index >= lo]
     if hi is not None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.errors import InsufficientDataError, ParameterValueError
 from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, _clean_shares
@@ -243,6 +243,10 @@ def _flag(x: Any) -> bool | None:
     return bool(x)
 
 
+#: the longest look-back (the store's dates span 1800-2100)
+MAX_YEARS = 300
+
+
 @validate_params(
     prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
     date=Date(),
@@ -315,8 +319,13 @@ def market_event(
     ----------
     .. [1] Campbell, Lo & MacKinlay (1997), *The Econometrics of Financial Markets*, ch. 4.
     """
-    if years < 1:
-        raise InputError(f"years must be at least 1; got {years}")
+    if years > MAX_YEARS:  # the declaration keeps >= 1; the span of the dates bounds it
+        raise ParameterValueError(
+            "market_event",
+            "years",
+            years,
+            f"an integer in [1, {MAX_YEARS}] (the accepted dates span 1800-2100)",
+        )
     px = _check_prices(prices)
     ts = session_of(pd.DatetimeIndex(px.index), date, symbol=symbol)
     pos = int(px.index.get_loc(ts))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from bubblewatch.data.csv_reader import read_raw_table
+from bubblewatch.data.csv_reader import RawTable, read_raw_table
 from bubblewatch.data.file_spec import FileSpec
 from bubblewatch.data.parsers.fundamentals import parse_fundamentals
 from bubblewatch.data.parsers.holdings import parse_holdings
@@ -28,6 +29,44 @@ def parse_file(spec: FileSpec) -> Parsed:
     if spec.mode == "skip":
         return Parsed(spec, None, None)
     raw = read_raw_table(spec.path)
+    parsed = _parse(spec, raw)
+    parsed.notes[:0] = [n for n in raw.notes if n not in parsed.notes]
+    return parsed
+
+
+def _tickers(raw: RawTable, spec: FileSpec, column: str) -> pd.Series:
+    """A panel's ticker column, upper case, never blank, and the same as ``--symbol`` when
+    one was given (a file naming AAPL is never stored as ACME, nor ACME's data as AAPL)."""
+    tick = raw.text(column).str.upper()
+    blank = (tick == "").to_numpy()
+    if blank.any():
+        i = int(np.argmax(blank))
+        raise raw.error(
+            "missing value",
+            row=i,
+            column=column,
+            value=raw.cell(column, i),
+            expected="a ticker on every row",
+        )
+    if spec.explicit_symbol:
+        other = (tick != spec.symbol).to_numpy()
+        if other.any():
+            i = int(np.argmax(other))
+            found = pd.unique(tick).tolist()
+            listed = ", ".join(found[:5]) + (" ..." if len(found) > 5 else "")
+            raise raw.error(
+                f"--symbol {spec.symbol} disagrees with the file's {raw.original[column]} column",
+                row=i,
+                column=column,
+                value=raw.cell(column, i),
+                expected=f"{spec.symbol} on every row; leave out --symbol to import the file's "
+                f"own symbols ({listed}), or remove the column to store the file as "
+                f"{spec.symbol}",
+            )
+    return tick
+
+
+def _parse(spec: FileSpec, raw: RawTable) -> Parsed:
     cols = set(raw.frame.columns)
     path = spec.path
     if spec.mode == "shiller":
@@ -92,17 +131,7 @@ def parse_file(spec: FileSpec) -> Parsed:
                     column="ticker",
                     expected="a panel price file date,ticker,open,high,low,close,adj_close,volume",
                 )
-            tick = raw.text(ticker_col)
-            blank = (tick == "").to_numpy()
-            if blank.any():
-                i = int(np.argmax(blank))
-                raise raw.error(
-                    "missing value",
-                    row=i,
-                    column=ticker_col,
-                    value="",
-                    expected="a ticker on every row",
-                )
+            tick = _tickers(raw, spec, ticker_col)
             if spec.exclude:
                 keep = ~tick.isin(spec.exclude).to_numpy()
                 raw = raw.subset(keep)

@@ -103,14 +103,18 @@ def eps_warnings(df: pd.DataFrame) -> pd.Series:
 def parse_fundamentals(raw: RawTable, spec: FileSpec) -> Parsed:
     cols = set(raw.frame.columns)
     period = raw.dates("period_end")
-    sym = raw.text("symbol")
+    sym = raw.text("symbol").str.upper()
     metric = raw.text("metric")
     for col, s in (("symbol", sym), ("metric", metric)):
         empty = (s == "").to_numpy()
         if empty.any():
             i = int(np.argmax(empty))
             raise raw.error(
-                "missing value", row=i, column=col, value="", expected=f"a {col} on every row"
+                "missing value",
+                row=i,
+                column=col,
+                value=raw.cell(col, i),
+                expected=f"a {col} on every row",
             )
     value = raw.numbers("value", what="a number (in units, e.g. USD, not millions) or blank")
     n = len(raw.frame)

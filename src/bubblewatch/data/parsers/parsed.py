@@ -80,7 +80,7 @@ def check_unique(raw: RawTable, keys: pd.DataFrame | pd.Series, column: str, wha
             )
         else:
             mask = np.asarray(keys == keys.iloc[i])
-            value = raw.text(column).iloc[i]
+            value = raw.cell(column, i)
         first = int(np.argmax(mask))
         raise raw.error(
             f"duplicate {what}",

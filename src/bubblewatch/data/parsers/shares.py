@@ -10,6 +10,8 @@ import pandas as pd
 from bubblewatch.data.csv_reader import RawTable
 from bubblewatch.data.file_spec import FileSpec
 from bubblewatch.data.parsers.parsed import Parsed, check_unique, source_of
+from bubblewatch.data.parsers.prices import check_limit
+from bubblewatch.data.plausible import LIMITS
 
 __all__ = ["parse_shares"]
 
@@ -19,12 +21,16 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
     date_col = "date" if "date" in cols else "as_of"
     dates = raw.dates(date_col)
     if "symbol" in cols:
-        sym = raw.text("symbol")
+        sym = raw.text("symbol").str.upper()
         empty = (sym == "").to_numpy()
         if empty.any():
             i = int(np.argmax(empty))
             raise raw.error(
-                "missing value", row=i, column="symbol", value="", expected="a symbol on every row"
+                "missing value",
+                row=i,
+                column="symbol",
+                value=raw.cell("symbol", i),
+                expected="a symbol on every row",
             )
         symbols = sym.to_numpy(dtype=object)
         check_unique(
@@ -44,9 +50,10 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
             "non-positive share count",
             row=i,
             column="shares",
-            value=raw.text("shares").iloc[i],
+            value=raw.cell("shares", i),
             expected="a number of shares > 0",
         )
+    check_limit(raw, shares, "shares", LIMITS["shares"])
     src = pd.Series(source_of(spec.path), index=raw.frame.index)
     if "source" in cols:
         own = raw.text("source")

@@ -12,6 +12,8 @@ import pandas as pd
 from bubblewatch.data.csv_reader import RawTable
 from bubblewatch.data.file_spec import FileSpec
 from bubblewatch.data.parsers.parsed import Parsed, catalogue, check_unique, source_of
+from bubblewatch.data.parsers.prices import check_limit, shifted_dates
+from bubblewatch.data.plausible import LIMITS
 
 __all__ = ["macro_parsed", "series_name", "wide_rows"]
 
@@ -38,13 +40,12 @@ def wide_rows(
     fmt: str = "%Y-%m-%d",
     zero_is_missing: Sequence[str] = (),
 ) -> pd.DataFrame:
-    dates = raw.dates(date_column, fmt=fmt)
-    if spec.shift_days:
-        dates = dates + pd.Timedelta(days=spec.shift_days)
+    dates = shifted_dates(raw, spec, date_column, fmt=fmt)
     check_unique(raw, pd.Series(dates), date_column, "date")
     parts = []
     for col, series in names.items():
         vals = raw.numbers(col, what="a number or blank")
+        check_limit(raw, vals, col, LIMITS["macro"])
         keep = ~np.isnan(vals)
         if col in zero_is_missing:
             keep &= vals != 0

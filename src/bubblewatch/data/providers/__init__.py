@@ -251,13 +251,17 @@ def fetch(
         downloaded.append((n, frame, kind, currency))
 
     from bubblewatch.data.tables import write_macro, write_prices
+    from bubblewatch.data.writer import write_transaction
 
     window_end = min(t1, _today()).date().isoformat()
     results: list[Fetched] = []
-    with store.transaction() as con:
+    with write_transaction(store) as con:
         for n, frame, kind, currency in downloaded:
             source = spec.source(n)
-            row = con.execute("SELECT notes, source FROM series WHERE symbol = ?", [n]).fetchone()
+            found = con.execute(
+                "SELECT notes, source FROM series WHERE symbol = ?", [n]
+            ).fetchall()  # fetch to the end: a pending result blocks the writes below
+            row = found[0] if found else None
             if row is not None and row[1] != source:
                 raise InputError(
                     f"{n} is already in the store from {row[1]}; it cannot be mixed with {source} "
