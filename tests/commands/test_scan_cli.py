@@ -42,7 +42,7 @@ def test_panel_with_bad_series_gives_their_rows(tmp_path, capsys):
     assert rows["NEG"]["outcome"] == "error"
     assert rows["NEG"]["error"] == (
         "NEG has a non-positive value (-2.0) at 2021-03-12, so its log is undefined; use "
-        "positive prices or turn the log off (--no-log)"
+        "positive prices or turn the log off (log=False)"
     )
     assert rows["SHORT"]["outcome"] == "insufficient"
     assert rows["SHORT"]["error"] == "25 observations; the scan needs at least 60"
@@ -187,7 +187,7 @@ def test_ctrl_c_keeps_the_finished_rows_and_a_rerun_completes(tmp_path):
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130
-    assert "interrupted: the rows finished so far are saved in" in " ".join(err.split())
+    assert "scan interrupted: the rows finished so far are saved in" in " ".join(err.split())
     summary_before = list(out.glob("*/summary.parquet"))
     assert summary_before == []  # the run did not finish
     assert main(["--quiet", "scan", "--panel", str(path), "--scheduler", "sync", "--out",

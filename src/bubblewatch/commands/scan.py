@@ -18,7 +18,7 @@ from bubblewatch.commands.common import (
     emit,
     is_quiet,
 )
-from bubblewatch.errors import InputError
+from bubblewatch.errors import InputError, Interrupted
 
 
 class Scheduler(StrEnum):
@@ -189,8 +189,7 @@ def command(
         where = (
             f"saved in {out}; run the same command again to resume" if out else "lost (no --out)"
         )
-        console.print(f"interrupted: the rows finished so far are {where}", highlight=False)
-        raise typer.Exit(130) from None
+        raise Interrupted(f"scan interrupted: the rows finished so far are {where}") from None
     from bubblewatch.commands.scan_render import render_scan
 
     emit(result, as_json, render=lambda r: render_scan(r, top), export=export)
