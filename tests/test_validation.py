@@ -125,8 +125,11 @@ def _instance_example(constraint: Instance) -> Any:
     from bubblewatch.detect.lppls_model import LPPLSBounds, LPPLSFilter, SearchGrid
     from bubblewatch.market.spillover import VARFit
     from bubblewatch.network.ledger import Ledger
+    from bubblewatch.status.params import DEFAULT_PARAMS, LONG_SCALE, LPPLSScale, StatusParams
 
     makers: dict[type, Callable[[], Any]] = {
+        StatusParams: lambda: DEFAULT_PARAMS,
+        LPPLSScale: lambda: LONG_SCALE,
         Ledger: _ledger,
         VARFit: _var_fit,
         LPPLSBounds: LPPLSBounds,

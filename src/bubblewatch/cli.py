@@ -67,8 +67,10 @@ def _register() -> None:
     from bubblewatch.commands import psy as psy_cmd
     from bubblewatch.commands import report as report_cmd
     from bubblewatch.commands import scan as scan_cmd
+    from bubblewatch.commands import status as status_cmd
     from bubblewatch.commands import valuation as valuation_cmd
 
+    app.command("status")(status_cmd.command)
     app.add_typer(data_cmd.app, name="data")
     data_cmd.app.command("load-demo")(data_online.load_demo)
     data_cmd.app.command("fetch")(data_online.fetch)

@@ -18,7 +18,7 @@ from bubblewatch.commands.common import (
     one_of,
     progress,
 )
-from bubblewatch.data.resolve import resolve_series
+from bubblewatch.data.resolve import resolve_source
 
 app = typer.Typer(
     help="LPPLS bubble fits and the DS LPPLS confidence indicator.", no_args_is_help=True
@@ -27,20 +27,36 @@ app = typer.Typer(
 SourceArg = Annotated[
     str, typer.Argument(help="A CSV/Parquet file (date + close) or a symbol in the store.")
 ]
-ColumnOpt = Annotated[str, typer.Option("--column", help="Price column.")]
+ColumnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--column",
+        help="Price column (default: close of a file; the adjusted close of a store symbol, "
+        "its long history joined as `bubblewatch status` reads it).",
+    ),
+]
 FiltersOpt = Annotated[
     str, typer.Option("--filters", help="Filter preset: fco (default) or lppls.")
 ]
 
 
-def _series(source: str, column: str, store: Any, data: Any) -> Any:
-    """SOURCE as a series: a file, else a symbol of --data's cached store or of the store."""
+def _series(source: str, column: str | None, store: Any, data: Any) -> tuple[Any, Any]:
+    """SOURCE as a series and its provenance: a file (no provenance), else the long history of
+    a symbol of --data's cached store or of the store (``resolve_history``)."""
     from pathlib import Path
 
     if data is None or Path(source).exists():
-        return resolve_series(source, column=column, store=store)
+        return resolve_source(source, column=column, store=store)
     with data_store(data, store) as st:
-        return resolve_series(source, column=column, store=st)
+        return resolve_source(source, column=column, store=st)
+
+
+def _until(hist: Any, when: str | None) -> Any:
+    return hist if hist is None or when is None else hist.until(when)
+
+
+def _with_series(items: list[Any], hist: Any) -> list[Any]:
+    return items if hist is None else [t.note(f"Series: {hist.describe()}"), *items]
 
 
 #: hints the CLI adds to errors about these parameters of the LPPLS functions
@@ -62,7 +78,7 @@ def fit_cmd(
         typer.Option("--end", help="Last date of the window (default: the last date)."),
     ] = None,
     filters: FiltersOpt = "fco",
-    column: ColumnOpt = "close",
+    column: ColumnOpt = None,
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
@@ -76,11 +92,12 @@ def fit_cmd(
     """
     from bubblewatch.detect.lppls import fit_lppls, fit_window
 
-    s = _series(source, column, store, data)
+    s, hist = _series(source, column, store, data)
     with flag_hints(_HINTS):
         lo, hi, how = fit_window(s, start, end)
         fit = fit_lppls(s, start=lo, end=hi, filters=filters)
-    emit(fit, as_json, render=lambda f: render_fit(f, how), export=export)
+    hist = _until(hist, end)
+    emit(fit, as_json, render=lambda f: _with_series(render_fit(f, how), hist), export=export)
 
 
 def render_fit(fit: Any, window: str) -> list[Any]:
@@ -131,7 +148,7 @@ def confidence_cmd(
     date_from: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
     date_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     filters: FiltersOpt = "fco",
-    column: ColumnOpt = "close",
+    column: ColumnOpt = None,
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
@@ -143,7 +160,8 @@ def confidence_cmd(
     """
     from bubblewatch.detect.lppls_confidence import lppls_confidence
 
-    s = _series(source, column, store, data)
+    s, hist = _series(source, column, store, data)
+    last = one_of(end, date_to, "--end/--to")
     with progress("LPPLS confidence"), flag_hints(_HINTS):
         res = lppls_confidence(
             s,
@@ -152,10 +170,14 @@ def confidence_cmd(
             window_step=window_step,
             end_step=end_step,
             start=one_of(start, date_from, "--start/--from"),
-            end=one_of(end, date_to, "--end/--to"),
+            end=last,
             filters=filters,
         )
-    emit(res, as_json, render=render_confidence, export=export)
+    hist = _until(hist, last)
+    if as_json and hist is not None:
+        emit({**res.to_dict(), "series": hist.to_dict()}, True)
+        return
+    emit(res, as_json, render=lambda r: _with_series(render_confidence(r), hist), export=export)
 
 
 def render_confidence(res: Any) -> list[Any]:

@@ -1,4 +1,11 @@
-"""``bubblewatch psy``: PSY recursive ADF tests, critical values and explosive episodes."""
+"""``bubblewatch psy``: PSY recursive ADF tests, critical values and explosive episodes.
+
+By default the test runs on the status's sample (the daily log adjusted closes of the last
+five years up to ``--as-of``; ``--years 0`` takes the whole history) with the status's
+heteroskedasticity-robust critical values (wild bootstrap, 199 replications, exuber's
+pointwise rule), so ``bubblewatch psy NVDA --as-of D`` recomputes the numbers of
+``bubblewatch status NVDA --as-of D``.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +20,16 @@ from bubblewatch.errors import InputError
 
 
 class CvMethod(StrEnum):
-    mc = "mc"
     wb = "wb"
+    mc = "mc"
     table = "table"
+    auto = "auto"
+
+
+class Rule(StrEnum):
+    pointwise = "pointwise"
+    psy = "psy"
+    familywise = "familywise"
 
 
 class IC(StrEnum):
@@ -27,7 +41,24 @@ def command(
     source: Annotated[
         str, typer.Argument(help="A CSV/Parquet file (date + the column) or a symbol in the store.")
     ],
-    column: Annotated[str, typer.Option("--column", help="Price column to test.")] = "close",
+    column: Annotated[
+        str | None,
+        typer.Option(
+            "--column",
+            help="Price column (default: close of a file; the adjusted close of a store symbol).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last date tested (default: the last date).")
+    ] = None,
+    years: Annotated[
+        int,
+        typer.Option(
+            "--years",
+            help="Calendar years of data tested, up to --as-of (default 5, the status's "
+            "sample; 0 = the whole history).",
+        ),
+    ] = 5,
     log: Annotated[
         bool, typer.Option("--log/--no-log", help="Test the log of the series (default: on).")
     ] = True,
@@ -49,15 +80,24 @@ def command(
         int | None, typer.Option("--max-lags", help="Largest lag tried with --ic.")
     ] = None,
     cv: Annotated[
-        CvMethod | None,
+        CvMethod,
         typer.Option(
             "--cv",
-            help="Critical values: Monte Carlo, wild bootstrap or the shipped table "
-            "(default: the table when it applies (lag 0, default window), else mc).",
+            help="Critical values: wild bootstrap (default, robust to volatility clustering), "
+            "Monte Carlo, the shipped homoskedastic table, or auto (table when it applies, "
+            "else mc).",
+        ),
+    ] = CvMethod.wb,
+    rule: Annotated[
+        Rule | None,
+        typer.Option(
+            "--rule",
+            help="BSADF critical-value rule: pointwise (exuber's, default with --cv wb), psy "
+            "(running maximum of BADF, default otherwise) or familywise.",
         ),
     ] = None,
     reps: Annotated[
-        int | None, typer.Option("--reps", help="Replications for --cv mc (2000) or wb (500).")
+        int | None, typer.Option("--reps", help="Replications for --cv wb (199) or mc (2000).")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for mc/wb.")] = 0,
     drop_missing: Annotated[
@@ -72,24 +112,40 @@ def command(
     as_json: JsonOpt = False,
 ) -> None:
     """Test SOURCE for explosive behaviour (PSY 2015: SADF, GSADF, BSADF) and date its episodes."""
-    from bubblewatch.data.resolve import resolve_series
+    from bubblewatch.data.resolve import resolve_source
     from bubblewatch.detect.psy import psy
+    from bubblewatch.status.explosive import psy_sample
+    from bubblewatch.status.params import DEFAULT_PARAMS
 
     if ic is not None and lags is not None:
         raise InputError("give either --lags K or --ic aic|bic --max-lags K, not both")
     if ic is None and max_lags is not None:
         raise InputError("--max-lags needs --ic aic|bic")
-    y = resolve_series(source, column=column, store=store, keep_missing=not drop_missing)
+    if years < 0:
+        raise InputError(f"--years {years}: give a number of years, or 0 for the whole history")
+    y, hist = resolve_source(source, column=column, store=store, keep_missing=not drop_missing)
     if y.name is None or str(y.name) == "":
         y.name = str(source)
+    if as_of is not None:
+        from bubblewatch.status.asset import parse_as_of
+
+        when = parse_as_of(as_of)
+        y = y[y.index <= when]
+        if y.empty:
+            raise InputError(f"{source} has no data on or before {when.date()}")
+        if hist is not None:
+            hist = hist.until(when)
     missing = y.isna().to_numpy()
     if missing.any():
         first = y.index[int(missing.argmax())]
-        when = first.date() if isinstance(first, pd.Timestamp) else first
+        when_txt = first.date() if isinstance(first, pd.Timestamp) else first
         raise InputError(
-            f"{y.name} has a missing (blank or NaN) value at {when}; PSY needs a complete "
+            f"{y.name} has a missing (blank or NaN) value at {when_txt}; PSY needs a complete "
             "series: fill the gap, or pass --drop-missing to skip rows without a value"
         )
+    full = len(y)
+    if years and isinstance(y.index, pd.DatetimeIndex):
+        y = psy_sample(y, DEFAULT_PARAMS.replace(sample_years=years))
     with progress("PSY statistics"), flag_hints({"log": "--no-log tests the series as given"}):
         result = psy(
             y,
@@ -99,8 +155,25 @@ def command(
             max_lags=max_lags,
             log=log,
         )
-    method = cv.value if cv is not None else "auto"
-    n_reps = reps if reps is not None else (500 if method == "wb" else 2000)
+    method = cv.value
+    the_rule = rule.value if rule is not None else ("pointwise" if method == "wb" else "psy")
+    n_reps = reps if reps is not None else (DEFAULT_PARAMS.cv_reps if method == "wb" else 2000)
     with progress(f"critical values ({method})"):
-        result = result.with_critical_values(method=method, reps=n_reps, seed=seed)
-    emit(result, as_json)
+        result = result.with_critical_values(method=method, reps=n_reps, seed=seed, rule=the_rule)
+    sample = (
+        f"the last {years} years of the data to {result.y.index[-1].date()} "
+        f"({result.nobs} of {full} observations)"
+        if years and isinstance(y.index, pd.DatetimeIndex) and result.nobs < full
+        else f"the whole series ({result.nobs} observations)"
+    )
+    what = f"{'log ' if log else ''}{'adjusted closes' if hist is not None and column is None else 'values'}"
+    header = [f"PSY on {y.name}: {what}, {sample}"]
+    if hist is not None:
+        header.append(f"series: {hist.describe()}")
+    if as_json:
+        payload = result.to_dict()
+        payload["sample"] = {"years": years or None, "description": sample, "observations": full}
+        payload["series"] = None if hist is None else hist.to_dict()
+        emit(payload, True)
+    else:
+        emit(result, False, text="\n".join([*header, result.summary()]))

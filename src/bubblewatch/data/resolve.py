@@ -32,6 +32,7 @@ __all__ = [
     "read_series_file",
     "resolve_history",
     "resolve_series",
+    "resolve_source",
 ]
 
 
@@ -208,6 +209,10 @@ class ResolvedHistory:
     gaps: tuple[HistoryGap, ...]
     column: str
     missing: tuple[str, ...] = ()
+    frames: tuple[tuple[str, pd.DataFrame, str], ...] = dataclasses.field(
+        default=(), repr=False, compare=False
+    )
+    ordered: bool = False
 
     @property
     def used(self) -> tuple[HistoryPiece, ...]:
@@ -222,27 +227,19 @@ class ResolvedHistory:
         return pd.DataFrame({"close": self.close, "volume": self.volume})
 
     def until(self, as_of: Any) -> ResolvedHistory:
-        """The history as it stood on ``as_of``: rows dated on or before it, and only the
-        pieces and gaps those rows use."""
-        when = pd.Timestamp(as_of)
-        keep = self.close.index <= when
-        pieces = []
-        for p in self.pieces:
-            if p.used_from is not None and p.used_from > when:
-                p = dataclasses.replace(
-                    p, used_from=None, used_to=None, note="after the as-of date"
-                )
-            elif p.used_to is not None and p.used_to > when:
-                p = dataclasses.replace(p, used_to=pd.Timestamp(self.close.index[keep][-1]))
-            pieces.append(p)
-        gaps = tuple(g for g in self.gaps if g.before <= when)
-        return dataclasses.replace(
-            self,
-            close=self.close[keep],
-            volume=self.volume[keep],
-            pieces=tuple(pieces),
-            gaps=gaps,
-        )
+        """The history as a store holding only the rows dated on or before ``as_of`` would
+        give it: the pieces cut at that date and joined again by the same rule (pieces that
+        start later are left out), so the provenance never mentions later data."""
+        try:
+            when = pd.Timestamp(as_of)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"cannot read the date {as_of!r}; use YYYY-MM-DD") from exc
+        cut = [(sym, f[f.index <= when], src) for sym, f, src in self.frames]
+        cut = [c for c in cut if len(c[1])]
+        if not cut:
+            raise NotFoundError(f"{self.name}: no data on or before {when.date()}")
+        hist = join_history(cut, name=self.name, column=self.column, ordered=self.ordered)
+        return dataclasses.replace(hist, missing=self.missing)
 
     def describe(self) -> str:
         """One line naming the sources, the join dates and factors, and any gap."""
@@ -342,8 +339,9 @@ def join_history(
 
     The rule (documented in ``docs/status.md``):
 
-    1. pieces are taken in order of their first date (longest first on a tie), or in the
-       given order with ``ordered=True`` (the explicit :data:`HISTORY_CHAINS`);
+    1. pieces are taken in order of their first date (on a tie, in the given order:
+       ``X_LONG``, ``X_YYYY_YYYY``, ``X``), or in the given order with ``ordered=True`` (the
+       explicit :data:`HISTORY_CHAINS`);
     2. a later piece adds only the dates after the joined series' last date, so earlier
        data take precedence and the history up to a date never changes when newer pieces
        arrive (a status computed on a store truncated at that date is the same);
@@ -367,7 +365,7 @@ def join_history(
     """
     if not pieces:
         raise NotFoundError(f"no stored series for '{name}'")
-    order = list(pieces) if ordered else sorted(pieces, key=lambda p: (p[1].index[0], -len(p[1])))
+    order = list(pieces) if ordered else sorted(pieces, key=lambda p: p[1].index[0])
     sym0, f0, src0 = order[0]
     close = f0["close"].astype(float)
     volume = f0["volume"].astype(float)
@@ -380,7 +378,7 @@ def join_history(
             done.append(
                 HistoryPiece(
                     sym, src, frame.index[0], frame.index[-1], None, None, math.nan,
-                    f"inside the span of {done[0].symbol}..{_iso(last)}",
+                    f"inside the span of {done[0].symbol}",
                 )
             )  # fmt: skip
             continue
@@ -426,7 +424,14 @@ def join_history(
     volume.name = "volume"
     close.index.name = volume.index.name = "date"
     return ResolvedHistory(
-        name=name, close=close, volume=volume, pieces=tuple(done), gaps=tuple(gaps), column=column
+        name=name,
+        close=close,
+        volume=volume,
+        pieces=tuple(done),
+        gaps=tuple(gaps),
+        column=column,
+        frames=tuple(pieces),
+        ordered=ordered,
     )
 
 
@@ -460,3 +465,31 @@ def resolve_history(store: Store, symbol: str, *, column: str = "adj_close") -> 
         raise NotFoundError(f"no {column} values for '{symbol}' in the store {store.path}")
     hist = join_history(pieces, name=symbol, column=column, ordered=symbol in HISTORY_CHAINS)
     return dataclasses.replace(hist, missing=tuple(missing))
+
+
+def resolve_source(
+    source: str | Path,
+    *,
+    column: str | None = None,
+    store: Store | str | Path | None = None,
+    keep_missing: bool = False,
+) -> tuple[pd.Series, ResolvedHistory | None]:
+    """SOURCE as ``psy`` and ``lppls`` read it: a file's ``column`` (default ``close``), or a
+    store symbol's long history (:func:`resolve_history`, default adjusted closes) with its
+    provenance (None for a file)."""
+    p = Path(source)
+    if p.suffix.lower() in {".csv", ".parquet", ".gz"} or p.exists():
+        s = resolve_series(p, column=column or "close", keep_missing=keep_missing)
+        return s, None
+    if isinstance(store, Store):
+        hist = resolve_history(store, str(source), column=column or "adj_close")
+        return hist.close, hist
+    try:
+        st = Store(store, read_only=True)
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"'{source}' is neither a file nor a symbol in the store: {exc}"
+        ) from exc
+    with st:
+        hist = resolve_history(st, str(source), column=column or "adj_close")
+    return hist.close, hist

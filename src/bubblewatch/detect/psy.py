@@ -69,7 +69,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.detect.psy_critical import PSYCriticalValues
 
 __all__ = [
+    "RULE_TEXT",
     "PSYResult",
+    "cv_source",
     "default_min_duration",
     "default_min_window",
     "episodes_from",
@@ -460,6 +462,27 @@ class PSYResult(Result):
             min_duration = default_min_duration(self.nobs, delta)
         return episodes_from(self.bsadf, cv.bsadf[level], min_duration=int(min_duration))
 
+    def dating_rule(self, level: int = 95, delta: float = 1.0) -> str:
+        """The episode dating rule, in words."""
+        return (
+            f"an episode is a run of dates whose BSADF exceeds its {level}% critical value "
+            f"lasting at least round(log T) = {default_min_duration(self.nobs, delta)} "
+            "observations; it ends on the first date back at or below (PSY 2015)"
+        )
+
+    def latest(self, level: int = 95) -> dict[str, Any]:
+        """The last date's BSADF against its critical value (``cv`` must be attached)."""
+        if self.cv is None:
+            raise InputError("attach critical values first (with_critical_values)")
+        b = float(self.bsadf.iloc[-1])
+        c = float(self.cv.bsadf[level].iloc[-1])
+        return {
+            "date": _fmt(self.bsadf.index[-1]),
+            "bsadf": b,
+            f"cv{level}": c,
+            "explosive": bool(np.isfinite(b) and np.isfinite(c) and b > c),
+        }
+
     def summary(self) -> str:
         first, last = _label(self.y.index, 0), _label(self.y.index, self.nobs - 1)
         lag_txt = (
@@ -476,14 +499,29 @@ class PSYResult(Result):
         ]
         if self.cv is not None:
             g = self.cv.gsadf
+            lines.append(f"  critical values: {cv_source(self.cv)}")
             lines.append(
-                f"  GSADF critical values ({self.cv.method}): 90% {g[90]:.4f}  95% {g[95]:.4f}  99% {g[99]:.4f}"
+                f"  GSADF critical values: 90% {g[90]:.4f}  95% {g[95]:.4f}  99% {g[99]:.4f}"
             )
-            verdict = "rejects" if self.gsadf > g[95] else "does not reject"
-            lines.append(f"  GSADF {verdict} the unit-root null at 5%")
+            rejects = self.gsadf > g[95]
+            lines.append(
+                f"  GSADF {'rejects' if rejects else 'does not reject'} the unit-root null at 5%"
+            )
+            now = self.latest(95)
+            lines.append(
+                f"  latest BSADF ({now['date']}): {now['bsadf']:.4f} against its 95% critical "
+                f"value {now['cv95']:.4f}: {'explosive' if now['explosive'] else 'not explosive'}"
+            )
+            lines.append(f"  dating rule: {self.dating_rule(95)}")
             eps = self.episodes(95)
             if len(eps):
-                lines.append("  Episodes (95%): start .. end (peak), duration")
+                label = (
+                    "Episodes (95%): start .. end (peak), duration"
+                    if rejects
+                    else "Episodes (95%), not significant for the whole sample (the GSADF does "
+                    "not reject): start .. end (peak), duration"
+                )
+                lines.append(f"  {label}")
                 for r in eps.itertuples():
                     end = "ongoing" if r.ongoing else _fmt(r.end)
                     lines.append(
@@ -569,7 +607,13 @@ class PSYResult(Result):
                 "bsadf": [{"date": _fmt(i), "95": v} for i, v in self.cv.bsadf[95].items()],
                 "method": self.cv.method,
                 "rule": self.cv.rule,
+                "reps": self.cv.reps,
+                "seed": self.cv.seed,
+                "source": cv_source(self.cv),
             }
+            out["latest"] = self.latest(95)
+            out["dating_rule"] = self.dating_rule(95)
+            out["gsadf_rejects"] = bool(self.gsadf > self.cv.gsadf[95])
             out["episodes"] = [
                 {
                     "start": _fmt(r.start),
@@ -581,6 +625,33 @@ class PSYResult(Result):
                 for r in self.episodes(95).itertuples()
             ]
         return out
+
+
+#: the BSADF critical-value rules, in words
+RULE_TEXT = {
+    "psy": "PSY 2015 rule: the 95% quantile of the running maximum of BADF (the SADF critical "
+    "value of the sample up to each date)",
+    "pointwise": "exuber's pointwise rule: the 95% quantile of the simulated BSADF on each date",
+    "familywise": "family-wise rule (Phillips & Shi 2020): the 95% quantile of the largest "
+    "simulated BSADF over the span",
+}
+
+
+@validate_params(cv=Anything("a PSYCriticalValues"))
+def cv_source(cv: Any) -> str:
+    """Where critical values come from and which BSADF rule they use, in words."""
+    method = str(cv.method)
+    if method.startswith("wb"):
+        variant = "HLST 2016" if method.endswith("hlst") else "Phillips & Shi 2020"
+        src = f"wild bootstrap ({variant}), {cv.reps} replications, seed {cv.seed}"
+    elif method == "mc":
+        src = f"Monte Carlo under the PSY null, {cv.reps} replications, seed {cv.seed}"
+    else:
+        src = f"shipped Monte Carlo {method} (homoskedastic random walks)"
+    text = f"{src}; BSADF rule: {RULE_TEXT.get(cv.rule, cv.rule)}"
+    if method.startswith("wb") and cv.rule != "pointwise":
+        text += " (--rule pointwise gives exuber's pointwise rule for bootstrap values)"
+    return text
 
 
 def _fmt(v: Any) -> Any:

@@ -396,13 +396,18 @@ def lost_row(symbol: str, message: str, attempts: int, timeout: float | None) ->
 def default_lppls() -> LPPLSAnalysis:
     """LPPLS at both status scales, with the status' scale definitions."""
     try:
-        from bubblewatch.status import params as status_params  # type: ignore[import-not-found]
+        from bubblewatch.status import params as status_params
     except ImportError as exc:
         raise InputError(
             "the 'lppls' analysis uses the status scales of bubblewatch.status, which this "
             "installation lacks"
         ) from exc
-    return LPPLSAnalysis(scales=tuple(status_params.LPPLS_SCALES))  # pragma: no cover
+    return LPPLSAnalysis(
+        scales=tuple(
+            LPPLSScale(s.name, s.window_max, s.window_min, s.window_step)
+            for s in status_params.LPPLS_SCALES
+        )
+    )
 
 
 def default_status() -> Analysis:

@@ -1,0 +1,308 @@
+"""``bubblewatch status``: the bubble status of assets or of the AI complex, 2000 vs now, the
+track record.
+
+    bubblewatch status [SYMBOL...] [--group ai2025] [--as-of DATE] [--trust] [--json]
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from bubblewatch.commands import tables as t
+from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit, progress
+from bubblewatch.errors import InputError
+
+__all__ = ["command", "render_asset", "render_group"]
+
+
+def _pct(x: Any, digits: int = 1) -> str:
+    return t.percent(digits)(x)
+
+
+def _val(v: Any) -> str:
+    if isinstance(v, float):
+        return t.number(3)(v)
+    return t.text(v)
+
+
+def render_asset(st: Any) -> list[Any]:
+    """Rich renderables of an :class:`~bubblewatch.status.AssetStatus`."""
+    d = st.to_dict()
+    s = d["signals"]
+    head = f"{st.symbol} on {st.as_of.date()}: {st.level.upper()}"
+    if st.data_date != st.as_of:
+        head += f" (data to {st.data_date.date()})"
+    reasons = t.table(
+        d["reasons"],
+        [
+            t.Column("Condition", "condition", wrap=True),
+            t.Column("Value", "value", _val),
+            t.Column("Threshold", "threshold", _val),
+        ],
+        title="Why",
+    )
+    p, lp, mo, sr, va = s["psy"], s["lppls"], s["momentum"], s["stress"], s["valuation"]
+    psy_txt = (
+        f"BSADF {t.number(2)(p['bsadf'])} vs 95% critical value {t.number(2)(p['cv95'])} "
+        f"({'explosive' if p['explosive'] else 'not explosive'}"
+        + (
+            f" since {p['episode_start']}, {p['episode_length']} sessions"
+            if p["episode_start"]
+            else ""
+        )
+        + f"); GSADF {t.number(2)(p['gsadf'])} vs {t.number(2)(p['gsadf_cv95'])}"
+        if p["available"]
+        else p["note"]
+    )
+    lppls_lines = []
+    for name, sc in lp["by_scale"].items():
+        if sc["available"]:
+            trust = (
+                f"; trust {t.number(2)(sc['trust_pos'])}/{t.number(2)(sc['trust_neg'])}"
+                if sc["trust_pos"] is not None
+                else ""
+            )
+            tc = sc["tc_pos"]["q50"]
+            lppls_lines.append(
+                f"{name}: {t.number(2)(sc['pos'])} bubble / {t.number(2)(sc['neg'])} anti-bubble"
+                + trust
+                + (f"; tc {sc['tc_pos']['q10']}..{sc['tc_pos']['q90']} (median {tc})" if tc else "")
+            )
+        else:
+            lppls_lines.append(f"{name}: {sc['note']}")
+    facts = t.facts(
+        [
+            ("PSY", psy_txt),
+            ("LPPLS confidence", "; ".join(lppls_lines)),
+            (
+                "momentum",
+                f"1y {_pct(mo['ret_1y'])} (percentile {_pct(mo['ret_1y_percentile'], 0)}), "
+                f"3y {_pct(mo['ret_3y'])} (percentile {_pct(mo['ret_3y_percentile'], 0)}), "
+                f"200-session MA z {t.number(2)(mo['ma200_z'])}",
+            ),
+            (
+                "stress",
+                f"drawdown {_pct(sr['drawdown'])} from the {st.params.sample_years}-year peak "
+                f"{t.text(sr['peak_date'])}, 21-session volatility {_pct(sr['vol'], 0)} "
+                f"(percentile {_pct(sr['vol_percentile'], 0)}), volume z {t.number(2)(sr['volume_z'])}",
+            ),
+            (
+                "valuation",
+                f"P/E {t.number(1)(va['pe'])}"
+                + (
+                    f" (group median {t.number(1)(va['pe_group_median'])})"
+                    if va["pe_group_median"] is not None
+                    else ""
+                )
+                + (
+                    f", CAPE {t.number(1)(va['cape'])} in {va['cape_month']} (percentile {_pct(va['cape_percentile'], 0)})"
+                    if va["cape"] is not None
+                    else ""
+                )
+                + (f"; {va['note']}" if va["note"] else ""),
+            ),
+        ],
+        title="Signals",
+    )
+    out: list[Any] = [t.heading(head), reasons, facts]
+    out.append(
+        t.note("Recompute: " + " | ".join(dict.fromkeys(r["command"] for r in d["reasons"])))
+    )
+    out.append(
+        t.note(
+            f"PSY sample: {st.params.sample_description()}; critical values: "
+            f"{st.params.cv_description()}; LPPLS scales: "
+            + ", ".join(sc.describe() for sc in st.params.scales)
+        )
+    )
+    if st.series is not None:
+        out.append(t.note(f"Series: {st.series['description']}"))
+    for n in st.notes:
+        out.append(t.note(f"Note: {n}"))
+    return out
+
+
+def _row(st: Any, label: str | None = None) -> dict[str, Any]:
+    d = st.to_dict()["signals"]
+    return {
+        "label": label or st.symbol,
+        "symbol": st.symbol,
+        "level": st.level,
+        "bsadf": d["psy"]["bsadf"],
+        "cv95": d["psy"]["cv95"],
+        "pos": d["lppls"]["pos"],
+        "neg": d["lppls"]["neg"],
+        "ret_1y": d["momentum"]["ret_1y"],
+        "drawdown": d["stress"]["drawdown"],
+        "pe": d["valuation"]["pe"],
+        "why": st.reasons[0].condition if st.reasons else "",
+    }
+
+
+_COLUMNS = [
+    t.Column("Member", "label"),
+    t.Column("Symbol", "symbol"),
+    t.Column("Level", "level"),
+    t.Column("BSADF", "bsadf", t.number(2)),
+    t.Column("95% cv", "cv95", t.number(2)),
+    t.Column("LPPLS +", "pos", t.number(2)),
+    t.Column("LPPLS -", "neg", t.number(2)),
+    t.Column("1y return", "ret_1y", t.percent(0, signed=True)),
+    t.Column("Drawdown", "drawdown", t.percent(0)),
+    t.Column("P/E", "pe", t.number(1)),
+    t.Column("First reason", "why", wrap=True),
+]
+
+
+def render_many(statuses: list[Any]) -> list[Any]:
+    """One table row per asset status."""
+    when = statuses[0].as_of.date()
+    return [
+        t.heading(f"Bubble status on {when}"),
+        t.table([_row(s) for s in statuses], _COLUMNS),
+        t.note(
+            f"PSY sample: {statuses[0].params.sample_description()}; critical values: {statuses[0].params.cv_description()}"
+        ),
+        *[t.note(f"{s.symbol}: {n}") for s in statuses for n in s.notes],
+    ]
+
+
+def render_group(g: Any) -> list[Any]:
+    """Rich renderables of a :class:`~bubblewatch.status.group.GroupStatus`."""
+    b = g.breadth
+    rows = [_row(s, g.labels.get(s.symbol)) for s in g.members]
+    for label, st in (("equal-weight basket", g.equal_weight), ("cap-weight basket", g.cap_weight)):
+        if st is not None:
+            rows.append(_row(st, label))
+    out: list[Any] = [
+        t.heading(
+            f"{g.name} on {g.as_of.date()}: {b['n']} members, {_pct(b['share_explosive'], 0)} "
+            f"explosive, {_pct(b['share_critical'], 0)} critical"
+        ),
+        t.table(rows, _COLUMNS),
+    ]
+    if g.loop:
+        lp = g.loop
+        out.append(
+            t.note(
+                f"Capital loop ({lp['ledger']} ledger): {lp['n_cycles']} cycles, "
+                f"{_pct(lp['circular_share'], 0)} of gross flows "
+                f"({t.money('USD')(lp['gross_usd'])}) can go round; see `{lp['command']}`"
+            )
+        )
+    for n in g.basket_notes:
+        out.append(t.note(f"Note: {n}"))
+    for label, why in g.missing:
+        out.append(t.note(f"Missing: {label}: {why}"))
+    out.append(
+        t.note(
+            f"PSY sample: {g.params.sample_description()}; critical values: {g.params.cv_description()}"
+        )
+    )
+    return out
+
+
+def _as_of(value: str | None, last_dates: list[Any]) -> Any:
+    from bubblewatch.status.asset import parse_as_of
+
+    if value is not None:
+        return parse_as_of(value)
+    return max(last_dates)
+
+
+def _group(st: Any, name: str, as_of: str | None, params: Any) -> Any:
+    from bubblewatch.data.status_inputs import cape_series, price_symbols, status_inputs
+    from bubblewatch.status.group import ai_complex, group_status, loop_figures
+
+    if name != "ai2025":
+        raise InputError(f"--group {name}: the known group is ai2025")
+    members, fund, shares, kinds, labels, missing = {}, {}, {}, {}, {}, []
+    for m in ai_complex(price_symbols(st)):
+        if m.symbol is None:
+            missing.append((f"{m.label} ({m.ticker})", m.note))
+            continue
+        inp = status_inputs(st, m.symbol)
+        members[m.symbol] = inp.history
+        fund[m.symbol] = inp.fundamentals
+        shares[m.symbol] = inp.shares
+        kinds[m.symbol] = inp.kind or m.kind
+        labels[m.symbol] = m.label
+    when = _as_of(as_of, [h.close.index[-1] for h in members.values()])
+    with progress(f"status of the {len(members)} members of {name}"):
+        return group_status(
+            members,
+            as_of=when,
+            fundamentals=fund,
+            shares=shares,
+            kinds=kinds,
+            labels=labels,
+            missing=missing,
+            cape=cape_series(st),
+            loop=loop_figures(),
+            name=name,
+            params=params,
+        )
+
+
+def command(
+    symbols: Annotated[
+        list[str] | None,
+        typer.Argument(help="Store symbols (default: the AI complex)."),
+    ] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", help="A group of assets: ai2025 (the AI complex).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date of the status (default: the last date of the data)."),
+    ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Also the FCO trust indicator (residual bootstrap; slow)."),
+    ] = False,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Is this a bubble now? The status level of each asset with its reasons, from measured
+    signals only (PSY, DS LPPLS confidence, valuation, momentum, stress), no look-ahead."""
+    from bubblewatch.status.params import DEFAULT_PARAMS
+
+    names = list(symbols or [])
+    params = DEFAULT_PARAMS.replace(trust=trust)
+    if names and group is not None:
+        raise InputError("give symbols or --group, not both")
+    with data_store(data, store) as st:
+        if not names:
+            res = _group(st, group or "ai2025", as_of, params)
+            emit(res, as_json, render=render_group)
+            return
+        from bubblewatch.data.status_inputs import cape_series, status_inputs
+        from bubblewatch.status.asset import asset_status
+
+        inputs = [status_inputs(st, s) for s in dict.fromkeys(names)]
+        when = _as_of(as_of, [i.history.close.index[-1] for i in inputs])
+        cape = cape_series(st)
+        out = []
+        with progress(f"status of {len(inputs)} series"):
+            for inp in inputs:
+                out.append(
+                    asset_status(
+                        inp.history,
+                        as_of=when,
+                        fundamentals=inp.fundamentals,
+                        params=params,
+                        symbol=inp.symbol,
+                        cape=cape if inp.index_level else None,
+                    )
+                )
+    if len(out) == 1:
+        emit(out[0], as_json, render=render_asset)
+    elif as_json:
+        emit([s.to_dict() for s in out], True)
+    else:
+        from bubblewatch.commands.tables import show
+
+        show(*render_many(out))
