@@ -14,7 +14,13 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
-from bubblewatch.scan.analyses import OUTCOMES, Analysis, PSYAnalysis
+from bubblewatch.scan.analyses import (
+    OUTCOMES,
+    Analysis,
+    LPPLSAnalysis,
+    PSYAnalysis,
+    StatusAnalysis,
+)
 from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backend
 from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
@@ -93,13 +99,9 @@ def resolve_analyses(analyses: Iterable[str | Analysis]) -> tuple[Analysis, ...]
         if name == "psy":
             out.append(PSYAnalysis())
         elif name == "lppls":
-            from bubblewatch.scan.analyses import default_lppls
-
-            out.append(default_lppls())
+            out.append(LPPLSAnalysis())
         elif name == "status":
-            from bubblewatch.scan.analyses import default_status
-
-            out.append(default_status())
+            out.append(StatusAnalysis())
         else:
             raise InputError(
                 f"unknown analysis {a!r}: choose from {', '.join(ANALYSES)} (comma-separated)"
