@@ -25,6 +25,7 @@ from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backen
 from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
 from bubblewatch.scan.spec import ScanSpec, prepare_inputs
+from bubblewatch.status.asset import parse_as_of
 from bubblewatch.validation import (
     Bool,
     Date,
@@ -116,18 +117,6 @@ def _check(scheduler: str, address: str | None) -> None:
         raise InputError("address is only used with scheduler='dask'")
 
 
-def _as_of(as_of: Any) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"as_of: unparsable date {as_of!r} (expected YYYY-MM-DD)") from exc
-    if pd.isna(ts):
-        raise InputError(f"as_of: unparsable date {as_of!r} (expected YYYY-MM-DD)")
-    return ts.normalize()
-
-
 @validate_params(
     series=_SERIES,
     analyses=Instance(list, tuple, what="a list of analyses (names or objects)"),
@@ -216,7 +205,7 @@ def scan(
     (3, ['S0', 'S1', 'S2'])
     """
     _check(scheduler, address)
-    spec = ScanSpec(resolve_analyses(analyses), _as_of(as_of))
+    spec = ScanSpec(resolve_analyses(analyses), None if as_of is None else parse_as_of(as_of))
     inputs = prepare_inputs(series, spec.as_of)
     n_workers = int(workers or os.cpu_count() or 1)
     job = Job(spec.analyses, spec.param_hash, timeout)
