@@ -121,8 +121,22 @@ def _var_fit() -> Any:
     return fit_var(pd.DataFrame(rng.normal(size=(80, 2)), columns=["a", "b"]), lags=1)
 
 
+def _conn_fit() -> Any:
+    from bubblewatch.market.connectedness import fit_var as fit_conn_var
+
+    rng = np.random.default_rng(2)
+    return fit_conn_var(pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"]), lags=1)
+
+
+def _conn_result() -> Any:
+    from bubblewatch.market.connectedness import time_connectedness
+
+    return time_connectedness(_conn_fit(), horizon=5)
+
+
 def _instance_example(constraint: Instance) -> Any:
     from bubblewatch.detect.lppls_model import LPPLSBounds, LPPLSFilter, SearchGrid
+    from bubblewatch.market.connectedness import Connectedness, ModelFit
     from bubblewatch.market.spillover import VARFit
     from bubblewatch.network.ledger import Ledger
     from bubblewatch.status.params import DEFAULT_PARAMS, LONG_SCALE, LPPLSScale, StatusParams
@@ -132,6 +146,9 @@ def _instance_example(constraint: Instance) -> Any:
         LPPLSScale: lambda: LONG_SCALE,
         Ledger: _ledger,
         VARFit: _var_fit,
+        ModelFit: _conn_fit,
+        Connectedness: _conn_result,
+        np.random.Generator: lambda: np.random.default_rng(0),
         LPPLSBounds: LPPLSBounds,
         SearchGrid: SearchGrid,
         LPPLSFilter: lambda: LPPLSFilter("x", 0.0, 1.0, 2.0, 15.0, 0.5, 0.5),

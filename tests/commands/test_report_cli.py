@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -34,6 +35,18 @@ def test_report_without_a_store_reads_the_embedded_data(tmp_path, capsys, monkey
     assert payload["sections"][0]["id"] == "coverage"
     assert "reading the embedded default data" in captured.err
     assert not (tmp_path / "home" / "store.duckdb").exists()
+    # the default report is the AI-2025 episode (issue 14 item 1): as of the data's end,
+    # NVDA's 2025-11-04 move, the claims mostly checkable, the sources attributed
+    assert payload["as_of"] == "2026-08-21"
+    assert payload["symbols"][:3] == ["NVDA", "AMD", "ORCL"]
+    status = {s["id"]: s["status"] for s in payload["sections"]}
+    assert status["market"] == status["valuation"] == status["macro"] == "ok"
+    assert status["claims"] == status["sources"] == status["network"] == "ok"
+    page = out.read_text(encoding="utf-8")
+    assert "2025-11-04" in page and "-3.96%" in page
+    confirmed = int(re.search(r"(\d+) confirmed / ", page).group(1))
+    assert confirmed >= 20
+    assert "Attribute sources; don&#x27;t redistribute beyond this project." in page
 
 
 def test_report_on_a_missing_store_says_how_to_create_it(tmp_path, capsys):

@@ -501,7 +501,7 @@ CASES: list[Case] = [
         lambda d: ["GOOD", "--start", "2025-01-02T00:00:00+02:00"],
         2,
         "start '2025-01-02T00:00:00+02:00': a date with a time zone; give the calendar date "
-        "YYYY-MM-DD (e.g. 2025-01-02)",
+        "YYYY-MM-DD (e.g. 2025-01-02) (--start YYYY-MM-DD)",
         command=("lppls", "fit"),
     ),
 ]

@@ -378,6 +378,7 @@ def _check_one(c: Claim, data: ClaimData) -> Verdict:
             source=res.source,
             note="a projection: data cannot confirm or contradict it; the computed baseline is shown for context; "
             + res.note,
+            missing=c.missing,
         )
     verdict, gap = _compare(c, value)
     return Verdict(c, verdict, computed=value, gap=gap, source=res.source, note=res.note)

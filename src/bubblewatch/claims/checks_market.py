@@ -362,21 +362,40 @@ def max_market_value(p: Mapping[str, Any], data: ClaimData) -> Computed:
 
 @register("group_market_value_change")
 def group_market_value_change(p: Mapping[str, Any], data: ClaimData) -> Computed:
-    """Combined market-value change of several companies on the date, USD trillions."""
-    missing = []
+    """Combined market-value change of several companies on the date, USD trillions.
+
+    Market value = close x shares outstanding in force. A company without a count in the
+    store is valued with the diluted weighted shares of its latest quarter known on the date
+    (fundamentals) and named in the note; one with neither makes the claim not checkable.
+    """
+    from bubblewatch.claims.checks_valuation import diluted_shares_known
+
+    total, src, parts, stand_ins, missing = 0.0, list[str](), list[str](), list[str](), []
     for s in p["symbols"]:
         try:
             data.shares(s)
         except MissingData:
-            missing.append(s)
-    if missing:
-        raise MissingData(f"shares outstanding of {', '.join(missing)} around {p['date']}")
-    total, src = 0.0, list[str]()
-    for s in p["symbols"]:
-        v, srcs, _ = _mv_change({**p, "symbol": s, "currency": "USD"}, data)
+            try:
+                count, label = diluted_shares_known(s, p["date"], data)
+            except MissingData:
+                missing.append(s)
+                continue
+            ev = _event({**p, "symbol": s}, data)
+            v = (ev.close - ev.previous_close) * count / 1e12
+            src.append(_src_prices(s, ev.previous_date, ev.date))
+            stand_ins.append(f"{s} has no shares-outstanding count: {label} used")
+        else:
+            v, srcs, _ = _mv_change({**p, "symbol": s, "currency": "USD"}, data)
+            src.extend(srcs)
         total += v
-        src.extend(srcs)
-    return Computed(total, tuple(src))
+        parts.append(f"{s} {v * 1e3:+.1f}B")
+    if missing:
+        raise MissingData(
+            f"shares outstanding of {', '.join(missing)} around {p['date']} (cover page of the "
+            "latest 10-Q/10-K: dei:EntityCommonStockSharesOutstanding in SEC company facts, "
+            "bubblewatch data fetch --provider sec)"
+        )
+    return Computed(total, tuple(src), note="; ".join(["USD " + ", ".join(parts), *stand_ins]))
 
 
 @register("share_of_outstanding")

@@ -114,12 +114,18 @@ class ClaimData:
             raise MissingData(f"{symbol} shares outstanding")
         return s
 
-    def fundamentals(self, symbol: str, metric: str) -> pd.DataFrame:
+    def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
+        """Quarterly figures of ``symbol`` (one metric, or every metric: the long frame the
+        ``bubblewatch.valuation`` point-in-time functions take)."""
         df = self._get(
-            "fund", f"{symbol}:{metric}", lambda: self.store.fundamentals(symbol, metric)
+            "fund", f"{symbol}:{metric or '*'}", lambda: self.store.fundamentals(symbol, metric)
         )
         if df is None:
-            raise MissingData(f"{symbol} fundamentals '{metric}'")
+            what = f"'{metric}'" if metric else "(quarterly fundamentals)"
+            raise MissingData(
+                f"{symbol} fundamentals {what}: SEC company facts "
+                f"(bubblewatch data fetch --provider sec {symbol}) or a fundamentals file"
+            )
         return df
 
     def holdings_dates(self, index: str) -> list[pd.Timestamp]:

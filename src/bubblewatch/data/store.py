@@ -95,6 +95,7 @@ class Store:
             self.path = default_store_path()
         self.read_only = read_only
         self._session: WriteSession | None = None
+        self._depth = 0
         default_wait, default_notify = store_defaults()
         wait_s = default_wait if wait is None else float(wait)
         notify = default_notify if notify is None else notify
@@ -153,10 +154,20 @@ class Store:
 
         On a file store the commit is published at once: the store file is atomically
         replaced, so other processes' new readers see it and never see half of it.
+        A transaction opened inside another joins it (the outer one commits or rolls
+        back everything), so several writers can be made one atomic write.
         """
         if self.read_only:
             raise StoreError(f"the store {self.path} was opened read-only; nothing written")
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.con
+            finally:
+                self._depth -= 1
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._depth = 1
         try:
             yield self.con
         except BaseException:
@@ -166,6 +177,8 @@ class Store:
             self.con.execute("COMMIT")
             if self._session is not None:
                 self._session.publish()
+        finally:
+            self._depth = 0
 
     # -- generic ------------------------------------------------------------------------
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:

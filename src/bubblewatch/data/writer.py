@@ -33,6 +33,7 @@ __all__ = [
     "TABLE_KEYS",
     "check_tables",
     "put_rows",
+    "relabel_sources",
     "write_frames",
     "write_transaction",
 ]
@@ -175,6 +176,18 @@ def put_rows(
         # after a failed statement DuckDB refuses everything but ROLLBACK: keep the first error
         with contextlib.suppress(duckdb.Error):
             con.unregister(name)
+
+
+def relabel_sources(con: duckdb.DuckDBPyConnection, prefix: str, label: str) -> None:
+    """Replace the leading ``prefix`` of every row's ``source`` in every table by
+    ``label + ": "`` (inside the caller's transaction). The episode pack uses it so that its
+    rows name the pack file and the pack's content hash, not an install path."""
+    for table in TABLE_COLUMNS:
+        con.execute(
+            f"UPDATE {table} SET source = ? || ': ' || substr(source, ?) "
+            "WHERE starts_with(source, ?)",
+            [label, len(prefix) + 1, prefix],
+        )
 
 
 def write_frames(store: Store, merged: Mapping[str, pd.DataFrame], *, replace: bool) -> None:

@@ -12,6 +12,17 @@ from bubblewatch.errors import InputError
 from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
 
 
+def _no_zone(**bounds: tuple[Any, pd.Timestamp | None]) -> None:
+    """Refuse a window bound with a time zone (the series' dates are calendar dates)."""
+    for name, (value, ts) in bounds.items():
+        if ts is not None and ts.tzinfo is not None:
+            raise InputError(
+                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
+                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
+                parameter=name,
+            )
+
+
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
     """Validate a price series and cut it to [start, end]."""
     if isinstance(series, pd.DataFrame):
@@ -45,12 +56,7 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
         raise InputError(
             f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD"
         ) from exc
-    for name, value, ts in (("start", start, lo), ("end", end, hi)):
-        if ts is not None and ts.tzinfo is not None:
-            raise InputError(
-                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
-                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})"
-            )
+    _no_zone(start=(start, lo), end=(end, hi))
     if lo is not None:
         s = s[s.index >= lo]
     if hi is not None:
@@ -114,6 +120,7 @@ def fit_window(
         raise InputError(
             f"cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="end"
         ) from exc
+    _no_zone(start=(start, lo), end=(end, hi) if end is not None else (None, None))
     if hi > idx[-1]:
         raise InputError(
             f"end {_fmt(hi)} is after the last date of the data ({_fmt(idx[-1])}); give an end "

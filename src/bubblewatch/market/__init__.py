@@ -3,7 +3,8 @@
 Modules: ``events`` (re-exports ``sessions``, ``shares``, ``daily``, ``event``, ``earnings``,
 ``event_table``: one session's move, market value, panic), ``contagion`` (cross-market
 reactions, rolling correlations), ``spillover`` (Diebold-Yilmaz spillovers; import the
-function ``spillover`` from its module).
+function ``spillover`` from its module), ``connectedness`` (a package: TVP-VAR, quantile,
+frequency and joint connectedness with bootstrap bands; ``bubblewatch.market.connectedness``).
 """
 
 from bubblewatch._exports import lazy_exports

@@ -17,53 +17,35 @@ ConnectednessApproach (Gabauer) to machine precision on its reference cases:
 All measures are fractions (0.25 = 25%); text output shows percent.
 """
 
-from bubblewatch.market.connectedness.approach import APPROACHES, connectedness, fit_model
-from bubblewatch.market.connectedness.bands import (
-    ConnectednessBands,
-    TCIChangeTest,
-    bootstrap_bands,
-)
-from bubblewatch.market.connectedness.decomposition import Decomposition, decompose
-from bubblewatch.market.connectedness.frequency import (
-    FrequencyConnectedness,
-    frequency_connectedness,
-    parse_partition,
-    partition_from_periods,
-)
-from bubblewatch.market.connectedness.joint import (
-    extended_joint_connectedness,
-    joint_connectedness,
-)
-from bubblewatch.market.connectedness.models import MODELS, ModelFit, fit_var
-from bubblewatch.market.connectedness.qvar import fit_qvar
-from bubblewatch.market.connectedness.sweep import DEFAULT_TAUS, QuantileSweep, quantile_sweep
-from bubblewatch.market.connectedness.tables import Connectedness, measures, time_connectedness
-from bubblewatch.market.connectedness.tvp_var import fit_tvp_var
+from bubblewatch._exports import lazy_exports
 
-__all__ = [
-    "APPROACHES",
-    "DEFAULT_TAUS",
-    "MODELS",
-    "Connectedness",
-    "ConnectednessBands",
-    "Decomposition",
-    "FrequencyConnectedness",
-    "ModelFit",
-    "QuantileSweep",
-    "TCIChangeTest",
-    "bootstrap_bands",
-    "connectedness",
-    "decompose",
-    "extended_joint_connectedness",
-    "fit_model",
-    "fit_qvar",
-    "fit_tvp_var",
-    "fit_var",
-    "frequency_connectedness",
-    "joint_connectedness",
-    "measures",
-    "parse_partition",
-    "partition_from_periods",
-    "quantile_sweep",
-    "time_connectedness",
-]
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "APPROACHES": "bubblewatch.market.connectedness.approach",
+        "connectedness": "bubblewatch.market.connectedness.approach",
+        "fit_model": "bubblewatch.market.connectedness.approach",
+        "ConnectednessBands": "bubblewatch.market.connectedness.bands",
+        "TCIChangeTest": "bubblewatch.market.connectedness.bands",
+        "bootstrap_bands": "bubblewatch.market.connectedness.bands",
+        "Decomposition": "bubblewatch.market.connectedness.decomposition",
+        "decompose": "bubblewatch.market.connectedness.decomposition",
+        "FrequencyConnectedness": "bubblewatch.market.connectedness.frequency",
+        "frequency_connectedness": "bubblewatch.market.connectedness.frequency",
+        "parse_partition": "bubblewatch.market.connectedness.frequency",
+        "partition_from_periods": "bubblewatch.market.connectedness.frequency",
+        "extended_joint_connectedness": "bubblewatch.market.connectedness.joint",
+        "joint_connectedness": "bubblewatch.market.connectedness.joint",
+        "MODELS": "bubblewatch.market.connectedness.models",
+        "ModelFit": "bubblewatch.market.connectedness.models",
+        "fit_var": "bubblewatch.market.connectedness.models",
+        "fit_qvar": "bubblewatch.market.connectedness.qvar",
+        "DEFAULT_TAUS": "bubblewatch.market.connectedness.sweep",
+        "QuantileSweep": "bubblewatch.market.connectedness.sweep",
+        "quantile_sweep": "bubblewatch.market.connectedness.sweep",
+        "Connectedness": "bubblewatch.market.connectedness.tables",
+        "measures": "bubblewatch.market.connectedness.tables",
+        "time_connectedness": "bubblewatch.market.connectedness.tables",
+        "fit_tvp_var": "bubblewatch.market.connectedness.tvp_var",
+    },
+)

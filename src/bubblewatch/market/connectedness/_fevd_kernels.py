@@ -23,20 +23,42 @@ __all__ = [
 ]
 
 
-@njit(cache=True, parallel=True)
-def dynamic_fevd(
-    coefs: np.ndarray, sigma: np.ndarray, n_terms: int, method: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Row-normalised FEVD (generalized or Cholesky) of every date; ``ok`` False where singular."""
-    n = coefs.shape[0]
+#: fewer items than this run on one thread (a parallel region costs more than it saves,
+#: and much more on a loaded machine)
+PARALLEL_MIN = 128
+
+
+@njit(cache=True)
+def _fevd_dates(coefs, sigma, n_terms, method, theta, ok, lo, hi):  # type: ignore[no-untyped-def]
     k = sigma.shape[1]
-    theta = np.full((n, k, k), np.nan)
-    ok = np.zeros(n, dtype=np.bool_)
-    for t in prange(n):
-        out = np.empty((k, k))
+    out = np.empty((k, k))
+    for t in range(lo, hi):
         if SK._fevd(coefs[t], sigma[t], n_terms, method, out):
             theta[t] = out
             ok[t] = True
+
+
+@njit(cache=True, parallel=True)
+def _fevd_chunks(coefs, sigma, n_terms, method, theta, ok, chunk):  # type: ignore[no-untyped-def]
+    n = coefs.shape[0]
+    for c in prange((n + chunk - 1) // chunk):
+        _fevd_dates(coefs, sigma, n_terms, method, theta, ok, c * chunk, min(n, (c + 1) * chunk))
+
+
+def dynamic_fevd(
+    coefs: np.ndarray, sigma: np.ndarray, n_terms: int, method: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row-normalised FEVD (generalized or Cholesky) of every date; ``ok`` False where singular.
+
+    Dates run in parallel chunks from ``PARALLEL_MIN`` dates on.
+    """
+    n, k = sigma.shape[0], sigma.shape[1]
+    theta = np.full((n, k, k), np.nan)
+    ok = np.zeros(n, dtype=np.bool_)
+    if n < PARALLEL_MIN:
+        _fevd_dates(coefs, sigma, n_terms, method, theta, ok, 0, n)
+    else:
+        _fevd_chunks(coefs, sigma, n_terms, method, theta, ok, 32)
     return theta, ok
 
 
@@ -79,12 +101,22 @@ def frequency_fevd_reference(
 
 
 @njit(cache=True, parallel=True)
+def _ma_parallel(coefs: np.ndarray, out: np.ndarray) -> None:
+    for t in prange(coefs.shape[0]):
+        out[t] = ma_coefficients(coefs[t], out.shape[1])
+
+
+@njit(cache=True)
+def _ma_serial(coefs: np.ndarray, out: np.ndarray) -> None:
+    for t in range(coefs.shape[0]):
+        out[t] = ma_coefficients(coefs[t], out.shape[1])
+
+
 def ma_sequences(coefs: np.ndarray, n_terms: int) -> np.ndarray:
     """MA matrices of every date: (T, n_terms, k, k)."""
-    n, _p, k = coefs.shape[0], coefs.shape[1], coefs.shape[2]
+    n, k = coefs.shape[0], coefs.shape[2]
     out = np.empty((n, n_terms, k, k))
-    for t in prange(n):
-        out[t] = ma_coefficients(coefs[t], n_terms)
+    (_ma_serial if n < PARALLEL_MIN else _ma_parallel)(coefs, out)
     return out
 
 
@@ -149,7 +181,6 @@ def joint_from_reference(a: np.ndarray, sigma: np.ndarray, n_terms: int) -> np.n
     return out
 
 
-@njit(cache=True, parallel=True)
 def joint_from(coefs: np.ndarray, sigma: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
     """Joint FROM shares (T, k) of every date (fractions); ``ok`` False where singular.
 
@@ -159,11 +190,20 @@ def joint_from(coefs: np.ndarray, sigma: np.ndarray, n_terms: int) -> tuple[np.n
     ``x' Sigma x - x_i^2 / (Sigma^{-1})_ii``: O(k^2) per variable and horizon instead of an
     inverse of order k-1 per variable.
     """
-    n = coefs.shape[0]
-    k = sigma.shape[1]
+    n, k = sigma.shape[0], sigma.shape[1]
     out = np.full((n, k), np.nan)
     ok = np.zeros(n, dtype=np.bool_)
-    for t in prange(n):
+    if n < PARALLEL_MIN:
+        _joint_dates(coefs, sigma, n_terms, out, ok, 0, n)
+    else:
+        _joint_chunks(coefs, sigma, n_terms, out, ok, 32)
+    return out, ok
+
+
+@njit(cache=True)
+def _joint_dates(coefs, sigma, n_terms, out, ok, lo, hi):  # type: ignore[no-untyped-def]
+    k = sigma.shape[1]
+    for t in range(lo, hi):
         sg = sigma[t]
         lo = np.zeros((k, k))
         good = True
@@ -210,4 +250,10 @@ def joint_from(coefs: np.ndarray, sigma: np.ndarray, n_terms: int) -> tuple[np.n
         for i in range(k):
             out[t, i] = num[i] / den[i]
         ok[t] = True
-    return out, ok
+
+
+@njit(cache=True, parallel=True)
+def _joint_chunks(coefs, sigma, n_terms, out, ok, chunk):  # type: ignore[no-untyped-def]
+    n = coefs.shape[0]
+    for c in prange((n + chunk - 1) // chunk):
+        _joint_dates(coefs, sigma, n_terms, out, ok, c * chunk, min(n, (c + 1) * chunk))

@@ -224,26 +224,43 @@ def quantile_regression(
     return -pi, True
 
 
-@njit(cache=True, parallel=True)
 def rolling_qvar(
     y: np.ndarray, window: int, p: int, tau: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Equation-by-equation QVAR(p) on every window of ``window`` observations.
 
     ``tau`` (k,) is the quantile of each equation. Returns coefficient blocks (W, p, k, k),
-    intercepts (W, k), residual covariances ``U'U / n`` (W, k, k) and ``ok`` (W,).
+    intercepts (W, k), residual covariances ``U'U / n`` (W, k, k) and ``ok`` (W,). Windows
+    run in parallel (one thread for a handful).
     """
     n_obs, k = y.shape
     n_win = n_obs - window + 1
-    nreg = window - p
-    q = 1 + k * p
     coefs = np.full((n_win, p, k, k), np.nan)
     intercept = np.full((n_win, k), np.nan)
     sigma = np.full((n_win, k, k), np.nan)
     ok = np.zeros(n_win, dtype=np.bool_)
-    for wi in prange(n_win):
-        x = np.empty((nreg, q))
-        res = np.empty((nreg, k))
+    if n_win < 4:
+        _qvar_windows(y, window, p, tau, coefs, intercept, sigma, ok, 0, n_win)
+    else:
+        _qvar_parallel(y, window, p, tau, coefs, intercept, sigma, ok)
+    return coefs, intercept, sigma, ok
+
+
+@njit(cache=True, parallel=True)
+def _qvar_parallel(y, window, p, tau, coefs, intercept, sigma, ok):  # type: ignore[no-untyped-def]
+    for wi in prange(coefs.shape[0]):
+        _qvar_windows(y, window, p, tau, coefs, intercept, sigma, ok, wi, wi + 1)
+
+
+@njit(cache=True)
+def _qvar_windows(y, window, p, tau, coefs, intercept, sigma, ok, lo, hi):  # type: ignore[no-untyped-def]
+    k = y.shape[1]
+    nreg = window - p
+    q = 1 + k * p
+    x = np.empty((nreg, q))
+    res = np.empty((nreg, k))
+    yy = np.empty(nreg)
+    for wi in range(lo, hi):
         for r in range(nreg):
             t = wi + p + r
             x[r, 0] = 1.0
@@ -252,10 +269,9 @@ def rolling_qvar(
                     x[r, 1 + la * k + j] = y[t - 1 - la, j]
         good = True
         for i in range(k):
-            yy = np.empty(nreg)
             for r in range(nreg):
                 yy[r] = y[wi + p + r, i]
-            b, fine = quantile_regression(x, yy, tau[i])
+            b, fine = quantile_regression(x, yy, tau[i], 1e-11)
             if not fine:
                 good = False
                 break
@@ -277,4 +293,3 @@ def rolling_qvar(
                     acc += res[r, i] * res[r, j]
                 sigma[wi, i, j] = acc / nreg
         ok[wi] = True
-    return coefs, intercept, sigma, ok

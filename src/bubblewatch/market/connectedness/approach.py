@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
+from bubblewatch.market.connectedness._specs import DATA, MODEL, PRIOR, UNIT_OPEN, WINDOW
 from bubblewatch.market.connectedness.frequency import (
     FrequencyConnectedness,
     frequency_connectedness,
@@ -22,12 +23,25 @@ from bubblewatch.market.connectedness.models import MODELS, ModelFit, fit_var
 from bubblewatch.market.connectedness.qvar import fit_qvar
 from bubblewatch.market.connectedness.tables import Connectedness, time_connectedness
 from bubblewatch.market.connectedness.tvp_var import fit_tvp_var
+from bubblewatch.validation import ArrayLike, Bool, Integer, Options, Real, validate_params
 
 __all__ = ["APPROACHES", "connectedness", "fit_model"]
 
 APPROACHES = ("time", "frequency", "joint", "extended-joint")
 
 
+@validate_params(
+    data=DATA,
+    model=MODEL,
+    lags=Integer(min=1),
+    window=WINDOW,
+    kappa1=UNIT_OPEN,
+    kappa2=UNIT_OPEN,
+    prior=PRIOR,
+    gamma=Real(min=0, min_open=True),
+    tau=UNIT_OPEN,
+    dropna=Bool(),
+)
 def fit_model(
     data: pd.DataFrame | np.ndarray,
     *,
@@ -67,6 +81,24 @@ def fit_model(
     )
 
 
+@validate_params(
+    data=DATA,
+    model=MODEL,
+    approach=Options(*APPROACHES, case=False),
+    lags=Integer(min=1),
+    horizon=[None, Integer(min=1)],
+    window=WINDOW,
+    kappa1=UNIT_OPEN,
+    kappa2=UNIT_OPEN,
+    prior=PRIOR,
+    gamma=Real(min=0, min_open=True),
+    tau=UNIT_OPEN,
+    method=Options("generalized", "cholesky", case=False),
+    partition=ArrayLike(what="frequency break points in radians, pi down to 0"),
+    scenario=Options("absolute", "within"),
+    grid=Options("exact", "reference"),
+    dropna=Bool(),
+)
 def connectedness(
     data: pd.DataFrame | np.ndarray,
     *,

@@ -43,9 +43,12 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.market.connectedness import _bootstrap_kernels as BK
-from bubblewatch.market.connectedness.inputs import check_fraction, check_positive_int, label
-from bubblewatch.market.connectedness.models import ModelFit, refit
+from bubblewatch.market.connectedness._inputs import check_fraction, check_positive_int, label
+from bubblewatch.market.connectedness._specs import UNIT_OPEN
+from bubblewatch.market.connectedness.models import FIT, ModelFit, refit
+from bubblewatch.market.connectedness.tables import RESULT
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import Instance, Integer, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -74,6 +77,12 @@ def _block_indices(n: int, length: int, rng: np.random.Generator) -> np.ndarray:
     return (starts[:, None] + np.arange(length)[None, :]).ravel()[:n]
 
 
+@validate_params(
+    fit=FIT,
+    rng=Instance(np.random.Generator, what="a numpy random Generator"),
+    scheme=Options(*SCHEMES),
+    block_length=Integer(min=1),
+)
 def simulate(
     fit: ModelFit,
     rng: np.random.Generator,
@@ -374,6 +383,15 @@ class ConnectednessBands(Result):
         return fig
 
 
+@validate_params(
+    result=RESULT,
+    n_boot=Integer(min=2),
+    level=UNIT_OPEN,
+    scheme=Options(*SCHEMES),
+    block_length=Integer(min=1),
+    seed=[None, Integer(min=0)],
+    batch=Integer(min=1),
+)
 def bootstrap_bands(
     result: Connectedness,
     *,

@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
-from bubblewatch.market.connectedness.tables import Connectedness, build, measures
+from bubblewatch.market.connectedness.tables import RESULT, Connectedness, build, measures
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.validation import MappingOf, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -92,6 +93,7 @@ class Decomposition(Result):
         return fig
 
 
+@validate_params(result=RESULT, groups=MappingOf("a mapping of group name -> series names"))
 def decompose(result: Connectedness, groups: Mapping[str, Sequence[str]]) -> Decomposition:
     """Split ``result`` into internal and external connectedness of ``groups``.
 

@@ -42,17 +42,17 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market.connectedness import _fevd_kernels as FK
-from bubblewatch.market.connectedness.inputs import check_positive_int, label
-from bubblewatch.market.connectedness.models import ModelFit
+from bubblewatch.market.connectedness._inputs import check_positive_int, label
+from bubblewatch.market.connectedness.models import FIT, ModelFit
 from bubblewatch.market.connectedness.tables import Connectedness, _mark, from_fevd
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Integer, Options, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
 __all__ = [
     "FrequencyConnectedness",
-    "band_index",
     "frequency_connectedness",
     "parse_partition",
     "partition_from_periods",
@@ -62,6 +62,7 @@ SCENARIOS = ("absolute", "within")
 GRIDS = ("exact", "reference")
 
 
+@validate_params(periods=ArrayLike(what="cycle lengths in observations"))
 def partition_from_periods(periods: Sequence[float]) -> tuple[float, ...]:
     """Break points for cycle lengths (in observations) cutting the spectrum.
 
@@ -79,6 +80,7 @@ def partition_from_periods(periods: Sequence[float]) -> tuple[float, ...]:
     return (math.pi, *(2 * math.pi / p for p in ps), 0.0)
 
 
+@validate_params(text=Text(empty=False))
 def parse_partition(text: str) -> tuple[float, ...]:
     """Parse ``"pi,pi/5,0"`` (numbers, ``pi``, ``pi/x``, ``x*pi``) into break points."""
     out = []
@@ -308,6 +310,13 @@ class FrequencyConnectedness(Result):
         return fig
 
 
+@validate_params(
+    fit=FIT,
+    horizon=Integer(min=1),
+    partition=ArrayLike(what="frequency break points in radians, pi down to 0"),
+    scenario=Options(*SCENARIOS),
+    grid=Options(*GRIDS),
+)
 def frequency_connectedness(
     fit: ModelFit,
     *,

@@ -31,8 +31,8 @@ import numpy as np
 
 from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market.connectedness import _fevd_kernels as FK
-from bubblewatch.market.connectedness.inputs import check_positive_int, label
-from bubblewatch.market.connectedness.models import ModelFit
+from bubblewatch.market.connectedness._inputs import check_positive_int, label
+from bubblewatch.market.connectedness.models import FIT, ModelFit
 from bubblewatch.market.connectedness.tables import (
     Connectedness,
     build,
@@ -40,6 +40,7 @@ from bubblewatch.market.connectedness.tables import (
     from_fevd,
     measures,
 )
+from bubblewatch.validation import Integer, validate_params
 
 __all__ = ["extended_joint_connectedness", "joint_connectedness"]
 
@@ -55,6 +56,7 @@ def _joint_from(fit: ModelFit, horizon: int) -> np.ndarray:
     return s
 
 
+@validate_params(fit=FIT, horizon=Integer(min=1))
 def joint_connectedness(fit: ModelFit, *, horizon: int = 10) -> Connectedness:
     """Lastrapes-Wiesen joint connectedness of every estimate (see the module docstring)."""
     horizon = check_positive_int(horizon, "horizon")
@@ -67,6 +69,7 @@ def joint_connectedness(fit: ModelFit, *, horizon: int = 10) -> Connectedness:
     return build(fit, g, to, jfrom, to - jfrom, jtci, approach="joint", horizon=horizon)
 
 
+@validate_params(fit=FIT, horizon=Integer(min=1))
 def extended_joint_connectedness(fit: ModelFit, *, horizon: int = 10) -> Connectedness:
     """Balcilar-Gabauer-Umar extended joint connectedness (see the module docstring)."""
     horizon = check_positive_int(horizon, "horizon")

@@ -20,10 +20,12 @@ import pandas as pd
 
 from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market import _spillover_kernels as SK
-from bubblewatch.market.connectedness.inputs import check_positive_int, prepare_data
+from bubblewatch.market.connectedness._inputs import check_positive_int, prepare_data
+from bubblewatch.market.connectedness._specs import DATA, WINDOW
 from bubblewatch.results import frozen_array
+from bubblewatch.validation import ArrayLike, Bool, Instance, Integer, validate_params
 
-__all__ = ["MODELS", "ModelFit", "fit_var", "refit", "window_sizes"]
+__all__ = ["MODELS", "ModelFit", "fit_var", "refit"]
 
 MODELS = ("var", "tvp-var", "qvar")
 
@@ -95,6 +97,10 @@ class ModelFit:
         return f"VAR({self.lags}){roll}"
 
 
+#: the declaration of a model-fit parameter
+FIT = Instance(ModelFit, what="a model fit (fit_tvp_var(), fit_qvar() or fit_var())")
+
+
 def window_sizes(window: int | None, lags: int, n: int, k: int) -> tuple[int, int]:
     """(observations per estimate, row of the first estimate) of a rolling window or the sample."""
     obs = n if window is None else int(window) - lags
@@ -116,6 +122,7 @@ def window_sizes(window: int | None, lags: int, n: int, k: int) -> tuple[int, in
     return obs, obs - 1
 
 
+@validate_params(data=DATA, lags=Integer(min=1), window=WINDOW, dropna=Bool())
 def fit_var(
     data: pd.DataFrame | np.ndarray,
     *,
@@ -132,6 +139,11 @@ def fit_var(
     if window is not None:
         check_positive_int(window, "window", 2)
     df, dropped = prepare_data(data, lags=lags, dropna=dropna)
+    return estimate_var(df, lags=lags, window=window, dropped=dropped)
+
+
+def estimate_var(df: pd.DataFrame, *, lags: int, window: int | None, dropped: int = 0) -> ModelFit:
+    """:func:`fit_var` on an already validated frame (the bootstrap's path)."""
     n, k = df.shape
     obs, first = window_sizes(window, lags, n, k)
     y = np.ascontiguousarray(df.to_numpy(dtype=float))
@@ -160,16 +172,21 @@ def fit_var(
     )
 
 
+@validate_params(fit=FIT, values=ArrayLike(what="an array shaped like the fit's data"))
 def refit(fit: ModelFit, values: np.ndarray) -> ModelFit:
-    """Re-estimate ``fit``'s model, with the same parameters, on other values (same shape)."""
+    """Re-estimate ``fit``'s model, with the same parameters, on other values (same shape).
+
+    The values are not re-validated (a pseudo-sample of validated data); a singular one
+    raises :class:`~bubblewatch.errors.InsufficientDataError` from the estimation.
+    """
     df = pd.DataFrame(values, index=fit.data.index, columns=list(fit.names))
     p = dict(fit.params)
     if fit.model == "var":
-        return fit_var(df, lags=fit.lags, window=p["window"])
+        return estimate_var(df, lags=fit.lags, window=p["window"])
     if fit.model == "tvp-var":
         from bubblewatch.market.connectedness.tvp_var import fit_tvp_var
 
         return fit_tvp_var(df, lags=fit.lags, **p)
-    from bubblewatch.market.connectedness.qvar import fit_qvar
+    from bubblewatch.market.connectedness.qvar import estimate_qvar
 
-    return fit_qvar(df, lags=fit.lags, **p)
+    return estimate_qvar(df, lags=fit.lags, tau=p["tau"], window=p["window"])

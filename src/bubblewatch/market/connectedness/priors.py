@@ -21,6 +21,7 @@ import numpy as np
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market import _spillover_kernels as SK
+from bubblewatch.validation import ArrayLike, Integer, Real, validate_params
 
 __all__ = ["Prior", "bayes_prior", "minnesota_prior", "uninformative_prior"]
 
@@ -57,6 +58,7 @@ def _check(k: int, lags: int) -> None:
         raise InputError(f"lags must be a positive integer; got {lags!r}")
 
 
+@validate_params(k=Integer(min=2), lags=Integer(min=1), gamma=Real(min=0, min_open=True))
 def minnesota_prior(k: int, lags: int, gamma: float = 0.1) -> Prior:
     """Minnesota prior: zero mean, diagonal covariance ``gamma / l**2`` for lag ``l``.
 
@@ -73,6 +75,7 @@ def minnesota_prior(k: int, lags: int, gamma: float = 0.1) -> Prior:
     return Prior("minnesota", np.zeros(lags * k * k), np.diag(gamma / lag**2.0), None)
 
 
+@validate_params(k=Integer(min=2), lags=Integer(min=1))
 def uninformative_prior(k: int, lags: int) -> Prior:
     """Zero mean and covariance ``4 I`` (Koop & Korobilis 2010)."""
     _check(k, lags)
@@ -80,6 +83,11 @@ def uninformative_prior(k: int, lags: int) -> Prior:
     return Prior("uninformative", np.zeros(m), 4.0 * np.eye(m), None)
 
 
+@validate_params(
+    y=ArrayLike(what="a 2-D array (observations x series)"),
+    lags=Integer(min=1),
+    nobs=[None, Integer(min=2)],
+)
 def bayes_prior(y: np.ndarray, lags: int, nobs: int | None = None) -> Prior:
     """OLS prior from a VAR(p) with intercept on the first ``nobs`` observations.
 

@@ -21,18 +21,21 @@ import pandas as pd
 
 from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market.connectedness import _quantreg_kernels as QK
-from bubblewatch.market.connectedness.inputs import (
+from bubblewatch.market.connectedness._inputs import (
     check_positive_int,
     check_tau,
     label,
     prepare_data,
 )
+from bubblewatch.market.connectedness._specs import DATA, UNIT_OPEN, WINDOW
 from bubblewatch.market.connectedness.models import ModelFit, window_sizes
 from bubblewatch.results import frozen_array
+from bubblewatch.validation import Bool, Integer, validate_params
 
 __all__ = ["fit_qvar"]
 
 
+@validate_params(data=DATA, lags=Integer(min=1), tau=UNIT_OPEN, window=WINDOW, dropna=Bool())
 def fit_qvar(
     data: pd.DataFrame | np.ndarray,
     *,
@@ -67,10 +70,17 @@ def fit_qvar(
     if window is not None:
         window = check_positive_int(window, "window", 2)
     df, dropped = prepare_data(data, lags=lags, dropna=dropna)
+    return estimate_qvar(df, lags=lags, tau=float(taus[0]), window=window, dropped=dropped)
+
+
+def estimate_qvar(
+    df: pd.DataFrame, *, lags: int, tau: float, window: int | None, dropped: int = 0
+) -> ModelFit:
+    """:func:`fit_qvar` on an already validated frame (the bootstrap's path)."""
     n, k = df.shape
     obs, first = window_sizes(window, lags, n, k)
     y = np.ascontiguousarray(df.to_numpy(dtype=float))
-    coefs, intercept, sigma, ok = QK.rolling_qvar(y, obs, lags, np.full(k, taus[0]))
+    coefs, intercept, sigma, ok = QK.rolling_qvar(y, obs, lags, np.full(k, tau))
     if not ok.all():
         bad = int(np.flatnonzero(~ok)[0])
         raise InsufficientDataError(
@@ -88,7 +98,7 @@ def fit_qvar(
         intercept=frozen_array(intercept),
         sigma=frozen_array(sigma),
         lags=lags,
-        params={"tau": float(taus[0]), "window": window},
+        params={"tau": float(tau), "window": window},
         fallbacks=frozen_array(np.zeros(len(coefs), dtype=bool), dtype=bool),
         dropped=dropped,
     )

@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.market.connectedness.inputs import check_positive_int, check_tau, label
+from bubblewatch.market.connectedness._inputs import check_positive_int, check_tau, label
+from bubblewatch.market.connectedness._specs import DATA, UNIT_OPEN, WINDOW
 from bubblewatch.market.connectedness.qvar import fit_qvar
 from bubblewatch.market.connectedness.tables import Connectedness, time_connectedness
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Bool, Integer, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -157,6 +159,18 @@ class QuantileSweep(Result):
         return fig
 
 
+@validate_params(
+    data=DATA,
+    taus=ArrayLike(what="quantiles in (0, 1)"),
+    lags=Integer(min=1),
+    horizon=Integer(min=1),
+    window=WINDOW,
+    dropna=Bool(),
+    n_boot=Integer(min=0),
+    level=UNIT_OPEN,
+    block_length=Integer(min=1),
+    seed=[None, Integer(min=0)],
+)
 def quantile_sweep(
     data: pd.DataFrame | np.ndarray,
     *,

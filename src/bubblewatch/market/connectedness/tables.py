@@ -36,18 +36,20 @@ import pandas as pd
 from bubblewatch.errors import InputError
 from bubblewatch.market import _spillover_kernels as SK
 from bubblewatch.market.connectedness import _fevd_kernels as FK
-from bubblewatch.market.connectedness.inputs import check_positive_int, label
-from bubblewatch.market.connectedness.models import ModelFit
+from bubblewatch.market.connectedness._inputs import check_positive_int, label
+from bubblewatch.market.connectedness.models import FIT, ModelFit
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.validation import ArrayLike, Instance, Integer, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
     from bubblewatch.market.connectedness.bands import ConnectednessBands
 
-__all__ = ["Connectedness", "from_fevd", "measures", "time_connectedness"]
+__all__ = ["Connectedness", "measures", "time_connectedness"]
 
 
+@validate_params(theta=ArrayLike(what="FEVD tables (..., k, k)"))
 def measures(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(TO, FROM, NET, TCI) of FEVD tables ``theta`` (..., k, k), as fractions.
 
@@ -354,6 +356,10 @@ class Connectedness(Result):
         return fig
 
 
+#: the declaration of a connectedness-result parameter
+RESULT = Instance(Connectedness, what="a Connectedness result")
+
+
 def _mark(fig: Any, index: pd.Index, marks: tuple[str, ...]) -> None:
     if not marks or not isinstance(index, pd.DatetimeIndex) or not len(index):
         return
@@ -419,6 +425,9 @@ def build(
     )
 
 
+@validate_params(
+    fit=FIT, horizon=Integer(min=1), method=Options("generalized", "cholesky", case=False)
+)
 def time_connectedness(
     fit: ModelFit, *, horizon: int = 10, method: str = "generalized"
 ) -> Connectedness:

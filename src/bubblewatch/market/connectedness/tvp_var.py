@@ -36,16 +36,18 @@ import pandas as pd
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market.connectedness import _tvp_var_kernels as TK
 from bubblewatch.market.connectedness import priors as P
-from bubblewatch.market.connectedness.inputs import (
+from bubblewatch.market.connectedness._inputs import (
     check_fraction,
     check_positive_int,
     label,
     prepare_data,
 )
+from bubblewatch.market.connectedness._specs import DATA, PRIOR, UNIT_OPEN, WINDOW
 from bubblewatch.market.connectedness.models import ModelFit
 from bubblewatch.results import frozen_array
+from bubblewatch.validation import Bool, Integer, Real, validate_params
 
-__all__ = ["PRIORS", "fit_tvp_var", "fit_tvp_var_batch"]
+__all__ = ["PRIORS", "fit_tvp_var"]
 
 PRIORS = ("bayes", "minnesota", "uninformative")
 _ALIASES = {
@@ -66,6 +68,16 @@ def _prior_name(prior: str) -> str:
     return _ALIASES[key]
 
 
+@validate_params(
+    data=DATA,
+    lags=Integer(min=1),
+    kappa1=UNIT_OPEN,
+    kappa2=UNIT_OPEN,
+    prior=PRIOR,
+    prior_window=WINDOW,
+    gamma=Real(min=0, min_open=True),
+    dropna=Bool(),
+)
 def fit_tvp_var(
     data: pd.DataFrame | np.ndarray,
     *,

@@ -19,6 +19,7 @@ def _builders() -> list[SectionBuilder]:
     # explicit and ordered: one line per section module
     from bubblewatch.report.sections import (
         claims,
+        connectedness,
         coverage,
         lppls,
         macro,
@@ -26,12 +27,14 @@ def _builders() -> list[SectionBuilder]:
         network,
         psy,
         scan,
+        sources,
         valuation,
     )
 
     return [
         coverage.build,
         market.build,
+        connectedness.build,
         psy.build,
         lppls.build,
         scan.build,
@@ -39,6 +42,7 @@ def _builders() -> list[SectionBuilder]:
         valuation.build,
         macro.build,
         claims.build,
+        sources.build,
     ]
 
 
