@@ -12,15 +12,25 @@ from bubblewatch.errors import InputError
 from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
 
 
-def _no_zone(**bounds: tuple[Any, pd.Timestamp | None]) -> None:
-    """Refuse a window bound with a time zone (the series' dates are calendar dates)."""
-    for name, (value, ts) in bounds.items():
+def _window_dates(
+    start: Any, end: Any, what: str
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``start`` and ``end`` as calendar dates (None stays None); a time zone is an error."""
+    try:
+        lo = None if start is None else pd.Timestamp(start)
+        hi = None if end is None else pd.Timestamp(end)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="start"
+        ) from exc
+    for name, value, ts in (("start", start, lo), ("end", end, hi)):
         if ts is not None and ts.tzinfo is not None:
             raise InputError(
                 f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
                 f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
                 parameter=name,
             )
+    return lo, hi
 
 
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
@@ -49,14 +59,7 @@ def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
         raise InputError(
             f"{what}: the series has duplicate dates (first {s.index[s.index.duplicated()][0].date()}); remove them"
         )
-    try:
-        lo = None if start is None else pd.Timestamp(start)
-        hi = None if end is None else pd.Timestamp(end)
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD"
-        ) from exc
-    _no_zone(start=(start, lo), end=(end, hi))
+    lo, hi = _window_dates(start, end, what)
     if lo is not None:
         s = s[s.index >= lo]
     if hi is not None:
@@ -113,14 +116,10 @@ def fit_window(
     idx = pd.DatetimeIndex(pd.to_datetime(series.index)).sort_values()
     if len(idx) == 0:
         raise InputError("the series is empty: no window to fit", parameter="series")
-    try:
-        hi = idx[-1] if end is None else pd.Timestamp(end)
-        lo = None if start is None else pd.Timestamp(start)
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="end"
-        ) from exc
-    _no_zone(start=(start, lo), end=(end, hi) if end is not None else (None, None))
+    if idx.tz is not None:
+        idx = idx.tz_localize(None)
+    lo, given_hi = _window_dates(start, end, "fit_window")
+    hi = idx[-1] if given_hi is None else given_hi
     if hi > idx[-1]:
         raise InputError(
             f"end {_fmt(hi)} is after the last date of the data ({_fmt(idx[-1])}); give an end "

@@ -149,7 +149,7 @@ def ai_complex_results(
             (PIVOT, (pivot + month).date().isoformat()),
         )
     else:
-        notes.append(f"TCI change test: the sample {tvp._span()} does not surround {PIVOT}")
+        notes.append(f"TCI change test: the sample {tvp.span()} does not surround {PIVOT}")
     assert tvp.fit is not None
     out["frequency"] = frequency_connectedness(
         tvp.fit, horizon=100, partition=partition_from_periods(PERIODS)
@@ -206,7 +206,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     parts = [
         "<h3>Dynamic connectedness of the AI complex</h3>",
         f"<p>{escape(', '.join(tvp.names))}: daily log returns on the {len(tvp.index)} dates "
-        f"all of them traded ({escape(tvp._span())}), matched by calendar date. "
+        f"all of them traded ({escape(tvp.span())}), matched by calendar date. "
         f"{escape(tvp.description)}, generalized FEVD at H = {tvp.horizon}. Mean TCI "
         f"{_pct(tvp.tci)} (90% band {_pct(lo)}-{_pct(hi)}, {b.n_boot} residual-bootstrap "
         f"replications), cTCI {_pct(tvp.ctci)}. Dotted lines: the articles' dates "
@@ -218,7 +218,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         ts = pd.Timestamp(d)
         pos = dyn.index.searchsorted(ts, side="right") - 1
         if pos < 0 or ts > dyn.index[-1]:
-            missing.append(f"connectedness on {d}: outside the sample {tvp._span()}")
+            missing.append(f"connectedness on {d}: outside the sample {tvp.span()}")
             continue
         rows.append(
             f"<tr><td>{escape(d)}</td><td>{escape(dyn.index[pos].date())}</td>"
@@ -290,17 +290,22 @@ def build(ctx: ReportContext) -> SectionOutput:
     tails = s.tails()
     iv = s.tci_interval
     taus = np.asarray(s.taus)
-    left = iv[int(np.argmin(np.abs(taus - 0.05)))] if iv is not None else None
-    med = iv[int(np.argmin(np.abs(taus - 0.5)))] if iv is not None else None
     verdict = ""
-    if left is not None and med is not None:
-        higher = left[0] > med[1]
-        verdict = (
-            " The 5% quantile's band lies above the median's: connectedness is higher in the "
-            "left tail."
-            if higher
-            else " The bands of the 5% quantile and the median overlap."
-        )
+    if iv is not None:
+        left, med, right = (iv[int(np.argmin(np.abs(taus - q)))] for q in (0.05, 0.5, 0.95))
+        if left[0] > med[1]:
+            verdict = (
+                " The 5% quantile's band lies above the median's: connectedness is higher in "
+                "the left tail (crash days) than in calm markets"
+            )
+        else:
+            verdict = " The bands of the 5% quantile and of the median overlap"
+        if left[0] > right[1]:
+            verdict += ", and higher than in the right tail."
+        elif right[0] > left[1]:
+            verdict += "; the right tail (rallies) is higher still."
+        else:
+            verdict += "; the two tails' bands overlap (tail connectedness, not an asymmetry)."
     parts.append(
         "<h3>Quantile connectedness</h3>"
         f"<p>QVAR(1) on the whole sample at {len(s.taus)} quantiles (H = {s.horizon}; 90% "

@@ -1,4 +1,6 @@
-"""Report section: valuation (Shiller CAPE, return decomposition) and index concentration."""
+"""Report section: valuation (Shiller CAPE, return decomposition), company P/E known on a date,
+the hyperscalers' capex intensity and the Magnificent 7's free cash flow, and index
+concentration."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
+from bubblewatch.report.sections.valuation_companies import companies_part
 
 ID = "valuation"
 #: the month of the source articles (DIGEST: late October - November 2025)
@@ -50,6 +53,9 @@ def build(ctx: ReportContext) -> SectionOutput:
     except BubblewatchError as exc:
         missing.append(f"SHILLER_P/E/D (Shiller monthly price, earnings, dividends): {exc}")
 
+    headline: list[tuple[str, str]] = []
+    companies_part(ctx, parts, figures, missing, headline)
+
     try:
         dates = st.holdings_dates("SPY")
         if not dates:
@@ -75,5 +81,10 @@ def build(ctx: ReportContext) -> SectionOutput:
         missing.append(f"SPY holdings: {exc}")
 
     return SectionOutput(
-        id=ID, title=TITLE, html="\n".join(parts), figures=tuple(figures), missing=tuple(missing)
+        id=ID,
+        title=TITLE,
+        html="\n".join(parts),
+        figures=tuple(figures),
+        missing=tuple(missing),
+        headline=tuple(headline),
     )
