@@ -97,7 +97,7 @@ def tvp_grid(ks: list[int], ns: list[int], threads: list[int]) -> list[dict]:
     for k in ks:
         for n in ns:
             df = simulate(k, n)
-            fit_tvp_var(df.iloc[:50], prior="minnesota")  # warm-up
+            fit_tvp_var(df.iloc[:50], prior="minnesota")  # warm-up (kernels loaded or compiled)
             y = df.to_numpy()
             pr = P.minnesota_prior(k, 1, 0.1)
             q0 = np.cov(y, rowvar=False)
@@ -105,6 +105,7 @@ def tvp_grid(ks: list[int], ns: list[int], threads: list[int]) -> list[dict]:
             for th in threads:
                 with _threads(th):
                     fit = fit_tvp_var(df, prior="minnesota")
+                    time_connectedness(fit, horizon=10)  # warm-up of this thread count's path
                     t_fit = _best(lambda df=df: fit_tvp_var(df, prior="minnesota"))
                     t_kernel = _best(
                         lambda yc=yc, pr=pr, q0=q0: TK.tvp_var_filter(
@@ -166,9 +167,9 @@ def qvar_sweep(k: int, n: int, window: int, threads: list[int], taus: int = 19) 
     rows = []
     df = simulate(k, n, seed=2)
     ts = tuple(round((i + 1) / (taus + 1), 4) for i in range(taus))
-    quantile_sweep(df.iloc[: window + 5], taus=ts[:2], window=window)  # warm-up
     for th in threads:
         with _threads(th):
+            quantile_sweep(df.iloc[: window + 40], taus=ts[:2], window=window)  # warm-up
             t = _best(lambda: quantile_sweep(df, taus=ts, window=window), 1)
         n_qr = (n - window + 1) * k * taus
         rows.append({"k": k, "T": n, "window": window, "taus": taus, "threads": th,
@@ -181,9 +182,9 @@ def bootstrap_cost(k: int, n: int, n_boot: int, threads: list[int]) -> list[dict
     rows = []
     df = simulate(k, n, seed=3)
     c = time_connectedness(fit_tvp_var(df, prior="minnesota"), horizon=10)
-    bootstrap_bands(c, n_boot=2)  # warm-up
     for th in threads:
         with _threads(th):
+            bootstrap_bands(c, n_boot=th * 8)  # warm-up (the batched filter path too)
             t = _best(lambda: bootstrap_bands(c, n_boot=n_boot), 1)
         rows.append({"k": k, "T": n, "n_boot": n_boot, "threads": th, "seconds": t,
                      "s_per_replication": t / n_boot})  # fmt: skip

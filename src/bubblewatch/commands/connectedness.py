@@ -61,7 +61,7 @@ def _render_connectedness(c: Any, extra: dict[str, Any]) -> list[Any]:
     items: list[Any] = [
         t.heading(
             f"{c.approach.capitalize()} connectedness: {c.description}, H={c.horizon}, "
-            f"{len(c.index)} estimates {c._span()}"
+            f"{len(c.index)} estimates {c.span()}"
         ),
         t.table(
             frame,

@@ -18,6 +18,7 @@ __all__ = [
     "design",
     "fevd_reference",
     "ma_coefficients_reference",
+    "ma_terms",
     "rolling_connectedness",
     "rolling_var",
     "var_ols_reference",
@@ -101,8 +102,9 @@ def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit(cache=True)
-def _fevd(a: np.ndarray, sigma: np.ndarray, n_terms: int, method: int, out: np.ndarray) -> bool:
-    p, k, _ = a.shape[0], a.shape[1], a.shape[2]
+def ma_terms(a: np.ndarray, n_terms: int) -> np.ndarray:
+    """MA matrices Phi_0..Phi_{n_terms-1} of the VAR with blocks ``a`` (p, k, k), compiled."""
+    p, k = a.shape[0], a.shape[1]
     phi = np.zeros((n_terms, k, k))
     for i in range(k):
         phi[0, i, i] = 1.0
@@ -111,6 +113,13 @@ def _fevd(a: np.ndarray, sigma: np.ndarray, n_terms: int, method: int, out: np.n
         for j in range(1, min(h, p) + 1):
             _matmul(a[j - 1], phi[h - j], tmp)
             phi[h] += tmp
+    return phi
+
+
+@njit(cache=True)
+def _fevd(a: np.ndarray, sigma: np.ndarray, n_terms: int, method: int, out: np.ndarray) -> bool:
+    k = a.shape[1]
+    phi = ma_terms(a, n_terms)
     num = np.zeros((k, k))
     ps = np.empty((k, k))
     pc = np.empty((k, k))

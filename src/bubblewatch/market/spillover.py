@@ -299,26 +299,34 @@ class Spillover(Result):
         return head + "\n" + self.table().round(2).to_string()
 
     def plot(self) -> go.Figure:
-        import plotly.graph_objects as go
 
-        names = list(self.names)
-        fig = go.Figure(
-            go.Heatmap(
-                z=np.asarray(self.theta) * 100.0,
-                x=names,
-                y=names,
-                colorscale="Blues",
-                colorbar={"title": "%"},
-                hovertemplate="%{x} -> %{y}: %{z:.2f}%<extra></extra>",
-            )
+        return table_heatmap(
+            np.asarray(self.theta), self.names, f"Spillover table (total {self.total:.2f}%)"
         )
-        fig.update_layout(
-            title=f"Spillover table (total {self.total:.2f}%)",
-            xaxis_title="from (transmitting series)",
-            yaxis_title="to (receiving series)",
-            yaxis={"autorange": "reversed"},
+
+
+def table_heatmap(theta: np.ndarray, names: Any, title: str) -> go.Figure:
+    """Heat map of a FEVD table (fractions; shown in %): rows receive, columns transmit."""
+    import plotly.graph_objects as go
+
+    names = list(names)
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.asarray(theta) * 100.0,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            colorbar={"title": "%"},
+            hovertemplate="%{x} -> %{y}: %{z:.2f}%<extra></extra>",
         )
-        return fig
+    )
+    fig.update_layout(
+        title=title,
+        xaxis_title="from (transmitting series)",
+        yaxis_title="to (receiving series)",
+        yaxis={"autorange": "reversed"},
+    )
+    return fig
 
 
 def _label(ix: Any) -> Any:

@@ -174,3 +174,13 @@ def test_quantile_sweep_with_bands(data):
     roll = quantile_sweep(data, taus=(0.25, 0.75), window=150)
     assert roll.tci.shape == (2, len(data) - 149 + 1)
     assert math.isfinite(float(roll.mean_tci.iloc[0]))
+
+
+def test_bands_of_a_frequency_band_and_of_joint(data):
+    f = connectedness(data, approach="frequency", prior="minnesota", horizon=20)
+    short = bootstrap_bands(f.band(0), n_boot=4, seed=1)
+    assert short.bands.boot_tci.shape == (4, len(data))
+    total = bootstrap_bands(f.total(), n_boot=4, seed=1)
+    assert total.bands.mean_tci_interval[0] <= total.tci <= total.bands.mean_tci_interval[1]
+    j = bootstrap_bands(connectedness(data, approach="extended-joint", prior="minnesota"), n_boot=4)
+    assert j.bands.boot_net.shape == (4, len(data), 3)

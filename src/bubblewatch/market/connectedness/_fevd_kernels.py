@@ -23,9 +23,16 @@ __all__ = [
 ]
 
 
-#: fewer items than this run on one thread (a parallel region costs more than it saves,
-#: and much more on a loaded machine)
-PARALLEL_MIN = 128
+#: floating-point work (about) below which a loop runs on one thread: a parallel region
+#: costs tens of microseconds on a quiet machine and far more on a loaded one
+PARALLEL_WORK = 5e6
+
+
+def parallel_worth(work: float) -> bool:
+    """Whether ``work`` flops justify a parallel region."""
+    import numba
+
+    return work > PARALLEL_WORK and numba.get_num_threads() > 1
 
 
 @njit(cache=True)
@@ -50,31 +57,20 @@ def dynamic_fevd(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row-normalised FEVD (generalized or Cholesky) of every date; ``ok`` False where singular.
 
-    Dates run in parallel chunks from ``PARALLEL_MIN`` dates on.
+    Dates run in parallel chunks when the work is large enough (:func:`parallel_worth`).
     """
     n, k = sigma.shape[0], sigma.shape[1]
     theta = np.full((n, k, k), np.nan)
     ok = np.zeros(n, dtype=np.bool_)
-    if n < PARALLEL_MIN:
+    if not parallel_worth(2.0 * n * n_terms * k**3):
         _fevd_dates(coefs, sigma, n_terms, method, theta, ok, 0, n)
     else:
         _fevd_chunks(coefs, sigma, n_terms, method, theta, ok, 32)
     return theta, ok
 
 
-@njit(cache=True)
-def ma_coefficients(a: np.ndarray, n_terms: int) -> np.ndarray:
-    """MA matrices Psi_0..Psi_{n_terms-1} of the VAR with blocks ``a`` (p, k, k)."""
-    p, k = a.shape[0], a.shape[1]
-    phi = np.zeros((n_terms, k, k))
-    for i in range(k):
-        phi[0, i, i] = 1.0
-    tmp = np.empty((k, k))
-    for h in range(1, n_terms):
-        for j in range(1, min(h, p) + 1):
-            SK._matmul(a[j - 1], phi[h - j], tmp)
-            phi[h] += tmp
-    return phi
+#: MA matrices Psi_0..Psi_{n_terms-1} of one date (the spillover kernels' recursion)
+ma_coefficients = SK.ma_terms
 
 
 # --------------------------------------------------------------------------- frequency
@@ -116,7 +112,9 @@ def ma_sequences(coefs: np.ndarray, n_terms: int) -> np.ndarray:
     """MA matrices of every date: (T, n_terms, k, k)."""
     n, k = coefs.shape[0], coefs.shape[2]
     out = np.empty((n, n_terms, k, k))
-    (_ma_serial if n < PARALLEL_MIN else _ma_parallel)(coefs, out)
+    (_ma_parallel if parallel_worth(n * n_terms * k**3 * coefs.shape[1]) else _ma_serial)(
+        coefs, out
+    )
     return out
 
 
@@ -193,7 +191,7 @@ def joint_from(coefs: np.ndarray, sigma: np.ndarray, n_terms: int) -> tuple[np.n
     n, k = sigma.shape[0], sigma.shape[1]
     out = np.full((n, k), np.nan)
     ok = np.zeros(n, dtype=np.bool_)
-    if n < PARALLEL_MIN:
+    if not parallel_worth(2.0 * n * n_terms * k**3):
         _joint_dates(coefs, sigma, n_terms, out, ok, 0, n)
     else:
         _joint_chunks(coefs, sigma, n_terms, out, ok, 32)

@@ -81,6 +81,14 @@ def _step(v: np.ndarray, dv: np.ndarray, cap: float) -> float:
 
 
 @njit(cache=True)
+def _steps(xa, s, z, w, dx, ds, dz, dw):  # type: ignore[no-untyped-def]
+    """Primal and dual step lengths keeping every variable positive (damped by BETA)."""
+    ap = _step(s, ds, _step(xa, dx, 1e300))
+    ad = _step(w, dw, _step(z, dz, 1e300))
+    return min(BETA * ap, 1.0), min(BETA * ad, 1.0)
+
+
+@njit(cache=True)
 def quantile_regression(
     x: np.ndarray, y: np.ndarray, tau: float, tol: float = 1e-11
 ) -> tuple[np.ndarray, bool]:
@@ -171,12 +179,7 @@ def quantile_regression(
                     rsw[i] = -s[i] * w[i]
             else:
                 # predicted gap after the affine step -> centring parameter (Mehrotra)
-                ap = _step(xa, dx, 1e300)
-                ap = _step(s, ds, ap)
-                ad = _step(z, dz, 1e300)
-                ad = _step(w, dw, ad)
-                ap = min(BETA * ap, 1.0)
-                ad = min(BETA * ad, 1.0)
+                ap, ad = _steps(xa, s, z, w, dx, ds, dz, dw)
                 g = 0.0
                 for i in range(n):
                     g += (xa[i] + ap * dx[i]) * (z[i] + ad * dz[i])
@@ -208,12 +211,7 @@ def quantile_regression(
                 ds[i] = -dxi
                 dz[i] = (rxz[i] - z[i] * dxi) / xa[i]
                 dw[i] = (rsw[i] + w[i] * dxi) / s[i]
-        ap = _step(xa, dx, 1e300)
-        ap = _step(s, ds, ap)
-        ad = _step(z, dz, 1e300)
-        ad = _step(w, dw, ad)
-        ap = min(BETA * ap, 1.0)
-        ad = min(BETA * ad, 1.0)
+        ap, ad = _steps(xa, s, z, w, dx, ds, dz, dw)
         for i in range(n):
             xa[i] += ap * dx[i]
             s[i] += ap * ds[i]
@@ -239,7 +237,9 @@ def rolling_qvar(
     intercept = np.full((n_win, k), np.nan)
     sigma = np.full((n_win, k, k), np.nan)
     ok = np.zeros(n_win, dtype=np.bool_)
-    if n_win < 4:
+    from bubblewatch.market.connectedness._fevd_kernels import parallel_worth
+
+    if n_win < 2 or not parallel_worth(30.0 * n_win * k * (window - p) * (1 + k * p) ** 2):
         _qvar_windows(y, window, p, tau, coefs, intercept, sigma, ok, 0, n_win)
     else:
         _qvar_parallel(y, window, p, tau, coefs, intercept, sigma, ok)

@@ -225,14 +225,20 @@ def tvp_var_filter(
                     z[la * k + j] = y[t - 1 - la, j]
             r = v0 if t == p else s
             # rx = scale * R F'  (F = [I kron z_l'] is a Kronecker product: m^2 work)
-            for a in range(m):
-                for i in range(k):
-                    acc = 0.0
-                    for la in range(p):
-                        base = la * kk + i * k
-                        for j in range(k):
-                            acc += r[a, base + j] * z[la * k + j]
-                    rx[a, i] = scale * acc
+            if p == 1:  # one BLAS matrix-vector product over R seen as (m k) x k
+                rv = np.dot(r.reshape((m * k, k)), z)
+                for a in range(m):
+                    for i in range(k):
+                        rx[a, i] = scale * rv[a * k + i]
+            else:
+                for a in range(m):
+                    for i in range(k):
+                        acc = 0.0
+                        for la in range(p):
+                            base = la * kk + i * k
+                            for j in range(k):
+                                acc += r[a, base + j] * z[la * k + j]
+                        rx[a, i] = scale * acc
             # kv = Q + F rx ; innovation v = y_t - F pred
             for i in range(k):
                 acc = y[t, i]
@@ -279,13 +285,10 @@ def tvp_var_filter(
                 new[a] = acc
             ww = np.dot(w, w.T)
             if t == p:
-                for a in range(m):
-                    for b in range(m):
-                        s[a, b] = v0[a, b] - ww[a, b]
+                s[:, :] = v0 - ww
             else:
-                for a in range(m):
-                    for b in range(m):
-                        s[a, b] = scale * s[a, b] - ww[a, b]
+                s *= scale
+                s -= ww
         else:
             new[:] = pred
         raw[:] = new

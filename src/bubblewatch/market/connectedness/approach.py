@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import InputError
 from bubblewatch.market.connectedness._specs import DATA, MODEL, PRIOR, UNIT_OPEN, WINDOW
 from bubblewatch.market.connectedness.frequency import (
     FrequencyConnectedness,
@@ -19,7 +18,7 @@ from bubblewatch.market.connectedness.joint import (
     extended_joint_connectedness,
     joint_connectedness,
 )
-from bubblewatch.market.connectedness.models import MODELS, ModelFit, fit_var
+from bubblewatch.market.connectedness.models import ModelFit, fit_var
 from bubblewatch.market.connectedness.qvar import fit_qvar
 from bubblewatch.market.connectedness.tables import Connectedness, time_connectedness
 from bubblewatch.market.connectedness.tvp_var import fit_tvp_var
@@ -60,11 +59,7 @@ def fit_model(
     ``window`` is the rolling window of VAR/QVAR and the prior window of the TVP-VAR's OLS
     prior (ConnectednessApproach's ``window.size`` in both roles).
     """
-    m = str(model).lower().replace("_", "-")
-    if m == "tvpvar":
-        m = "tvp-var"
-    if m not in MODELS:
-        raise InputError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
+    m = str(model).lower()  # one of MODELS (declared)
     if m == "var":
         return fit_var(data, lags=lags, window=window, dropna=dropna)
     if m == "qvar":
@@ -151,9 +146,7 @@ def connectedness(
     >>> 0 < c.tci < 0.5, len(c.dynamic) == 300
     (True, True)
     """
-    a = str(approach).lower().replace("_", "-").replace(" ", "-")
-    if a not in APPROACHES:
-        raise InputError(f"approach must be one of {', '.join(APPROACHES)}; got {approach!r}")
+    a = str(approach).lower()  # one of APPROACHES (declared)
     fit = fit_model(
         data,
         model=model,

@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import InputError, InsufficientDataError
+from bubblewatch.errors import InputError
 from bubblewatch.market.connectedness import _fevd_kernels as FK
 from bubblewatch.market.connectedness._inputs import check_positive_int, label
 from bubblewatch.market.connectedness.models import FIT, ModelFit
-from bubblewatch.market.connectedness.tables import Connectedness, _mark, from_fevd
+from bubblewatch.market.connectedness.tables import Connectedness, _mark, from_fevd, require_ok
 from bubblewatch.results import Result, frozen_array, make_metadata
 from bubblewatch.validation import ArrayLike, Integer, Options, Text, validate_params
 
@@ -211,6 +211,7 @@ class FrequencyConnectedness(Result):
             np.asarray(self.fevd).sum(axis=1),
             approach="frequency total",
             horizon=self.horizon,
+            parameters={"partition": list(self.partition), "grid": self.grid},
         )
 
     @property
@@ -357,12 +358,7 @@ def frequency_connectedness(
     theta, ok = FK.frequency_fevd(
         np.ascontiguousarray(fit.coefs), np.ascontiguousarray(fit.sigma), n, band_of, nb
     )
-    if not ok.all():
-        bad = int(np.flatnonzero(~ok)[0])
-        raise InsufficientDataError(
-            f"the residual covariance of {', '.join(fit.names)} is singular at "
-            f"{label(fit.index[bad])}: no FEVD there; drop a redundant series"
-        )
+    require_ok(fit, ok, "no FEVD there")
     params = {
         "model": fit.model,
         "approach": "frequency",

@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bubblewatch.errors import InsufficientDataError
 from bubblewatch.market.connectedness import _fevd_kernels as FK
-from bubblewatch.market.connectedness._inputs import check_positive_int, label
+from bubblewatch.market.connectedness._inputs import check_positive_int
 from bubblewatch.market.connectedness.models import FIT, ModelFit
 from bubblewatch.market.connectedness.tables import (
     Connectedness,
@@ -39,6 +38,7 @@ from bubblewatch.market.connectedness.tables import (
     dynamic_fevd,
     from_fevd,
     measures,
+    require_ok,
 )
 from bubblewatch.validation import Integer, validate_params
 
@@ -47,12 +47,7 @@ __all__ = ["extended_joint_connectedness", "joint_connectedness"]
 
 def _joint_from(fit: ModelFit, horizon: int) -> np.ndarray:
     s, ok = FK.joint_from(np.ascontiguousarray(fit.coefs), np.ascontiguousarray(fit.sigma), horizon)
-    if not ok.all():
-        bad = int(np.flatnonzero(~ok)[0])
-        raise InsufficientDataError(
-            f"the residual covariance of {', '.join(fit.names)} is singular at "
-            f"{label(fit.index[bad])}: the joint shares are not identified; drop a redundant series"
-        )
+    require_ok(fit, ok, "the joint shares are not identified")
     return s
 
 

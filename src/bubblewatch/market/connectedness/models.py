@@ -156,8 +156,25 @@ def estimate_var(df: pd.DataFrame, *, lags: int, window: int | None, dropped: in
         )
     nreg = obs - lags
     sigma = sigma * (nreg - 1 - k * lags) / nreg
+    return windowed_fit(
+        "var", df, first, coefs, intercept, sigma, lags, {"window": window}, dropped
+    )
+
+
+def windowed_fit(
+    model: str,
+    df: pd.DataFrame,
+    first: int,
+    coefs: np.ndarray,
+    intercept: np.ndarray,
+    sigma: np.ndarray,
+    lags: int,
+    params: dict[str, Any],
+    dropped: int,
+) -> ModelFit:
+    """A :class:`ModelFit` of estimates on (rolling) windows, the first dated at row ``first``."""
     return ModelFit(
-        model="var",
+        model=model,
         names=tuple(df.columns),
         data=df,
         index=df.index[first:],
@@ -166,7 +183,7 @@ def estimate_var(df: pd.DataFrame, *, lags: int, window: int | None, dropped: in
         intercept=frozen_array(intercept),
         sigma=frozen_array(sigma),
         lags=int(lags),
-        params={"window": window},
+        params=params,
         fallbacks=frozen_array(np.zeros(len(coefs), dtype=bool), dtype=bool),
         dropped=dropped,
     )

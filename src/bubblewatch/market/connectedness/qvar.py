@@ -28,8 +28,7 @@ from bubblewatch.market.connectedness._inputs import (
     prepare_data,
 )
 from bubblewatch.market.connectedness._specs import DATA, UNIT_OPEN, WINDOW
-from bubblewatch.market.connectedness.models import ModelFit, window_sizes
-from bubblewatch.results import frozen_array
+from bubblewatch.market.connectedness.models import ModelFit, window_sizes, windowed_fit
 from bubblewatch.validation import Bool, Integer, validate_params
 
 __all__ = ["fit_qvar"]
@@ -88,17 +87,14 @@ def estimate_qvar(
             f"{label(df.index[first + bad])} (a series is constant or collinear there); use a "
             "longer window"
         )
-    return ModelFit(
-        model="qvar",
-        names=tuple(df.columns),
-        data=df,
-        index=df.index[first:],
-        offset=first,
-        coefs=frozen_array(coefs),
-        intercept=frozen_array(intercept),
-        sigma=frozen_array(sigma),
-        lags=lags,
-        params={"tau": float(tau), "window": window},
-        fallbacks=frozen_array(np.zeros(len(coefs), dtype=bool), dtype=bool),
-        dropped=dropped,
+    return windowed_fit(
+        "qvar",
+        df,
+        first,
+        coefs,
+        intercept,
+        sigma,
+        lags,
+        {"tau": float(tau), "window": window},
+        dropped,
     )

@@ -77,19 +77,24 @@ def _method(method: str) -> int:
 
 def dynamic_fevd(fit: ModelFit, horizon: int, method: str = "generalized") -> np.ndarray:
     """Row-normalised FEVD of every estimate (MA terms h = 0..H-1); raises if one is singular."""
-    from bubblewatch.errors import InsufficientDataError
-
     code = _method(method)
     theta, ok = FK.dynamic_fevd(
         np.ascontiguousarray(fit.coefs), np.ascontiguousarray(fit.sigma), horizon, code
     )
-    if not ok.all():
-        bad = int(np.flatnonzero(~ok)[0])
+    require_ok(fit, ok, "no FEVD there")
+    return theta
+
+
+def require_ok(fit: ModelFit, ok: np.ndarray, what: str) -> None:
+    """Raise, naming the first date, when a kernel found a singular covariance there."""
+    from bubblewatch.errors import InsufficientDataError
+
+    if not np.all(ok):
+        bad = int(np.flatnonzero(~np.asarray(ok))[0])
         raise InsufficientDataError(
             f"the residual covariance of {', '.join(fit.names)} is singular at "
-            f"{label(fit.index[bad])}: no FEVD there; drop a redundant series"
+            f"{label(fit.index[bad])}: {what}; drop a redundant series"
         )
-    return theta
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,7 +225,7 @@ class Connectedness(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.dynamic
 
-    def _span(self) -> str:
+    def span(self) -> str:
         if len(self.index) == 1:
             return str(label(self.index[0]))
         return f"{label(self.index[0])}..{label(self.index[-1])}"
@@ -228,7 +233,7 @@ class Connectedness(Result):
     def summary(self) -> str:
         head = (
             f"{self.approach} connectedness, {self.description}, H={self.horizon}, "
-            f"{len(self.index)} dates {self._span()}: TCI {100 * self.tci:.2f}%, "
+            f"{len(self.index)} dates {self.span()}: TCI {100 * self.tci:.2f}%, "
             f"cTCI {100 * self.ctci:.2f}%"
         )
         lines = [head, self.table().round(2).to_string()]
@@ -295,24 +300,13 @@ class Connectedness(Result):
         import plotly.graph_objects as go
 
         if len(self.index) == 1:
-            names = list(self.names)
-            fig = go.Figure(
-                go.Heatmap(
-                    z=self.theta.to_numpy() * 100,
-                    x=names,
-                    y=names,
-                    colorscale="Blues",
-                    colorbar={"title": "%"},
-                    hovertemplate="%{x} -> %{y}: %{z:.2f}%<extra></extra>",
-                )
+            from bubblewatch.market.spillover import table_heatmap
+
+            return table_heatmap(
+                self.theta.to_numpy(),
+                self.names,
+                f"Connectedness table (TCI {100 * self.tci:.2f}%)",
             )
-            fig.update_layout(
-                title=f"Connectedness table (TCI {100 * self.tci:.2f}%)",
-                xaxis_title="from (transmitter)",
-                yaxis_title="to (receiver)",
-                yaxis={"autorange": "reversed"},
-            )
-            return fig
         fig = go.Figure()
         if self.bands is not None:
             lo, hi = self.bands.tci_lower, self.bands.tci_upper

@@ -30,12 +30,15 @@ References
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market.connectedness import _tvp_var_kernels as TK
 from bubblewatch.market.connectedness import priors as P
+from bubblewatch.market.connectedness._fevd_kernels import parallel_worth
 from bubblewatch.market.connectedness._inputs import (
     check_fraction,
     check_positive_int,
@@ -53,7 +56,6 @@ PRIORS = ("bayes", "minnesota", "uninformative")
 _ALIASES = {
     "bayes": "bayes",
     "bayesprior": "bayes",
-    "ols": "bayes",
     "minnesota": "minnesota",
     "minnesotaprior": "minnesota",
     "uninformative": "uninformative",
@@ -62,7 +64,7 @@ _ALIASES = {
 
 
 def _prior_name(prior: str) -> str:
-    key = str(prior).lower().replace("-", "").replace("_", "")
+    key = str(prior).lower()
     if key not in _ALIASES:
         raise InputError(f"prior must be one of {', '.join(PRIORS)}; got {prior!r}")
     return _ALIASES[key]
@@ -219,15 +221,33 @@ def fit_tvp_var_batch(fit: ModelFit, samples: list[np.ndarray]) -> list[ModelFit
         q0s.append(q0)
     if not keep:
         return out
-    coefs, sigma, fell, status = TK.tvp_var_filter_batch(
-        np.ascontiguousarray(np.stack(ys)),
-        fit.lags,
-        np.stack(b0s),
-        np.ascontiguousarray(np.stack(v0s)),
-        np.ascontiguousarray(np.stack(q0s)),
-        prm["kappa1"],
-        prm["kappa2"],
-    )
+    n, k = fit.data.shape
+    m = fit.lags * k * k
+    coefs: Any
+    sigma: Any
+    fell: Any
+    status: Any
+    if parallel_worth(len(keep) * n * m * m * k):
+        coefs, sigma, fell, status = TK.tvp_var_filter_batch(
+            np.ascontiguousarray(np.stack(ys)),
+            fit.lags,
+            np.stack(b0s),
+            np.ascontiguousarray(np.stack(v0s)),
+            np.ascontiguousarray(np.stack(q0s)),
+            prm["kappa1"],
+            prm["kappa2"],
+        )
+    else:  # small problems: one thread, no parallel region
+        runs = [
+            TK.tvp_var_filter(
+                np.ascontiguousarray(y), fit.lags, b0, v0, q0, prm["kappa1"], prm["kappa2"]
+            )
+            for y, b0, v0, q0 in zip(ys, b0s, v0s, q0s, strict=True)
+        ]
+        coefs = [r[0] for r in runs]
+        sigma = [r[1] for r in runs]
+        fell = [r[2] for r in runs]
+        status = [r[3] for r in runs]
     for j, i in enumerate(keep):
         if status[j] == TK.OK:
             df = pd.DataFrame(samples[i], index=fit.data.index, columns=fit.data.columns)

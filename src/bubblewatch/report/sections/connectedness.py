@@ -149,7 +149,7 @@ def ai_complex_results(
             (PIVOT, (pivot + month).date().isoformat()),
         )
     else:
-        notes.append(f"TCI change test: the sample {tvp._span()} does not surround {PIVOT}")
+        notes.append(f"TCI change test: the sample {tvp.span()} does not surround {PIVOT}")
     assert tvp.fit is not None
     out["frequency"] = frequency_connectedness(
         tvp.fit, horizon=100, partition=partition_from_periods(PERIODS)
@@ -206,7 +206,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     parts = [
         "<h3>Dynamic connectedness of the AI complex</h3>",
         f"<p>{escape(', '.join(tvp.names))}: daily log returns on the {len(tvp.index)} dates "
-        f"all of them traded ({escape(tvp._span())}), matched by calendar date. "
+        f"all of them traded ({escape(tvp.span())}), matched by calendar date. "
         f"{escape(tvp.description)}, generalized FEVD at H = {tvp.horizon}. Mean TCI "
         f"{_pct(tvp.tci)} (90% band {_pct(lo)}-{_pct(hi)}, {b.n_boot} residual-bootstrap "
         f"replications), cTCI {_pct(tvp.ctci)}. Dotted lines: the articles' dates "
@@ -218,7 +218,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         ts = pd.Timestamp(d)
         pos = dyn.index.searchsorted(ts, side="right") - 1
         if pos < 0 or ts > dyn.index[-1]:
-            missing.append(f"connectedness on {d}: outside the sample {tvp._span()}")
+            missing.append(f"connectedness on {d}: outside the sample {tvp.span()}")
             continue
         rows.append(
             f"<tr><td>{escape(d)}</td><td>{escape(dyn.index[pos].date())}</td>"
