@@ -41,7 +41,7 @@ def test_panel_with_bad_series_gives_their_rows(tmp_path, capsys):
     assert rows["NEG"]["outcome"] == "error"
     assert rows["NEG"]["error"] == (
         "NEG has a non-positive value (-2.0) at 2021-03-12, so its log is undefined; use "
-        "positive prices or turn the log off (--no-log)"
+        "positive prices or turn the log off (log=False)"  # pure modules name no CLI flag
     )
     assert rows["SHORT"]["outcome"] == "insufficient"
     assert rows["SHORT"]["error"] == "25 observations; the scan needs at least 60"

@@ -44,6 +44,32 @@ def default_store_path() -> Path:
     return base / "store.duckdb"
 
 
+def _exact_sum(col: str) -> str:
+    # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
+    # values rounded to 6 decimals is exact and therefore reproducible
+    return f"sum(CASE WHEN isfinite({col}) THEN round({col}, 6)::DECIMAL(38, 6) END)"
+
+
+_CONTENT_SQL = """
+        WITH agg AS (
+            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
+                   {close} AS v FROM prices GROUP BY symbol
+            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), {value}
+                   FROM macro GROUP BY series
+            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), {rate} FROM fx GROUP BY pair
+            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), {shares}
+                   FROM shares GROUP BY symbol
+            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), {weight}
+                   FROM holdings GROUP BY index_name
+            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
+                   {fvalue} FROM fundamentals GROUP BY symbol
+        )
+        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
+        FROM agg a LEFT JOIN series s ON s.symbol = a.name
+        ORDER BY a.t, a.name
+"""
+
+
 class Store:
     """A DuckDB store of prices, shares, fundamentals, macro series, FX and holdings.
 
@@ -248,6 +274,31 @@ class Store:
             FROM counts c LEFT JOIN series s ON s.symbol = c.symbol
             ORDER BY c.symbol
             """
+        )
+
+    def price_catalogue(self) -> pd.DataFrame:
+        """One row per price series: symbol, kind, rows, first, last (by symbol)."""
+        return self.query(
+            "SELECT s.symbol, s.kind, count(p.date) AS rows, min(p.date) AS first, "
+            "max(p.date) AS last FROM series s JOIN prices p ON p.symbol = s.symbol "
+            "WHERE s.tbl = 'prices' GROUP BY s.symbol, s.kind ORDER BY s.symbol"
+        )
+
+    def content_summary(self) -> pd.DataFrame:
+        """Per stored series and table: name, table, rows, first and last date, the exact sum
+        of its values (``close``, ``value``, ``rate``, ``shares``, ``weight``; each rounded to
+        6 decimals and summed as a DECIMAL, so the result does not depend on DuckDB's
+        parallel summation order), kind and source. The report's inputs hash is built on it.
+        """
+        return self.query(
+            _CONTENT_SQL.format(
+                close=_exact_sum("close"),
+                value=_exact_sum("value"),
+                rate=_exact_sum("rate"),
+                shares=_exact_sum("shares"),
+                weight=_exact_sum("weight"),
+                fvalue=_exact_sum("value"),
+            )
         )
 
     # -- readers ------------------------------------------------------------------------

@@ -79,21 +79,13 @@ DEFAULT_WATCHLIST: tuple[str, ...] = (
 _TRACKED_KINDS = ("equity", "index")
 
 
-def _price_catalogue(store: Store) -> pd.DataFrame:
-    return store.query(
-        "SELECT s.symbol, s.kind, count(p.date) AS rows, min(p.date) AS first, max(p.date) AS last "
-        "FROM series s JOIN prices p ON p.symbol = s.symbol WHERE s.tbl = 'prices' "
-        "GROUP BY s.symbol, s.kind ORDER BY s.symbol"
-    )
-
-
 def default_symbols(store: Store, watchlist: Sequence[str] = DEFAULT_WATCHLIST) -> list[str]:
     """The tracked symbols: the equities and indices of ``watchlist`` that the store holds.
 
     When none of them is present, every equity and index in the store (at most 12, the
     longest first) is tracked instead.
     """
-    cat = _price_catalogue(store)
+    cat = store.price_catalogue()
     cat = cat[cat["kind"].isin(_TRACKED_KINDS)]
     present = set(cat["symbol"])
     chosen = [s for s in watchlist if s in present]
@@ -103,7 +95,7 @@ def default_symbols(store: Store, watchlist: Sequence[str] = DEFAULT_WATCHLIST) 
 
 
 def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
-    cat = _price_catalogue(store)
+    cat = store.price_catalogue()
     known = list(cat["symbol"])
     unknown = [s for s in symbols if s not in set(known)]
     if unknown:
@@ -113,32 +105,6 @@ def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
             f"price series there: {shown or 'none'}"
         )
     return list(dict.fromkeys(symbols))
-
-
-def _exact_sum(col: str) -> str:
-    # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
-    # values rounded to 6 decimals is exact and therefore reproducible
-    return f"sum(CASE WHEN isfinite({col}) THEN round({col}, 6)::DECIMAL(38, 6) END)"
-
-
-_HASH_SQL = """
-        WITH agg AS (
-            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
-                   {close} AS v FROM prices GROUP BY symbol
-            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), {value}
-                   FROM macro GROUP BY series
-            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), {rate} FROM fx GROUP BY pair
-            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), {shares}
-                   FROM shares GROUP BY symbol
-            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), {weight}
-                   FROM holdings GROUP BY index_name
-            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
-                   {fvalue} FROM fundamentals GROUP BY symbol
-        )
-        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
-        FROM agg a LEFT JOIN series s ON s.symbol = a.name
-        ORDER BY a.t, a.name
-"""
 
 
 def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
@@ -159,16 +125,7 @@ def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
     ...     len(inputs_hash(st))
     64
     """
-    parts = store.query(
-        _HASH_SQL.format(
-            close=_exact_sum("close"),
-            value=_exact_sum("value"),
-            rate=_exact_sum("rate"),
-            shares=_exact_sum("shares"),
-            weight=_exact_sum("weight"),
-            fvalue=_exact_sum("value"),
-        )
-    )
+    parts = store.content_summary()
     rows = [
         [
             str(r.name),
