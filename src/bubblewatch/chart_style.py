@@ -71,6 +71,28 @@ def nice_step(span: float, target: int = 5) -> float:
     return 10 * mag  # pragma: no cover
 
 
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Round ticks (1, 2, 5 times a power of ten) covering ``[lo, hi]`` on a log axis.
+
+    >>> log_ticks(60, 230)
+    [50, 100, 200, 500]
+    """
+    out: list[float] = []
+    k = math.floor(math.log10(lo))
+    while True:
+        for m in (1, 2, 5):
+            v = m * 10**k
+            if v >= lo / 2.5 and v <= hi * 2.5:
+                out.append(v)
+        if 10**k > hi:
+            break
+        k += 1
+    inside = [v for v in out if lo <= v <= hi]
+    below = [v for v in out if v < lo][-1:]
+    above = [v for v in out if v > hi][:1]
+    return below + inside + above
+
+
 def round_secondary_axis(fig: go.Figure, values: Iterable[float], *, title: str) -> go.Figure:
     """Give the secondary y axis round ticks covering ``values`` and a title; no grid of its own.
 
@@ -128,7 +150,9 @@ def small_multiples(
         vertical_spacing=min(0.08, 0.5 / rows),
         horizontal_spacing=0.04,
     )
-    lines = list(vlines)
+    lines = [pd.Timestamp(x) for x in vlines]
+    shapes: list[dict[str, Any]] = []
+    lo, hi = math.inf, -math.inf
     for i, name in enumerate(names):
         s = series[name]
         r, c = i // cols + 1, i % cols + 1
@@ -143,13 +167,31 @@ def small_multiples(
             row=r,
             col=c,
         )
-        for x in lines:
-            ts = pd.Timestamp(x)
-            if s.index[0] <= ts <= s.index[-1]:
-                fig.add_vline(
-                    x=ts, line={"color": "#b03a2e", "width": 1, "dash": "dot"}, row=r, col=c
-                )
+        vals = s.to_numpy(float)
+        vals = vals[vals > 0] if log else vals
+        if len(vals):
+            lo, hi = min(lo, float(vals.min())), max(hi, float(vals.max()))
+        axis = "" if i == 0 else str(i + 1)
+        shapes += [
+            {
+                "type": "line",
+                "xref": f"x{axis}",
+                "yref": f"y{axis} domain",
+                "x0": ts,
+                "x1": ts,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#b03a2e", "width": 1, "dash": "dot"},
+            }
+            for ts in lines
+            if s.index[0] <= ts <= s.index[-1]
+        ]
+    fig.update_layout(shapes=shapes)
     fig.update_yaxes(type="log" if log else "linear")
+    if shared_y:
+        fig.update_yaxes(matches="y")
+        if log and math.isfinite(lo) and lo > 0:
+            fig.update_yaxes(tickvals=log_ticks(lo, hi))
     for r in range(1, rows + 1):
         fig.update_yaxes(title_text=y_title if r == (rows + 1) // 2 else None, row=r, col=1)
     for c in range(1, cols + 1):

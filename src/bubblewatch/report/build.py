@@ -81,21 +81,13 @@ DEFAULT_WATCHLIST: tuple[str, ...] = (
 _TRACKED_KINDS = ("equity", "index")
 
 
-def _price_catalogue(store: Store) -> pd.DataFrame:
-    return store.query(
-        "SELECT s.symbol, s.kind, count(p.date) AS rows, min(p.date) AS first, max(p.date) AS last "
-        "FROM series s JOIN prices p ON p.symbol = s.symbol WHERE s.tbl = 'prices' "
-        "GROUP BY s.symbol, s.kind ORDER BY s.symbol"
-    )
-
-
 def default_symbols(store: Store, watchlist: Sequence[str] = DEFAULT_WATCHLIST) -> list[str]:
     """The tracked symbols: the equities and indices of ``watchlist`` that the store holds.
 
     When none of them is present, every equity and index in the store (at most 12, the
     longest first) is tracked instead.
     """
-    cat = _price_catalogue(store)
+    cat = store.price_catalogue()
     cat = cat[cat["kind"].isin(_TRACKED_KINDS)]
     present = set(cat["symbol"])
     chosen = [s for s in watchlist if s in present]
@@ -105,7 +97,7 @@ def default_symbols(store: Store, watchlist: Sequence[str] = DEFAULT_WATCHLIST) 
 
 
 def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
-    cat = _price_catalogue(store)
+    cat = store.price_catalogue()
     known = list(cat["symbol"])
     unknown = [s for s in symbols if s not in set(known)]
     if unknown:
@@ -115,46 +107,6 @@ def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
             f"price series there: {shown or 'none'}"
         )
     return list(dict.fromkeys(symbols))
-
-
-#: values up to this size are summed exactly as DECIMAL(38, 6) (room for 1e12 of them)
-_DECIMAL_MAX = 1e20
-
-
-def _exact_sum(col: str) -> str:
-    # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
-    # values rounded to 6 decimals is exact and therefore reproducible. Values too large for
-    # the DECIMAL (a close of 1e32 in an old store) add the sum of a checksum of their text
-    # instead (also exact and order-free), so the hash never fails on a stored value.
-    small = (
-        f"sum(CASE WHEN isfinite({col}) AND abs({col}) < {_DECIMAL_MAX:g} "
-        f"THEN round({col}, 6)::DECIMAL(38, 6) END)"
-    )
-    large = (
-        f"sum(CASE WHEN isfinite({col}) AND abs({col}) >= {_DECIMAL_MAX:g} "
-        f"THEN md5_number_upper(CAST({col} AS VARCHAR)) END)"
-    )
-    return f"nullif(concat_ws(' + big ', CAST({small} AS VARCHAR), CAST({large} AS VARCHAR)), '')"
-
-
-_HASH_SQL = """
-        WITH agg AS (
-            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
-                   {close} AS v FROM prices GROUP BY symbol
-            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), {value}
-                   FROM macro GROUP BY series
-            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), {rate} FROM fx GROUP BY pair
-            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), {shares}
-                   FROM shares GROUP BY symbol
-            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), {weight}
-                   FROM holdings GROUP BY index_name
-            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
-                   {fvalue} FROM fundamentals GROUP BY symbol
-        )
-        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
-        FROM agg a LEFT JOIN series s ON s.symbol = a.name
-        ORDER BY a.t, a.name
-"""
 
 
 def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
@@ -175,16 +127,7 @@ def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
     ...     len(inputs_hash(st))
     64
     """
-    parts = store.query(
-        _HASH_SQL.format(
-            close=_exact_sum("close"),
-            value=_exact_sum("value"),
-            rate=_exact_sum("rate"),
-            shares=_exact_sum("shares"),
-            weight=_exact_sum("weight"),
-            fvalue=_exact_sum("value"),
-        )
-    )
+    parts = store.content_summary()
     rows = [
         [
             str(r.name),

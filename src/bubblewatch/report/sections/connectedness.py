@@ -290,17 +290,22 @@ def build(ctx: ReportContext) -> SectionOutput:
     tails = s.tails()
     iv = s.tci_interval
     taus = np.asarray(s.taus)
-    left = iv[int(np.argmin(np.abs(taus - 0.05)))] if iv is not None else None
-    med = iv[int(np.argmin(np.abs(taus - 0.5)))] if iv is not None else None
     verdict = ""
-    if left is not None and med is not None:
-        higher = left[0] > med[1]
-        verdict = (
-            " The 5% quantile's band lies above the median's: connectedness is higher in the "
-            "left tail."
-            if higher
-            else " The bands of the 5% quantile and the median overlap."
-        )
+    if iv is not None:
+        left, med, right = (iv[int(np.argmin(np.abs(taus - q)))] for q in (0.05, 0.5, 0.95))
+        if left[0] > med[1]:
+            verdict = (
+                " The 5% quantile's band lies above the median's: connectedness is higher in "
+                "the left tail (crash days) than in calm markets"
+            )
+        else:
+            verdict = " The bands of the 5% quantile and of the median overlap"
+        if left[0] > right[1]:
+            verdict += ", and higher than in the right tail."
+        elif right[0] > left[1]:
+            verdict += "; the right tail (rallies) is higher still."
+        else:
+            verdict += "; the two tails' bands overlap (tail connectedness, not an asymmetry)."
     parts.append(
         "<h3>Quantile connectedness</h3>"
         f"<p>QVAR(1) on the whole sample at {len(s.taus)} quantiles (H = {s.horizon}; 90% "

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ARTICLE_DATES, ReportContext, SectionOutput, escape
+from bubblewatch.series import USDCNY_SERIES
 
 __all__ = ["REACTION_UNIVERSE", "SPILLOVER_SET", "build"]
 
@@ -91,10 +92,10 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
         shares = None
         missing.append(f"{EVENT_SYMBOL} shares outstanding (market value)")
     try:
-        fx = st.fx("DEXCHUS_USDCNY")
+        fx = st.fx(USDCNY_SERIES)
     except BubblewatchError:
         fx = None
-        missing.append("DEXCHUS_USDCNY (CNY figures)")
+        missing.append(f"{USDCNY_SERIES} (CNY figures)")
     rows, events = [], []
     for d in ARTICLE_DATES:
         ts = pd.Timestamp(d)
@@ -176,13 +177,23 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
         go.Scatter(
             x=[e.date for e in events],
             y=[e.close for e in events],
-            mode="markers+text",
-            text=[f"{e.date:%b %d}: {100 * e.ret:+.2f}%" for e in events],
-            textposition=["top left" if i % 2 == 0 else "bottom right" for i in range(len(events))],
+            mode="markers",
             marker={"size": 9, "color": "crimson"},
             name="the articles' dates (that day's return)",
         )
     )
+    for i, e in enumerate(events):  # labels with arrows, staggered so that they never overlap
+        fig.add_annotation(
+            x=e.date,
+            y=e.close,
+            text=f"{e.date:%b %d}: {100 * e.ret:+.2f}%",
+            showarrow=True,
+            arrowhead=0,
+            ax=0,
+            ay=-(35 + 28 * (i % 2)),  # straight up, every other label higher
+            font={"size": 11, "color": "crimson"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     fig.update_layout(
         title=f"{EVENT_SYMBOL} close and the articles' dates",
         yaxis_title="close (USD)",
