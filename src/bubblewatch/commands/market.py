@@ -24,6 +24,7 @@ from bubblewatch.commands.common import (
 )
 from bubblewatch.commands.connectedness import connectedness_cmd
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
+from bubblewatch.series import USDCNY_SERIES
 
 app = typer.Typer(
     help="Market shocks and contagion: event analytics, reaction tables, spillovers.",
@@ -50,7 +51,7 @@ def event(
     fx: Annotated[
         str,
         typer.Option("--fx", help="USD/CNY series in the store (CNY per USD); 'none' to skip."),
-    ] = "DEXCHUS_USDCNY",
+    ] = USDCNY_SERIES,
     shares: Annotated[
         str | None,
         typer.Option(
@@ -93,7 +94,7 @@ def event(
             try:
                 usdcny = st.fx(fx)
             except NotFoundError:
-                if fx != "DEXCHUS_USDCNY":
+                if fx != USDCNY_SERIES:
                     raise
     hints = {"shares": "use --shares none to skip the market value and turnover"}
     if end is not None:

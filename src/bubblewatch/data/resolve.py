@@ -21,6 +21,7 @@ import pandas as pd
 from bubblewatch.data.csv_reader import normalise_column, read_raw_table
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
+from bubblewatch.series import iso_date
 
 __all__ = [
     "HISTORY_CHAINS",
@@ -281,7 +282,7 @@ class ResolvedHistory:
 
 
 def _iso(ts: Any) -> str | None:
-    return None if ts is None else pd.Timestamp(ts).date().isoformat()
+    return None if ts is None else str(iso_date(pd.Timestamp(ts).normalize()))
 
 
 def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from bubblewatch.data.schema import DDL, TABLES
+from bubblewatch.data.schema import DDL, FUNDAMENTALS_COLUMNS, TABLES
 from bubblewatch.data.store_file import (
     Notify,
     WriteSession,
@@ -345,6 +345,11 @@ class Store:
             df["shares"].to_numpy(float), index=pd.to_datetime(df["date"]), name=symbol
         )
 
+    def fundamentals_symbols(self) -> list[str]:
+        """The symbols that have quarterly fundamentals, sorted."""
+        df = self.query("SELECT DISTINCT symbol FROM fundamentals ORDER BY symbol")
+        return [str(x) for x in df["symbol"]]
+
     def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
         """Quarterly figures of ``symbol`` (all metrics, or one), oldest first.
 
@@ -375,19 +380,7 @@ class Store:
                 "(bubblewatch data import FILE) or fetch them (bubblewatch data fetch --provider sec)"
             )
             raise NotFoundError(f"no fundamentals for '{symbol}'{hint}")
-        cols = [
-            "symbol",
-            "fiscal_period",
-            "period_end",
-            "metric",
-            "value",
-            "unit",
-            "form",
-            "filed",
-            "source",
-            "note",
-            "warning",
-        ]
+        cols = list(FUNDAMENTALS_COLUMNS)
         for c in cols:
             if c not in df.columns:  # a store written before these columns existed
                 df[c] = None

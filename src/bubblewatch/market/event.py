@@ -20,6 +20,7 @@ from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, _clean_shares
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.series import USDCNY_SERIES
 from bubblewatch.validation import (
     Date,
     Frame,
@@ -274,7 +275,7 @@ def market_event(
     splits: pd.Series | None = None,
     price_basis: PriceBasis = "split_adjusted",
     panic_drop: float = 0.03,
-    fx_name: str = "DEXCHUS_USDCNY",
+    fx_name: str = USDCNY_SERIES,
 ) -> MarketEvent:
     """Analyse one session's move of a symbol.
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ARTICLE_DATES, ReportContext, SectionOutput, escape
+from bubblewatch.series import USDCNY_SERIES
 
 __all__ = ["REACTION_UNIVERSE", "SPILLOVER_SET", "build"]
 
@@ -91,10 +92,10 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
         shares = None
         missing.append(f"{EVENT_SYMBOL} shares outstanding (market value)")
     try:
-        fx = st.fx("DEXCHUS_USDCNY")
+        fx = st.fx(USDCNY_SERIES)
     except BubblewatchError:
         fx = None
-        missing.append("DEXCHUS_USDCNY (CNY figures)")
+        missing.append(f"{USDCNY_SERIES} (CNY figures)")
     rows, events = [], []
     for d in ARTICLE_DATES:
         ts = pd.Timestamp(d)
