@@ -27,6 +27,7 @@ __all__ = [
     "MAX_LINES",
     "PALETTE",
     "color",
+    "display_name",
     "round_secondary_axis",
     "small_multiples",
 ]
@@ -55,6 +56,19 @@ def color(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+def display_name(symbol: str) -> str:
+    """A store symbol as a chart label: file-name suffixes dropped, underscores as spaces.
+
+    >>> [display_name(s) for s in ["SOX_2025_2026", "NASDAQ_COMPOSITE_2025_2026", "SK_HYNIX_000660.KS", "NVDA"]]
+    ['SOX', 'NASDAQ COMPOSITE', 'SK HYNIX 000660.KS', 'NVDA']
+    """
+    import re
+
+    name = re.sub(r"_(?:\d{4}_\d{4}|flippe2|LONG)$", "", str(symbol))
+    name = re.sub(r"_(?:\d{4}_\d{4})(?=_)", "", name)
+    return name.replace("_", " ")
+
+
 def nice_step(span: float, target: int = 5) -> float:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``target`` ticks.
 
@@ -69,6 +83,28 @@ def nice_step(span: float, target: int = 5) -> float:
         if raw <= m * mag:
             return m * mag
     return 10 * mag  # pragma: no cover
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Round ticks (1, 2, 5 times a power of ten) covering ``[lo, hi]`` on a log axis.
+
+    >>> log_ticks(60, 230)
+    [50, 100, 200, 500]
+    """
+    out: list[float] = []
+    k = math.floor(math.log10(lo))
+    while True:
+        for m in (1, 2, 5):
+            v = m * 10**k
+            if v >= lo / 2.5 and v <= hi * 2.5:
+                out.append(v)
+        if 10**k > hi:
+            break
+        k += 1
+    inside = [v for v in out if lo <= v <= hi]
+    below = [v for v in out if v < lo][-1:]
+    above = [v for v in out if v > hi][:1]
+    return below + inside + above
 
 
 def round_secondary_axis(fig: go.Figure, values: Iterable[float], *, title: str) -> go.Figure:
@@ -124,11 +160,13 @@ def small_multiples(
         cols=cols,
         shared_xaxes=True,
         shared_yaxes=shared_y,
-        subplot_titles=names,
+        subplot_titles=[display_name(n) for n in names],
         vertical_spacing=min(0.08, 0.5 / rows),
         horizontal_spacing=0.04,
     )
-    lines = list(vlines)
+    lines = [pd.Timestamp(x) for x in vlines]
+    shapes: list[dict[str, Any]] = []
+    lo, hi = math.inf, -math.inf
     for i, name in enumerate(names):
         s = series[name]
         r, c = i // cols + 1, i % cols + 1
@@ -143,13 +181,31 @@ def small_multiples(
             row=r,
             col=c,
         )
-        for x in lines:
-            ts = pd.Timestamp(x)
-            if s.index[0] <= ts <= s.index[-1]:
-                fig.add_vline(
-                    x=ts, line={"color": "#b03a2e", "width": 1, "dash": "dot"}, row=r, col=c
-                )
+        vals = s.to_numpy(float)
+        vals = vals[vals > 0] if log else vals
+        if len(vals):
+            lo, hi = min(lo, float(vals.min())), max(hi, float(vals.max()))
+        axis = "" if i == 0 else str(i + 1)
+        shapes += [
+            {
+                "type": "line",
+                "xref": f"x{axis}",
+                "yref": f"y{axis} domain",
+                "x0": ts,
+                "x1": ts,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#b03a2e", "width": 1, "dash": "dot"},
+            }
+            for ts in lines
+            if s.index[0] <= ts <= s.index[-1]
+        ]
+    fig.update_layout(shapes=shapes)
     fig.update_yaxes(type="log" if log else "linear")
+    if shared_y:
+        fig.update_yaxes(matches="y")
+        if log and math.isfinite(lo) and lo > 0:
+            fig.update_yaxes(tickvals=log_ticks(lo, hi))
     for r in range(1, rows + 1):
         fig.update_yaxes(title_text=y_title if r == (rows + 1) // 2 else None, row=r, col=1)
     for c in range(1, cols + 1):

@@ -364,15 +364,20 @@ def test_open_data_dir_store_missing(tmp_path: Path) -> None:
 def test_shared_tsmc_shift_option(shared_data: Path, tmp_path: Path) -> None:
     tsmc = shared_data / "prices" / "asia" / "TSMC_2330.TW.csv"
     with Store(tmp_path / "t.duckdb") as st:
+        # issue 14: the documented shift is applied by default (it used to need --shift-days 1)
+        # and the import says so; --shift TSMC_2330.TW=0 keeps the raw dates, with the warning
         with pytest.warns(DataQualityWarning, match="caveat 5"):
-            import_paths(st, [tsmc])
+            import_paths(st, [tsmc], shift={"TSMC_2330.TW": 0})
         assert st.prices("TSMC_2330.TW").index[1] == pd.Timestamp("2025-08-24")  # a Sunday
-        # re-import shifted; --replace drops the unshifted rows the upsert would keep
-        import_paths(st, [tsmc], shift_days=1, replace=True)
+        # re-import with the documented shift; --replace drops the unshifted rows
+        rep = import_paths(st, [tsmc], replace=True)
         df = st.prices("TSMC_2330.TW")
         assert len(df) == 243
         assert df.index[1] == pd.Timestamp("2025-08-25")
         assert (df.index.day_of_week < 5).all()
+        assert rep.files[0].shift_days == 1 and "dates shifted +1 day" in rep.summary()
+        notes = st.query("SELECT notes FROM series WHERE symbol = 'TSMC_2330.TW'")["notes"][0]
+        assert "shifted by +1 day at import (SOURCES.md caveat 5" in notes
 
 
 @pytest.mark.shared

@@ -462,6 +462,7 @@ class ClaimsReport(Result):
                 y=list(n.values()),
                 marker={"color": [words[k][1] for k in n]},
                 text=list(n.values()),
+                textposition="outside",
                 name="claims",
             )
         )

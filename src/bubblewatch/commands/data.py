@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, note, open_store, progress
+from bubblewatch.commands.common import (
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    emit,
+    note,
+    open_store,
+    progress,
+)
 from bubblewatch.data.store import Store, default_store_path
 from bubblewatch.data.store_file import check_store_path
 from bubblewatch.errors import DataQualityWarning, InputError
@@ -58,7 +66,8 @@ def import_(
         typer.Option(
             "--shift-days",
             help="Add N calendar days to every date. In the shared layout it applies only to "
-            "the files SOURCES.md says are shifted (TSMC_2330.TW).",
+            "the files SOURCES.md says are shifted (TSMC_2330.TW), which are moved by their "
+            "documented shift (+1 day) by default; --shift TSMC_2330.TW=0 keeps them raw.",
         ),
     ] = 0,
     shift: Annotated[
@@ -164,6 +173,15 @@ def render_import(report: Any) -> list[Any]:
                 ],
             )
         )
+    shifted = [f for f in report.imported if f.shift_days]
+    for f in shifted:
+        out.append(
+            t.note(
+                f"dates shifted {f.shift_days:+d} day{'' if abs(f.shift_days) == 1 else 's'} at "
+                f"import: {f.path} (documented shift of the shared layout, or --shift/--shift-days;"
+                f" --shift {f.symbols[0] if f.symbols else 'SYMBOL'}=0 keeps them as they are)"
+            )
+        )
     for f in report.imported:
         out.extend(t.note(f"note: {n}") for n in f.notes)
     for w in report.warnings:
@@ -184,24 +202,22 @@ def _import_store(store: Path | None, dry_run: bool) -> Store:
 
 
 @app.command("list")
-def list_(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """List every series in the store with its kind, row count and date range."""
+def list_(store: StoreOpt = None, as_json: JsonOpt = False, export: ExportOpt = None) -> None:
+    """List every series in the store with its kind, row count and date range.
+
+    --export csv: the same list as CSV (symbol, kind, rows, first, last).
+    """
     with open_store(store, read_only=True) as st:
         df = st.list_series()
-    records = [
-        {
-            "symbol": r.symbol,
-            "kind": r.kind,
-            "rows": int(r.rows),
-            "first": str(r.first)[:10],
-            "last": str(r.last)[:10],
-        }
-        for r in df.itertuples()
-    ]
+    from bubblewatch.data.catalogue import catalogue_records
+
+    records = catalogue_records(df, fields=("symbol", "kind", "rows", "first", "last"))
     if not records:
         emit(records, as_json, text="the store is empty")
         return
-    emit(records, as_json, render=render_listing)
+    import pandas as pd
+
+    emit(records, as_json, render=render_listing, export=export, frame=pd.DataFrame(records))
 
 
 def render_listing(records: list[dict[str, Any]]) -> list[Any]:

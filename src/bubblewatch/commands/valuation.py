@@ -277,39 +277,23 @@ def multiple_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Price / trailing fundamental (P/E for eps) vs peers and vs the symbol's own history."""
-    import pandas as pd
+    from bubblewatch.valuation.multiples import (
+        multiple_in_context,
+        multiple_series,
+        per_share_series,
+    )
 
-    from bubblewatch.errors import NotFoundError
-    from bubblewatch.valuation.multiples import multiple_series, relative_multiple
+    def series_of(st: Store, sym: str) -> Any:
+        per_share = per_share_series(st.fundamentals(sym, metric), name=f"{sym} {metric}")
+        close = st.prices(sym)["close"].astype(float)
+        return multiple_series(close, per_share, trailing=trailing, lag_days=lag)
 
-    def series_of(st: Store, sym: str) -> pd.Series:
-        f = st.fundamentals(sym, metric)
-        per_share = pd.Series(
-            f["value"].to_numpy(float),
-            index=pd.DatetimeIndex(f["period_end"]),
-            name=f"{sym} {metric}",
-        )
-        return multiple_series(
-            st.prices(sym)["close"].astype(float), per_share, trailing=trailing, lag_days=lag
-        ).dropna()
-
+    names = [x.strip().upper() for x in (peers or "").split(",") if x.strip()]
     with data_store(data, store) as st:
         own = series_of(st, symbol)
-        if own.empty:
-            raise NotFoundError(f"{symbol}: no positive trailing {metric} to divide the price by")
-        when = pd.Timestamp(date) if date else own.index[-1]
-        hist = own[own.index <= when]
-        if hist.empty:
-            raise NotFoundError(f"{symbol}: no multiple on or before {when.date()}")
-        peer_vals: dict[str, float] = {}
-        for p in [x.strip().upper() for x in (peers or "").split(",") if x.strip()]:
-            s = series_of(st, p)
-            s = s[s.index <= when]
-            if not s.empty:
-                peer_vals[p] = float(s.iloc[-1])
-    res = relative_multiple(
-        float(hist.iloc[-1]), peers=peer_vals, history=hist.iloc[:-1], name=f"{symbol} P/{metric}"
-    )
+        peer_series = {p: series_of(st, p) for p in names}
+    with flag_hints({"date": "--date YYYY-MM-DD"}):
+        res = multiple_in_context(own, peer_series, date=date, name=f"{symbol} P/{metric}")
     emit(res, as_json, render=render_multiple)
 
 

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
-from bubblewatch.commands.common import DataOpt, ExportOpt, JsonOpt, StoreOpt, data_store, emit
+from bubblewatch.commands.common import (
+    DataOpt,
+    ExportOpt,
+    JsonOpt,
+    StoreOpt,
+    data_store,
+    emit,
+    one_of,
+)
 from bubblewatch.commands.valuation import app
 from bubblewatch.errors import BubblewatchError, InputError
 
@@ -229,8 +237,14 @@ def _group(st: Store, symbols: list[str]) -> dict[str, pd.DataFrame]:
 @app.command("fcf")
 def fcf_cmd(
     symbols: SymbolsArg,
-    start: Annotated[str, typer.Option("--from", help="First calendar quarter, e.g. 2024Q4.")],
-    end: Annotated[str, typer.Option("--to", help="Last calendar quarter, e.g. 2025Q2.")],
+    start: Annotated[
+        str | None, typer.Option("--start", help="First calendar quarter, e.g. 2024Q4.")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="Last calendar quarter, e.g. 2025Q2.")
+    ] = None,
+    q_from: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    q_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -244,6 +258,10 @@ def fcf_cmd(
     """
     from bubblewatch.valuation.cashflow import free_cash_flow
 
+    start = one_of(start, q_from, "--start/--from")
+    end = one_of(end, q_to, "--end/--to")
+    if start is None or end is None:
+        raise InputError("give the quarters: --start 2024Q4 --end 2025Q2")
     syms = expand_symbols(symbols)
     with data_store(data, store) as st:
         group = _group(st, syms)
@@ -311,9 +329,11 @@ def capex_cmd(
         ),
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First calendar quarter, e.g. 2024Q1.")
+        str | None, typer.Option("--start", help="First calendar quarter, e.g. 2024Q1.")
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last calendar quarter.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last calendar quarter.")] = None,
+    q_from: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    q_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -323,6 +343,8 @@ def capex_cmd(
     total (fractions in JSON) -- the cash side of the AI build-out."""
     from bubblewatch.valuation.cashflow import capex_intensity
 
+    start = one_of(start, q_from, "--start/--from")
+    end = one_of(end, q_to, "--end/--to")
     syms = expand_symbols(symbols or ["HYPERSCALERS"])
     with data_store(data, store) as st:
         group = _group(st, syms)

@@ -87,8 +87,10 @@ def discover(
     layout's mapping (:mod:`bubblewatch.data.shared_layout`).
 
     ``shift_days`` moves the dates of every file named or found, except inside the shared
-    layout, where it applies only to the files whose documentation says they are shifted
-    (``TSMC_2330.TW``). ``shift`` maps a symbol to its own shift and wins over both.
+    layout, where the files whose documentation says they are shifted (``TSMC_2330.TW``, one
+    day) get their documented shift by default and ``shift_days``, when given, replaces it;
+    other layout files are never shifted. ``shift`` maps a symbol to its own shift and wins
+    over both (``{"TSMC_2330.TW": 0}`` imports the file's dates as they are).
     """
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})")

@@ -100,6 +100,12 @@ class ImportReport:
             f"in {self.seconds:.1f} s",
             f"rows {'to write' if self.dry_run else 'written'}: {rows or 'none'}",
         ]
+        for f in self.imported:
+            if f.shift_days:
+                lines.append(
+                    f"dates shifted {f.shift_days:+d} day{'' if abs(f.shift_days) == 1 else 's'}: "
+                    f"{f.path} ({', '.join(f.symbols) or 'no rows'})"
+                )
         symbols = list(dict.fromkeys(s for f in self.imported for s in f.symbols))
         if symbols:
             shown = ", ".join(symbols[:SHOWN_SYMBOLS])

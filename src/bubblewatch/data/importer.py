@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 #: bump when the importer's mapping changes, so cached data-dir stores are rebuilt
-IMPORTER_VERSION = "2"  # 2: fundamentals/ imported
+IMPORTER_VERSION = "3"  # 2: fundamentals/ imported; 3: documented shifts applied
 
 
 def import_paths(

@@ -53,11 +53,25 @@ __all__ = [
     "yahoo_currency",
 ]
 
-#: files whose dates SOURCES.md (caveat 5) says are one day early; shifted only on request
-SHIFTED_FILES = {
-    "prices/asia/TSMC_2330.TW.csv": "SOURCES.md caveat 5: dates look one day early "
-    "(rows on Sundays); import with --shift-days 1 to move them",
+#: files whose dates SOURCES.md (caveat 5) documents as one day early (a UTC conversion put
+#: Taiwan's sessions on the previous calendar day, e.g. rows on Sundays): the shared-layout
+#: import moves them by the documented shift and says so (``--shift SYMBOL=0`` keeps them raw)
+SHIFTED_FILES: dict[str, tuple[int, str]] = {
+    "prices/asia/TSMC_2330.TW.csv": (
+        1,
+        "SOURCES.md caveat 5: the file's dates are one day early (rows on Sundays)",
+    ),
 }
+
+
+def _shift_of(rel: str) -> dict[str, object]:
+    """The FileSpec fields of a documented shift (none for other files)."""
+    if rel not in SHIFTED_FILES:
+        return {}
+    days, caveat = SHIFTED_FILES[rel]
+    return {"shift_days": days, "shift_caveat": caveat}
+
+
 _FOLDERS = (
     "prices",
     "indices",
@@ -205,14 +219,14 @@ def _layout_spec(root: Path, path: Path, sources: dict[str, SourceRow]) -> FileS
                 kind="equity",
                 symbol=stem,
                 currency=yahoo_currency(stem),
-                shift_caveat=SHIFTED_FILES.get(rel, ""),
+                **_shift_of(rel),  # type: ignore[arg-type]
             )
         if sub == "panel":
             return FileSpec(
                 path, mode="panel", kind="equity", currency="USD", exclude=_us_tickers(root)
             )
     if folder == "indices":
-        return FileSpec(path, kind="index", symbol=stem, shift_caveat=SHIFTED_FILES.get(rel, ""))
+        return FileSpec(path, kind="index", symbol=stem, **_shift_of(rel))  # type: ignore[arg-type]
     if folder == "fx_commodities_crypto":
         up = stem.upper()
         if up.startswith("BTC"):

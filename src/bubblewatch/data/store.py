@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from bubblewatch.data.schema import DDL, TABLES
+from bubblewatch.data.schema import DDL, FUNDAMENTALS_COLUMNS, TABLES
 from bubblewatch.data.store_file import (
     Notify,
     WriteSession,
@@ -42,6 +42,47 @@ def default_store_path() -> Path:
     home = os.environ.get("BUBBLEWATCH_HOME")
     base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
     return base / "store.duckdb"
+
+
+#: values up to this size are summed exactly as DECIMAL(38, 6) (room for 1e12 of them)
+_DECIMAL_MAX = 1e20
+
+
+def _exact_sum(col: str) -> str:
+    # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
+    # values rounded to 6 decimals is exact and therefore reproducible. Values too large for
+    # the DECIMAL (a close of 1e32 in an old store) add the sum of a checksum of their text
+    # instead (also exact and order-free), so the sum never fails on a stored value; stores
+    # without such values give the same text as the DECIMAL alone.
+    small = (
+        f"sum(CASE WHEN isfinite({col}) AND abs({col}) < {_DECIMAL_MAX:g} "
+        f"THEN round({col}, 6)::DECIMAL(38, 6) END)"
+    )
+    large = (
+        f"sum(CASE WHEN isfinite({col}) AND abs({col}) >= {_DECIMAL_MAX:g} "
+        f"THEN md5_number_upper(CAST({col} AS VARCHAR)) END)"
+    )
+    return f"nullif(concat_ws(' + big ', CAST({small} AS VARCHAR), CAST({large} AS VARCHAR)), '')"
+
+
+_CONTENT_SQL = """
+        WITH agg AS (
+            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
+                   {close} AS v FROM prices GROUP BY symbol
+            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), {value}
+                   FROM macro GROUP BY series
+            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), {rate} FROM fx GROUP BY pair
+            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), {shares}
+                   FROM shares GROUP BY symbol
+            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), {weight}
+                   FROM holdings GROUP BY index_name
+            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
+                   {fvalue} FROM fundamentals GROUP BY symbol
+        )
+        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
+        FROM agg a LEFT JOIN series s ON s.symbol = a.name
+        ORDER BY a.t, a.name
+"""
 
 
 class Store:
@@ -250,6 +291,31 @@ class Store:
             """
         )
 
+    def price_catalogue(self) -> pd.DataFrame:
+        """One row per price series: symbol, kind, rows, first, last (by symbol)."""
+        return self.query(
+            "SELECT s.symbol, s.kind, count(p.date) AS rows, min(p.date) AS first, "
+            "max(p.date) AS last FROM series s JOIN prices p ON p.symbol = s.symbol "
+            "WHERE s.tbl = 'prices' GROUP BY s.symbol, s.kind ORDER BY s.symbol"
+        )
+
+    def content_summary(self) -> pd.DataFrame:
+        """Per stored series and table: name, table, rows, first and last date, the exact sum
+        of its values (``close``, ``value``, ``rate``, ``shares``, ``weight``; each rounded to
+        6 decimals and summed as a DECIMAL, so the result does not depend on DuckDB's
+        parallel summation order), kind and source. The report's inputs hash is built on it.
+        """
+        return self.query(
+            _CONTENT_SQL.format(
+                close=_exact_sum("close"),
+                value=_exact_sum("value"),
+                rate=_exact_sum("rate"),
+                shares=_exact_sum("shares"),
+                weight=_exact_sum("weight"),
+                fvalue=_exact_sum("value"),
+            )
+        )
+
     # -- readers ------------------------------------------------------------------------
     def prices(self, symbol: str, start: str | None = None, end: str | None = None) -> pd.DataFrame:
         """Daily bars of ``symbol`` indexed by date (open, high, low, close, adj_close, volume, ...)."""
@@ -294,6 +360,11 @@ class Store:
             df["shares"].to_numpy(float), index=pd.to_datetime(df["date"]), name=symbol
         )
 
+    def fundamentals_symbols(self) -> list[str]:
+        """The symbols that have quarterly fundamentals, sorted."""
+        df = self.query("SELECT DISTINCT symbol FROM fundamentals ORDER BY symbol")
+        return [str(x) for x in df["symbol"]]
+
     def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
         """Quarterly figures of ``symbol`` (all metrics, or one), oldest first.
 
@@ -324,19 +395,7 @@ class Store:
                 "(bubblewatch data import FILE) or fetch them (bubblewatch data fetch --provider sec)"
             )
             raise NotFoundError(f"no fundamentals for '{symbol}'{hint}")
-        cols = [
-            "symbol",
-            "fiscal_period",
-            "period_end",
-            "metric",
-            "value",
-            "unit",
-            "form",
-            "filed",
-            "source",
-            "note",
-            "warning",
-        ]
+        cols = list(FUNDAMENTALS_COLUMNS)
         for c in cols:
             if c not in df.columns:  # a store written before these columns existed
                 df[c] = None

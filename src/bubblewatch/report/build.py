@@ -14,11 +14,13 @@ error box naming the section. A section's ``missing`` list is shown to the reade
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblewatch import __version__, progress
-from bubblewatch.errors import InputError, NotFoundError
+from bubblewatch.errors import InputError, NoSpaceError, NotFoundError, is_disk_full
 from bubblewatch.report.context import ReportContext, SectionOutput
 from bubblewatch.results import Result, make_metadata
 
@@ -79,21 +81,13 @@ DEFAULT_WATCHLIST: tuple[str, ...] = (
 _TRACKED_KINDS = ("equity", "index")
 
 
-def _price_catalogue(store: Store) -> pd.DataFrame:
-    return store.query(
-        "SELECT s.symbol, s.kind, count(p.date) AS rows, min(p.date) AS first, max(p.date) AS last "
-        "FROM series s JOIN prices p ON p.symbol = s.symbol WHERE s.tbl = 'prices' "
-        "GROUP BY s.symbol, s.kind ORDER BY s.symbol"
-    )
-
-
 def default_symbols(store: Store, watchlist: Sequence[str] = DEFAULT_WATCHLIST) -> list[str]:
     """The tracked symbols: the equities and indices of ``watchlist`` that the store holds.
 
     When none of them is present, every equity and index in the store (at most 12, the
     longest first) is tracked instead.
     """
-    cat = _price_catalogue(store)
+    cat = store.price_catalogue()
     cat = cat[cat["kind"].isin(_TRACKED_KINDS)]
     present = set(cat["symbol"])
     chosen = [s for s in watchlist if s in present]
@@ -103,7 +97,7 @@ def default_symbols(store: Store, watchlist: Sequence[str] = DEFAULT_WATCHLIST) 
 
 
 def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
-    cat = _price_catalogue(store)
+    cat = store.price_catalogue()
     known = list(cat["symbol"])
     unknown = [s for s in symbols if s not in set(known)]
     if unknown:
@@ -113,32 +107,6 @@ def _check_symbols(store: Store, symbols: Sequence[str]) -> list[str]:
             f"price series there: {shown or 'none'}"
         )
     return list(dict.fromkeys(symbols))
-
-
-def _exact_sum(col: str) -> str:
-    # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
-    # values rounded to 6 decimals is exact and therefore reproducible
-    return f"sum(CASE WHEN isfinite({col}) THEN round({col}, 6)::DECIMAL(38, 6) END)"
-
-
-_HASH_SQL = """
-        WITH agg AS (
-            SELECT symbol AS name, 'prices' AS t, count(*) AS n, min(date) AS a, max(date) AS b,
-                   {close} AS v FROM prices GROUP BY symbol
-            UNION ALL SELECT series, 'macro', count(*), min(date), max(date), {value}
-                   FROM macro GROUP BY series
-            UNION ALL SELECT pair, 'fx', count(*), min(date), max(date), {rate} FROM fx GROUP BY pair
-            UNION ALL SELECT symbol, 'shares', count(*), min(date), max(date), {shares}
-                   FROM shares GROUP BY symbol
-            UNION ALL SELECT index_name, 'holdings', count(*), min(as_of), max(as_of), {weight}
-                   FROM holdings GROUP BY index_name
-            UNION ALL SELECT symbol, 'fundamentals', count(*), min(period_end), max(period_end),
-                   {fvalue} FROM fundamentals GROUP BY symbol
-        )
-        SELECT a.name, a.t, a.n, a.a, a.b, a.v, s.kind, s.source
-        FROM agg a LEFT JOIN series s ON s.symbol = a.name
-        ORDER BY a.t, a.name
-"""
 
 
 def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
@@ -159,16 +127,7 @@ def inputs_hash(store: Store, symbols: Sequence[str] = ()) -> str:
     ...     len(inputs_hash(st))
     64
     """
-    parts = store.query(
-        _HASH_SQL.format(
-            close=_exact_sum("close"),
-            value=_exact_sum("value"),
-            rate=_exact_sum("rate"),
-            shares=_exact_sum("shares"),
-            weight=_exact_sum("weight"),
-            fvalue=_exact_sum("value"),
-        )
-    )
+    parts = store.content_summary()
     rows = [
         [
             str(r.name),
@@ -475,6 +434,27 @@ def render_report(
     return page, tuple(statuses), digest
 
 
+def write_page(out: Path, page: str) -> None:
+    """Write ``page`` to ``out`` atomically: into a temporary file of its own beside ``out``
+    (named for this process and moment, so two reports written to the same file at once
+    never share it), then renamed over ``out``. The temporary file never outlives a failure;
+    a full disk is :class:`~bubblewatch.errors.NoSpaceError` (exit code 2).
+    """
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{time.time_ns()}.tmp")
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(out)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError) and is_disk_full(exc):
+            raise NoSpaceError(
+                f"no space left on the device holding {out}; nothing written (free some "
+                "space and run the command again)"
+            ) from exc
+        raise
+
+
 def build_report(
     ctx_or_store: ReportContext | Store,
     out_path: str | Path,
@@ -517,9 +497,7 @@ def build_report(
         raise InputError(f"--out {out} is a folder; name the HTML file to write")
     page, statuses, digest = render_report(ctx, sections)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    write_page(out, page)
     seconds = time.perf_counter() - t0
     return ReportBuild(
         metadata=make_metadata(

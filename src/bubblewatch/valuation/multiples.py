@@ -16,12 +16,27 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
-from bubblewatch.validation import Anything, Integer, MappingOf, SeriesLike, Text, validate_params
+from bubblewatch.validation import (
+    Anything,
+    Date,
+    Frame,
+    Integer,
+    MappingOf,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["RelativeMultiple", "multiple_series", "relative_multiple"]
+__all__ = [
+    "RelativeMultiple",
+    "multiple_in_context",
+    "multiple_series",
+    "per_share_series",
+    "relative_multiple",
+]
 
 
 @validate_params(
@@ -239,3 +254,74 @@ def relative_multiple(
         history_z=_z(float(value), hv),
         history_percentile=float(np.mean(hv <= value) * 100) if hv.size else float("nan"),
     )
+
+
+@validate_params(
+    fundamentals=Frame(
+        "a fundamentals frame with period_end and value columns (Store.fundamentals)"
+    ),
+    name=[None, Text()],
+)
+def per_share_series(fundamentals: pd.DataFrame, *, name: str | None = None) -> pd.Series:
+    """A per-share fundamental (the ``value`` column) indexed by its period end.
+
+    >>> f = pd.DataFrame({"period_end": ["2025-03-31", "2025-06-30"], "value": [1.0, 1.2]})
+    >>> per_share_series(f, name="X eps").to_dict()
+    {Timestamp('2025-03-31 00:00:00'): 1.0, Timestamp('2025-06-30 00:00:00'): 1.2}
+    """
+    missing = {"period_end", "value"} - set(fundamentals.columns)
+    if missing:
+        raise InputError(
+            f"the fundamentals frame lacks column(s) {sorted(missing)}", parameter="fundamentals"
+        )
+    return pd.Series(
+        fundamentals["value"].to_numpy(float),
+        index=pd.DatetimeIndex(pd.to_datetime(fundamentals["period_end"])),
+        name=name,
+    ).sort_index()
+
+
+@validate_params(
+    own=SeriesLike(what="the subject's multiple through time (multiple_series)"),
+    peers=[None, MappingOf("a mapping peer -> its multiple through time")],
+    date=[None, Date()],
+    name=Text(),
+)
+def multiple_in_context(
+    own: pd.Series,
+    peers: Mapping[str, pd.Series] | None = None,
+    *,
+    date: Any = None,
+    name: str = "subject",
+) -> RelativeMultiple:
+    """The subject's multiple on ``date`` (default: its last reading) against the peers'
+    readings on or before that date and against its own earlier readings.
+
+    Raises
+    ------
+    NotFoundError
+        When the subject has no reading on or before the date.
+    """
+    from bubblewatch.errors import NotFoundError
+
+    own = own.dropna()
+    if own.empty:
+        raise NotFoundError(f"{name}: no positive trailing figure to divide the price by")
+    try:
+        when = pd.Timestamp(date) if date is not None else own.index[-1]
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"cannot read the date {date!r}; use YYYY-MM-DD", parameter="date"
+        ) from exc
+    hist = own[own.index <= when]
+    if hist.empty:
+        raise NotFoundError(
+            f"{name}: no multiple on or before {when.date()} (first {own.index[0].date()})",
+        )
+    at: dict[str, float] = {}
+    for p, s in (peers or {}).items():
+        s = s.dropna()
+        s = s[s.index <= when]
+        if not s.empty:
+            at[p] = float(s.iloc[-1])
+    return relative_multiple(float(hist.iloc[-1]), peers=at, history=hist.iloc[:-1], name=name)

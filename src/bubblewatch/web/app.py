@@ -23,6 +23,7 @@ from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
 from bubblewatch import __version__
+from bubblewatch.data.catalogue import catalogue_records
 from bubblewatch.data.store import Store
 from bubblewatch.errors import BubblewatchError, InputError, NotFoundError
 from bubblewatch.results import jsonable
@@ -31,17 +32,7 @@ __all__ = ["create_app"]
 
 
 def _catalogue(st: Store) -> list[dict[str, Any]]:
-    return [
-        {
-            "symbol": r.symbol,
-            "kind": None if pd.isna(r.kind) else r.kind,
-            "rows": int(r.rows),
-            "first": str(r.first)[:10],
-            "last": str(r.last)[:10],
-            "source": None if pd.isna(r.source) else r.source,
-        }
-        for r in st.list_series().itertuples(index=False)
-    ]
+    return catalogue_records(st.list_series())
 
 
 def create_app(store_path: str | Path, *, report_path: str | Path | None = None) -> FastAPI:

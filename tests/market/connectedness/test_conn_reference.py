@@ -215,7 +215,9 @@ def test_cgs2021_qvar_table(shared_data):
     _check_table(c, CGS_TABLE, CGS_FROM, CGS_TO, CGS_NET, CGS_NPT, CGS_TCI, CGS_CTCI)
     ctci = c.dynamic["ctci"].to_numpy() * 100
     for row, val in CGS_CTCI_DATES.items():
-        # R's interior point stops at a duality gap of 1e-6, ours at 1e-11 of the objective
+        # R's interior point stops at a duality gap of 1e-6, ours at 1e-11 of the objective;
+        # in 104 windows the median regression is not unique and the two methods end at
+        # different optima of equal objective (docs/connectedness.md): not these windows
         assert ctci[row] == pytest.approx(val, abs=1e-4)
 
 

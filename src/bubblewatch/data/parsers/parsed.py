@@ -110,9 +110,13 @@ def catalogue(
     )
     parts = []
     if spec.shift_days:
-        parts.append(f"dates shifted by {spec.shift_days:+d} day(s) at import")
+        day = "day" if abs(spec.shift_days) == 1 else "days"
+        parts.append(
+            f"dates shifted by {spec.shift_days:+d} {day} at import"
+            + (f" ({spec.shift_caveat})" if spec.shift_caveat else "")
+        )
     elif spec.shift_caveat:
-        parts.append(spec.shift_caveat)
+        parts.append(spec.shift_caveat + "; imported unshifted on request")
     if spec.note:
         parts.append(spec.note)
     note = "; ".join(parts) or None
