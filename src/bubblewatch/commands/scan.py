@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,12 +14,18 @@ from bubblewatch.commands.common import (
     ExportOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     console,
     data_store,
     emit,
     is_quiet,
 )
-from bubblewatch.errors import InputError
+from bubblewatch.errors import InputError, Interrupted
+
+
+class PValues(StrEnum):
+    table = "table"
+    wb = "wb"
 
 
 class Scheduler(StrEnum):
@@ -28,16 +35,58 @@ class Scheduler(StrEnum):
     dask = "dask"
 
 
+def _bases(names: list[str], stored: list[str]) -> list[str]:
+    """The instruments behind store symbols: the pieces of one history (``X_LONG``,
+    ``X_YYYY_YYYY``, the members of a ``HISTORY_CHAINS`` entry) fold into ``X``."""
+    from bubblewatch.data.resolve import HISTORY_CHAINS, history_symbols
+
+    chain_of = {m: k for k, members in HISTORY_CHAINS.items() for m in members}
+    out: dict[str, None] = {}
+    for s in names:
+        base = chain_of.get(s)
+        if base is None:
+            m = re.match(r"^(?P<base>.+?)(_LONG|_\d{4}_\d{4})$", s)
+            base = m.group("base") if m else s
+        if s not in history_symbols(base, stored)[0]:
+            base = s
+        out[base] = None
+    return list(out)
+
+
 def _store_series(
     data: Path | None, store: Path | None, names: list[str] | None, kind: str, column: str
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[str]]:
+    """The analysis series of store symbols (long and recent pieces joined by the resolver)."""
+    from bubblewatch.data.resolve import resolve_history
+
+    notes: list[str] = []
     with data_store(data, store) as st:
+        cat = st.list_series()
         if not names:
-            cat = st.list_series()
-            names = [str(s) for s, k in zip(cat["symbol"], cat["kind"], strict=True) if k == kind]
-            if not names:
+            of_kind = [str(s) for s, k in zip(cat["symbol"], cat["kind"], strict=True) if k == kind]
+            if not of_kind:
                 raise InputError(f"the store holds no series of kind '{kind}'")
-        return {name: st.series(name, column) for name in names}
+            names = _bases(of_kind, [str(s) for s in cat["symbol"]])
+        series: dict[str, Any] = {}
+        joined: list[str] = []
+        for name in names:
+            try:
+                hist = resolve_history(st, name, column=column)
+            except InputError as exc:
+                if not st.has(name):
+                    raise
+                notes.append(f"{name}: its stored pieces do not join ({exc}); scanned as stored")
+                series[name] = st.series(name, column if column != "adj_close" else "close")
+                continue
+            series[name] = hist.frame()
+            if hist.joined or hist.gaps or hist.missing:
+                joined.append(hist.describe())
+    if joined:
+        notes.append(
+            f"{len(joined)} series built from several stored pieces by the resolver "
+            "(data.resolve.resolve_history; gaps stated, never bridged): " + " | ".join(joined)
+        )
+    return series, notes
 
 
 def command(
@@ -59,7 +108,13 @@ def command(
             "the store.",
         ),
     ] = None,
-    column: Annotated[str, typer.Option("--column", help="Price column to analyse.")] = "close",
+    column: Annotated[
+        str | None,
+        typer.Option(
+            "--column",
+            help="Price column (default: adjusted closes from the store, close from --panel).",
+        ),
+    ] = None,
     analyses: Annotated[
         str, typer.Option("--analyses", help="Comma-separated: psy, lppls, status.")
     ] = "psy",
@@ -75,6 +130,18 @@ def command(
     min_obs: Annotated[
         int, typer.Option("--min-obs", help="PSY: shorter series are listed, not tested.")
     ] = 60,
+    pvalues: Annotated[
+        PValues,
+        typer.Option(
+            "--pvalues",
+            help="GSADF p-values: 'table' (the shipped null of homoskedastic random walks) or "
+            "'wb' (wild bootstrap of each series: robust to volatility clustering, slower).",
+        ),
+    ] = PValues.table,
+    pvalue_reps: Annotated[
+        int,
+        typer.Option("--pvalue-reps", min=19, help="Wild-bootstrap replications (--pvalues wb)."),
+    ] = 199,
     fdr: Annotated[
         float,
         typer.Option(
@@ -141,8 +208,8 @@ def command(
             raise InputError("use --panel FILE or the store (--data/--store), not both")
         from bubblewatch.data.panel_file import read_panel_file
 
-        pf = read_panel_file(panel, column)
-        series: dict[str, Any] = pf.series
+        pf = read_panel_file(panel, column or "close")
+        series: dict[str, Any] = pf.frames()
         notes.extend(pf.notes)
         if names:
             absent = [n for n in names if n not in series]
@@ -150,7 +217,8 @@ def command(
                 raise InputError(f"--symbols: not in {panel}: {', '.join(absent)}")
             series = {n: series[n] for n in names}
     else:
-        series = _store_series(data, store, names, kind, column)
+        series, store_notes = _store_series(data, store, names, kind, column or "adj_close")
+        notes.extend(store_notes)
     sched = scheduler.value if scheduler is not None else ("dask" if address else "threads")
     from bubblewatch.scan import PSYAnalysis
     from bubblewatch.scan.run import resolve_analyses
@@ -159,7 +227,16 @@ def command(
     if not wanted:
         raise InputError("--analyses: name at least one of psy, lppls, status")
     wanted = [
-        PSYAnalysis(lags=lags, log=log, level=level, min_obs=min_obs) if a == "psy" else a
+        PSYAnalysis(
+            lags=lags,
+            log=log,
+            level=level,
+            min_obs=min_obs,
+            pvalue=pvalues.value,
+            pvalue_reps=pvalue_reps,
+        )
+        if a == "psy"
+        else a
         for a in wanted
     ]
     resolved = resolve_analyses(wanted)
@@ -168,6 +245,7 @@ def command(
             console.print(f"note: {n}", highlight=False, soft_wrap=True)
     title = f"scan ({', '.join(a.name for a in resolved)}) on {sched}"
     try:
+        announce_kernels("psy", "lppls")
         with scan_progress(title) as on_progress:
             result = scan(
                 series,
@@ -189,8 +267,7 @@ def command(
         where = (
             f"saved in {out}; run the same command again to resume" if out else "lost (no --out)"
         )
-        console.print(f"interrupted: the rows finished so far are {where}", highlight=False)
-        raise typer.Exit(130) from None
+        raise Interrupted(f"scan interrupted: the rows finished so far are {where}") from None
     from bubblewatch.commands.scan_render import render_scan
 
     emit(result, as_json, render=lambda r: render_scan(r, top), export=export)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.data.csv_reader import normalise_column, read_raw_table
-from bubblewatch.data.store import Store
+from bubblewatch.data.store import NUMERIC_PRICE_COLUMNS, Store
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
 from bubblewatch.series import iso_date
 
@@ -324,7 +324,6 @@ def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:
 
 
 def _piece_frame(store: Store, symbol: str, column: str) -> tuple[pd.DataFrame, str]:
-    from bubblewatch.data.store import NUMERIC_PRICE_COLUMNS
 
     df = store.prices(symbol)
     choose = f"choose one of {', '.join(NUMERIC_PRICE_COLUMNS)}"

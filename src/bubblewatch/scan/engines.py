@@ -89,7 +89,14 @@ def key_row(row: dict[str, Any], item: SeriesInput, job: Job) -> dict[str, Any]:
 
 
 def run_series_input(item: SeriesInput, job: Job) -> dict[str, Any]:
-    row = run_series(item.symbol, item.dates, item.values, job.analyses, timeout=job.timeout)
+    row = run_series(
+        item.symbol,
+        item.dates,
+        item.values,
+        job.analyses,
+        timeout=job.timeout,
+        volume=item.volume,
+    )
     return key_row(row, item, job)
 
 

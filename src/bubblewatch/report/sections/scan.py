@@ -110,6 +110,37 @@ def _lppls_html(t: pd.DataFrame) -> str:
     return html
 
 
+def _status_html(t: pd.DataFrame) -> str:
+    from bubblewatch.status.params import LEVELS
+
+    vc = t["status_level"].value_counts()
+    counts = ", ".join(f"{int(vc.get(lv, 0))} {lv}" for lv in reversed(LEVELS))
+    html = (
+        "<p>Status levels (the published rule of <code>bubblewatch status</code>, prices "
+        f"only): {escape(counts)}.</p>"
+    )
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    hot = t[t["status_level"].isin(LEVELS[1:])].copy()
+    if hot.empty:
+        return html
+    hot["_rank"] = hot["status_level"].map(rank)
+    hot = hot.sort_values(["_rank", "status_psy_bsadf"], ascending=False).head(TOP)
+    rows = [
+        [
+            r["symbol"],
+            r["status_level"],
+            _num(r["status_psy_bsadf"]),
+            _num(r["status_psy_cv95"]),
+            _date(r["status_psy_episode_start"]),
+            _num(r["status_drawdown"], ".0%"),
+        ]
+        for _, r in hot.iterrows()
+    ]
+    return html + _table(
+        ["series", "level", "BSADF", "95% cv (robust)", "episode since", "drawdown"], rows
+    )
+
+
 def _scan_dir(ctx: ReportContext, root: Any) -> SectionOutput:
     from bubblewatch.errors import InputError
     from bubblewatch.scan.outdir import load_scan
@@ -135,10 +166,7 @@ def _scan_dir(ctx: ReportContext, root: Any) -> SectionOutput:
         figures = (result.plot(),)
     html += _lppls_html(t)
     if "status_level" in t:
-        vc = t["status_level"].value_counts()
-        html += (
-            "<p>Status levels: " + escape(", ".join(f"{n} {lv}" for lv, n in vc.items())) + "</p>"
-        )
+        html += _status_html(t)
     bad = t[t["outcome"].isin(("error", "timeout", "worker lost"))]
     if len(bad):
         html += f"<p>{len(bad)} series failed (error, time limit or lost worker); first ones:</p>"
