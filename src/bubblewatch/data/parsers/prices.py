@@ -88,7 +88,7 @@ def price_rows(
     raw: RawTable,
     spec: FileSpec,
     kind: str,
-    symbols: np.ndarray | str,
+    symbols: np.ndarray | pd.Categorical | str,
     *,
     value_column: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
