@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch.data.plausible import LIMITS, first_outside
 from bubblewatch.data.writer import put_rows
-from bubblewatch.errors import InputError
+from bubblewatch.errors import InputError, quote_value
 
 __all__ = ["PRICE_COLUMNS", "check_price_frame", "write_macro", "write_prices"]
 
@@ -61,8 +62,15 @@ def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: boo
     if np.any(bad):
         i = int(np.argmax(bad))
         raise InputError(
-            f"{what}: bad close {close[i]!r} on {dates[i].date().isoformat()} "
+            f"{what}: bad close {quote_value(close[i])} on {dates[i].date().isoformat()} "
             "(expected a finite positive price)"
+        )
+    limit = LIMITS["future_price" if allow_non_positive else "price"]
+    i_out = first_outside(close, limit)
+    if i_out is not None:
+        raise InputError(
+            f"{what}: implausible close {quote_value(close[i_out])} on "
+            f"{dates[i_out].date().isoformat()} (expected {limit.expected()})"
         )
 
 
