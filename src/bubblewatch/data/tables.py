@@ -15,23 +15,13 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.data.plausible import LIMITS, first_outside
-from bubblewatch.data.writer import put_rows
+from bubblewatch.data.writer import TABLE_COLUMNS, put_rows
 from bubblewatch.errors import InputError, quote_value
 
 __all__ = ["PRICE_COLUMNS", "check_price_frame", "write_macro", "write_prices"]
 
-#: the columns of a price frame (our price schema, without ``symbol``)
-PRICE_COLUMNS = (
-    "date",
-    "open",
-    "high",
-    "low",
-    "close",
-    "adj_close",
-    "volume",
-    "currency",
-    "source",
-)
+#: the columns of a price frame: the prices table's, without ``symbol`` and ``warning``
+PRICE_COLUMNS = tuple(c for c in TABLE_COLUMNS["prices"] if c not in ("symbol", "warning"))
 
 
 def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: bool = False) -> None:

@@ -38,16 +38,7 @@ def _tickers(raw: RawTable, spec: FileSpec, column: str) -> pd.Series:
     """A panel's ticker column, upper case, never blank, and the same as ``--symbol`` when
     one was given (a file naming AAPL is never stored as ACME, nor ACME's data as AAPL)."""
     tick = raw.text(column).str.upper()
-    blank = (tick == "").to_numpy()
-    if blank.any():
-        i = int(np.argmax(blank))
-        raise raw.error(
-            "missing value",
-            row=i,
-            column=column,
-            value=raw.cell(column, i),
-            expected="a ticker on every row",
-        )
+    raw.refuse_first((tick == "").to_numpy(), "missing value", column, "a ticker on every row")
     if spec.explicit_symbol:
         other = (tick != spec.symbol).to_numpy()
         if other.any():
