@@ -345,6 +345,11 @@ class Store:
             df["shares"].to_numpy(float), index=pd.to_datetime(df["date"]), name=symbol
         )
 
+    def fundamentals_symbols(self) -> list[str]:
+        """The symbols that have quarterly fundamentals, sorted."""
+        df = self.query("SELECT DISTINCT symbol FROM fundamentals ORDER BY symbol")
+        return [str(x) for x in df["symbol"]]
+
     def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
         """Quarterly figures of ``symbol`` (all metrics, or one), oldest first.
 

@@ -251,11 +251,13 @@ def _reaction_heatmap(ctx: ReportContext, missing: list[str]) -> tuple[str, list
         ]
         for srow, frow in zip(when.to_numpy(), off.to_numpy(), strict=True)
     ]
+    from bubblewatch.chart_style import display_name
+
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=labels,
-            y=list(grid.index),
+            y=[display_name(s) for s in grid.index],
             colorscale="RdBu",
             zmid=0,
             colorbar={"title": "return (%)"},
@@ -360,7 +362,7 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
         return "", []
     import plotly.graph_objects as go
 
-    from bubblewatch.chart_style import color
+    from bubblewatch.chart_style import color, display_name
 
     fig = go.Figure()
     for i, r in enumerate(results):
@@ -368,7 +370,7 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
             go.Scatter(
                 x=r.correlation.index,
                 y=r.correlation.to_numpy(),
-                name=" vs ".join(r.pair),
+                name=" vs ".join(display_name(p) for p in r.pair),
                 line={"color": color(i)},
             )
         )
