@@ -13,6 +13,7 @@ from bubblewatch.commands.common import (
     ExportOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     console,
     data_store,
     emit,
@@ -194,6 +195,7 @@ def command(
             console.print(f"note: {n}", highlight=False, soft_wrap=True)
     title = f"scan ({', '.join(a.name for a in resolved)}) on {sched}"
     try:
+        announce_kernels("psy", "lppls")
         with scan_progress(title) as on_progress:
             result = scan(
                 series,

@@ -121,8 +121,10 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
                 "n/a" if ev.market_value_usd is None else f"USD {ev.market_value_usd / 1e12:.3f}T",
                 _money(ev.market_value_change_usd, "USD"),
                 _money(ev.market_value_change_cny, "CNY"),
-                f"{ev.rank_in_year} of {ev.moves_in_year}",
-                str(ev.moves_as_large_10y),
+                "undefined"
+                if ev.rank_in_year is None
+                else f"{ev.rank_in_year} of {ev.moves_in_year}",
+                "undefined" if ev.moves_as_large_10y is None else str(ev.moves_as_large_10y),
                 _pct(ev.volume_change, 1),
                 _pct(ev.traded_value_change, 1),
                 "n/a" if ev.turnover_rate is None else f"{100 * ev.turnover_rate:.2f}%",
