@@ -12,6 +12,7 @@ from bubblewatch.commands.common import (
     ExportOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     data_store,
     emit,
     flag_hints,
@@ -124,6 +125,7 @@ def fit_cmd(
     from bubblewatch.detect.lppls import fit_lppls, fit_window
 
     s, hist, notes = _series(source, column, store, data, drop_missing)
+    announce_kernels("lppls")
     with flag_hints(_HINTS):
         lo, hi, how = fit_window(s, start, end)
         fit = fit_lppls(s, start=lo, end=hi, filters=filters)
@@ -199,6 +201,7 @@ def confidence_cmd(
 
     s, hist, notes = _series(source, column, store, data, drop_missing)
     last = one_of(end, date_to, "--end/--to")
+    announce_kernels("lppls")
     with progress("LPPLS confidence"), flag_hints(_HINTS):
         res = lppls_confidence(
             s,

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bubblewatch import __version__
+from bubblewatch import __version__, progress
 from bubblewatch.errors import InputError, NoSpaceError, NotFoundError, is_disk_full
 from bubblewatch.report.context import ReportContext, SectionOutput
 from bubblewatch.results import Result, make_metadata
@@ -348,11 +348,14 @@ def render_report(
     rendered: list[dict[str, Any]] = []
     statuses: list[SectionStatus] = []
     used_ids: set[str] = set()
-    for builder in sections:
+    sections = list(sections)
+    for number, builder in enumerate(sections, start=1):
         name = _section_name(builder)
         t0 = time.perf_counter()
         try:
-            out = builder(ctx)
+            # the section's own steps (LPPLS end dates...) stay out of the sections count
+            with progress.listen(lambda *_: None):
+                out = builder(ctx)
             if not isinstance(out, SectionOutput):
                 raise TypeError(f"section builder returned {type(out).__name__}, not SectionOutput")
             sid = out.id or name
@@ -395,6 +398,12 @@ def render_report(
                 missing=tuple(entry["missing"]),  # type: ignore[arg-type]
                 error=err,
             )
+        )
+        progress.step(
+            "sections",
+            number,
+            len(sections),
+            f"{entry['title']}: {statuses[-1].seconds:.1f} s",
         )
 
     digest = inputs_hash(ctx.store, ctx.symbols)
