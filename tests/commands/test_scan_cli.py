@@ -246,3 +246,4 @@ def test_all_three_analyses_on_the_command_line(tmp_path, capsys):
     assert row["outcome"] == "insufficient"
     assert row["lppls_long_error"] == "insufficient data: 300 sessions, needs 750"
     assert row["lppls_short_pos"] is not None and row["status_level"] is not None
+    assert {"condition", "value", "threshold", "command"} <= set(row["status_reasons"][0])

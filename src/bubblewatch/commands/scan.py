@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,60 +32,6 @@ class Scheduler(StrEnum):
     threads = "threads"
     processes = "processes"
     dask = "dask"
-
-
-def _bases(names: list[str], stored: list[str]) -> list[str]:
-    """The instruments behind store symbols: the pieces of one history (``X_LONG``,
-    ``X_YYYY_YYYY``, the members of a ``HISTORY_CHAINS`` entry) fold into ``X``."""
-    from bubblewatch.data.resolve import HISTORY_CHAINS, history_symbols
-
-    chain_of = {m: k for k, members in HISTORY_CHAINS.items() for m in members}
-    out: dict[str, None] = {}
-    for s in names:
-        base = chain_of.get(s)
-        if base is None:
-            m = re.match(r"^(?P<base>.+?)(_LONG|_\d{4}_\d{4})$", s)
-            base = m.group("base") if m else s
-        if s not in history_symbols(base, stored)[0]:
-            base = s
-        out[base] = None
-    return list(out)
-
-
-def _store_series(
-    data: Path | None, store: Path | None, names: list[str] | None, kind: str, column: str
-) -> tuple[dict[str, Any], list[str]]:
-    """The analysis series of store symbols (long and recent pieces joined by the resolver)."""
-    from bubblewatch.data.resolve import resolve_history
-
-    notes: list[str] = []
-    with data_store(data, store) as st:
-        cat = st.list_series()
-        if not names:
-            of_kind = [str(s) for s, k in zip(cat["symbol"], cat["kind"], strict=True) if k == kind]
-            if not of_kind:
-                raise InputError(f"the store holds no series of kind '{kind}'")
-            names = _bases(of_kind, [str(s) for s in cat["symbol"]])
-        series: dict[str, Any] = {}
-        joined: list[str] = []
-        for name in names:
-            try:
-                hist = resolve_history(st, name, column=column)
-            except InputError as exc:
-                if not st.has(name):
-                    raise
-                notes.append(f"{name}: its stored pieces do not join ({exc}); scanned as stored")
-                series[name] = st.series(name, column if column != "adj_close" else "close")
-                continue
-            series[name] = hist.frame()
-            if hist.joined or hist.gaps or hist.missing:
-                joined.append(hist.describe())
-    if joined:
-        notes.append(
-            f"{len(joined)} series built from several stored pieces by the resolver "
-            "(data.resolve.resolve_history; gaps stated, never bridged): " + " | ".join(joined)
-        )
-    return series, notes
 
 
 def command(
@@ -203,6 +148,7 @@ def command(
 
     names = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
     notes: list[str] = []
+    extras: dict[str, Any] | None = None
     if panel is not None:
         if data is not None or store is not None:
             raise InputError("use --panel FILE or the store (--data/--store), not both")
@@ -217,8 +163,12 @@ def command(
                 raise InputError(f"--symbols: not in {panel}: {', '.join(absent)}")
             series = {n: series[n] for n in names}
     else:
-        series, store_notes = _store_series(data, store, names, kind, column or "adj_close")
-        notes.extend(store_notes)
+        from bubblewatch.data.scan_inputs import store_universe
+
+        with data_store(data, store) as st:
+            universe = store_universe(st, names, kind=kind, column=column or "adj_close")
+        series, extras = dict(universe.series), universe.extras
+        notes.extend(universe.notes)
     sched = scheduler.value if scheduler is not None else ("dask" if address else "threads")
     from bubblewatch.scan import PSYAnalysis
     from bubblewatch.scan.run import resolve_analyses
@@ -262,6 +212,7 @@ def command(
                 connect_timeout=connect_timeout,
                 on_progress=on_progress,
                 notes=notes,
+                extras=extras,
             )
     except KeyboardInterrupt:
         where = (

@@ -44,7 +44,7 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.status.params import DEFAULT_PARAMS, LPPLS_SCALES, LPPLSScale, StatusParams
-from bubblewatch.validation import ArrayLike, Real, Text, validate_params
+from bubblewatch.validation import ArrayLike, Date, MappingOf, Real, Text, validate_params
 
 __all__ = [
     "KEY_COLUMNS",
@@ -61,8 +61,9 @@ __all__ = [
 #: (name, type) pairs; types: float64, int64, bool, string, timestamp
 Columns = tuple[tuple[str, str], ...]
 Checkpoint = Callable[[str], None]
-#: what the analyses of one series share: ``symbol``, ``volume`` (a Series or None) and the
-#: results an analysis leaves for the next (``status``)
+#: what the analyses of one series share: ``symbol``, ``volume`` (a Series or None),
+#: ``extras`` (other inputs: the status' ``fundamentals`` and ``cape``), ``as_of`` (the
+#: scan's date or None) and the results an analysis leaves for the next (``status``)
 Context = dict[str, Any]
 
 KEY_COLUMNS: Columns = (("symbol", "string"), ("fingerprint", "string"), ("param_hash", "string"))
@@ -308,8 +309,11 @@ _STATUS_COLUMNS: Columns = (
 class StatusAnalysis:
     """The bubble status of the series on its last date (or the scan's ``as_of``):
     :func:`bubblewatch.status.asset_status` on the closes (and volumes, when given), with the
-    status' parameters. No fundamentals travel with a scan, so the valuation signal says
-    "no fundamentals" (``bubblewatch status SYMBOL`` adds them for store symbols).
+    status' parameters, on the scan's ``as_of`` (or the series' last date). The series'
+    ``extras`` give it what ``bubblewatch status`` gives it: ``fundamentals`` (the
+    point-in-time P/E; without them the valuation signal says "no fundamentals") and
+    ``cape`` for index-level series (:func:`bubblewatch.data.scan_inputs.store_universe`
+    reads both from the store).
 
     Columns: ``status_level``, ``status_reasons`` (the level's reasons as JSON: condition,
     value, threshold, the command that recomputes it), the decisive numbers (robust PSY
@@ -336,8 +340,15 @@ class StatusAnalysis:
         from bubblewatch.status import asset_status
 
         frame = pd.DataFrame({"close": prices, "volume": context.get("volume")})
+        extras = context.get("extras") or {}
+        as_of = context.get("as_of")
         st = asset_status(
-            frame, as_of=prices.index[-1], symbol=str(prices.name), params=self.params
+            frame,
+            as_of=prices.index[-1] if as_of is None else as_of,
+            symbol=str(prices.name),
+            params=self.params,
+            fundamentals=extras.get("fundamentals"),
+            cape=extras.get("cape"),
         )
         context["status"] = st
         sig = st.signals
@@ -388,6 +399,8 @@ def _message(exc: BaseException) -> str:
     analyses=ArrayLike(what="a tuple of analyses"),
     timeout=[None, Real(min=0.0, min_open=True)],
     volume=[None, ArrayLike(what="volumes")],
+    extras=[None, MappingOf("a mapping of the analyses' other inputs")],
+    as_of=[None, Date()],
 )
 def run_series(
     symbol: str,
@@ -397,6 +410,8 @@ def run_series(
     *,
     timeout: float | None = None,
     volume: np.ndarray | None = None,
+    extras: dict[str, Any] | None = None,
+    as_of: Any = None,
 ) -> dict[str, Any]:
     """One scan row for one series (never raises; see the module docstring).
 
@@ -430,7 +445,7 @@ def run_series(
         if timeout is not None and elapsed > timeout:
             raise StageTimeout(stage, elapsed, timeout)
 
-    context: Context = {"symbol": symbol, "volume": vol}
+    context: Context = {"symbol": symbol, "volume": vol, "extras": extras or {}, "as_of": as_of}
     # the status runs first (order -1), so that the LPPLS analysis can reuse its signals
     for a in sorted(analyses, key=lambda a: getattr(a, "order", 0)) if s is not None else ():
         err_col = f"{a.name}_error"

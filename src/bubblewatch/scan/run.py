@@ -133,6 +133,7 @@ def _check(scheduler: str, address: str | None) -> None:
     connect_timeout=Real(min=0.0, min_open=True),
     on_progress=[None, Function()],
     notes=Instance(list, tuple, what="a list of notes"),
+    extras=[None, MappingOf("a mapping {symbol: {name: value}}")],
 )
 def scan(
     series: Mapping[str, Any] | Iterable[tuple[str, Any]],
@@ -151,6 +152,7 @@ def scan(
     connect_timeout: float = 5.0,
     on_progress: Callable[[ScanProgress], None] | None = None,
     notes: Sequence[str] = (),
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ScanResult:
     """Run ``analyses`` on every series; rows as they arrive, to ``out`` when given.
 
@@ -188,6 +190,10 @@ def scan(
         Called with a :class:`ScanProgress` at the start and after every finished task.
     notes : sequence of str
         Remarks about the input to keep with the result (e.g. from the panel reader).
+    extras : mapping, optional
+        ``{symbol: {"fundamentals": frame, "cape": series}}``: the status' other inputs
+        (:func:`bubblewatch.data.scan_inputs.store_universe` builds them from the store);
+        they travel with the series and are part of its fingerprint.
 
     Returns
     -------
@@ -206,9 +212,9 @@ def scan(
     """
     _check(scheduler, address)
     spec = ScanSpec(resolve_analyses(analyses), None if as_of is None else parse_as_of(as_of))
-    inputs = prepare_inputs(series, spec.as_of)
+    inputs = prepare_inputs(series, spec.as_of, extras)
     n_workers = int(workers or os.cpu_count() or 1)
-    job = Job(spec.analyses, spec.param_hash, timeout)
+    job = Job(spec.analyses, spec.param_hash, timeout, as_of=spec.as_of)
     progress = ScanProgress(total=len(inputs))
     all_notes = list(notes)
     rows_mem: list[dict[str, Any]] = []

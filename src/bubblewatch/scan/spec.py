@@ -73,6 +73,8 @@ class SeriesInput:
     values: np.ndarray
     fingerprint: str
     volume: np.ndarray | None = None
+    #: keyword inputs of the analyses beyond prices (the status' ``fundamentals``, ``cape``)
+    extras: dict[str, Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,13 +115,31 @@ class ScanSpec:
         return tuple(cols)
 
 
+def _extras_digest(extras: Mapping[str, Any]) -> bytes:
+    """Bytes that change with any value of ``extras`` (frames and series hashed by pandas)."""
+    h = hashlib.sha256()
+    for key in sorted(extras):
+        v = extras[key]
+        h.update(key.encode() + b"=")
+        if isinstance(v, pd.DataFrame | pd.Series):
+            cols = list(v.columns) if isinstance(v, pd.DataFrame) else [v.name]
+            h.update(repr(cols).encode())
+            h.update(pd.util.hash_pandas_object(v, index=True).to_numpy().tobytes())
+        else:
+            h.update(repr(v).encode())
+    return h.digest()
+
+
 def prepare_inputs(
-    series: Mapping[str, Any] | Iterable[tuple[str, Any]], as_of: pd.Timestamp | None = None
+    series: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    as_of: pd.Timestamp | None = None,
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[SeriesInput]:
     """Turn ``{symbol: prices}`` into :class:`SeriesInput` (cut at ``as_of``, fingerprinted).
 
     ``prices`` is a Series of closes, or a frame with ``close`` (or ``adj_close``, preferred
-    where it has values) and optionally ``volume``. Raises :class:`~bubblewatch.errors.InputError` for an empty input, a repeated symbol or a
+    where it has values) and optionally ``volume``; ``extras[symbol]`` holds the analyses'
+    other inputs for that series (hashed into its fingerprint). Raises :class:`~bubblewatch.errors.InputError` for an empty input, a repeated symbol or a
     series without a date index; problems inside a series (gaps, non-positive prices, too
     few observations) are left to the row of that series.
     """
@@ -164,5 +184,8 @@ def prepare_inputs(
         if vol is not None:
             volume = pd.to_numeric(vol, errors="coerce").reindex(s.index).to_numpy(dtype=float)
         fp = fingerprint(dates, values, volume)
-        out.append(SeriesInput(str(sym), dates, values, fp, volume))
+        ex = dict((extras or {}).get(str(sym)) or {}) or None
+        if ex:
+            fp = hashlib.sha256(fp.encode() + _extras_digest(ex)).hexdigest()[:16]
+        out.append(SeriesInput(str(sym), dates, values, fp, volume, ex))
     return out
