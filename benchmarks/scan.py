@@ -123,7 +123,7 @@ def cpu_per_series(n: int, sessions: int, seed: int) -> None:
     import numba
 
     from bubblewatch.scan import LPPLSAnalysis, PSYAnalysis, StatusAnalysis
-    from bubblewatch.scan.analyses import run_series
+    from bubblewatch.scan.series_row import run_series
     from bubblewatch.scan.synthetic import synthetic_panel
     from bubblewatch.status.params import LONG_SCALE, SHORT_SCALE
 

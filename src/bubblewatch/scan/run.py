@@ -14,16 +14,11 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
-from bubblewatch.scan.analyses import (
-    OUTCOMES,
-    Analysis,
-    LPPLSAnalysis,
-    PSYAnalysis,
-    StatusAnalysis,
-)
+from bubblewatch.scan.analyses import Analysis, LPPLSAnalysis, PSYAnalysis, StatusAnalysis
 from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backend
 from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
+from bubblewatch.scan.series_row import OUTCOMES
 from bubblewatch.scan.spec import ScanSpec, prepare_inputs
 from bubblewatch.status.asset import parse_as_of
 from bubblewatch.validation import (
