@@ -296,7 +296,8 @@ def _folder_notes(folder: ScanDirectory) -> list[str]:
     notes = []
     if folder.discarded:
         notes.append(
-            f"discarded {folder.discarded} earlier part(s) of the same parameters (no resume)"
+            f"discarded {folder.discarded} row(s) computed earlier with the same parameters "
+            "(--no-resume)"
         )
     others = folder.other_parameter_sets()
     if others:
