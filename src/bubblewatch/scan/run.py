@@ -394,13 +394,11 @@ def scan_psy(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> idx = pd.bdate_range("2020-01-01", periods=200)
-    >>> rng = np.random.default_rng(0)
-    >>> panel = {f"S{i}": pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
-    ...          for i in range(3)}
-    >>> scan_psy(panel).to_frame().shape[0]
-    3
+    >>> from bubblewatch.scan.synthetic import synthetic_panel
+    >>> panel, truth = synthetic_panel(4, 300, seed=3)
+    >>> table = scan_psy(panel, level=90).to_frame()
+    >>> len(table), bool(table["gsadf"].notna().all())
+    (4, True)
     """
     psy = PSYAnalysis(
         lags=lags, log=log, level=level, min_obs=min_obs, cv_method=cv_method, reps=reps, seed=seed
