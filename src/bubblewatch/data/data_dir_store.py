@@ -9,16 +9,24 @@ import re
 import shutil
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from bubblewatch.data.importer import IMPORTER_VERSION, import_paths
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DataQualityWarning, NotFoundError
 
-__all__ = ["data_dir_fingerprint", "open_data_dir_store", "remove_dead_builds"]
+__all__ = [
+    "cache_base",
+    "cached_store",
+    "data_dir_fingerprint",
+    "open_data_dir_store",
+    "remove_dead_builds",
+]
 
 
-def _cache_base() -> Path:
+def cache_base() -> Path:
+    """``$BUBBLEWATCH_HOME/cache`` (default ``~/.local/share/bubblewatch/cache``)."""
     home = os.environ.get("BUBBLEWATCH_HOME")
     base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
     return base / "cache"
@@ -35,9 +43,9 @@ def data_dir_fingerprint(data_dir: str | Path, *, shift_days: int = 0) -> str:
     return h.hexdigest()[:20]
 
 
-#: a cache build's temporary file ``.<hash>.<pid>.<ns>.tmp.duckdb``, its ``.wal`` and
+#: a cache build's temporary file ``.<name>.<pid>.<ns>.tmp.duckdb``, its ``.wal`` and
 #: DuckDB's spill folder ``.tmp``
-_BUILD = re.compile(r"^\.[0-9a-f]+\.(\d+)\.\d+\.tmp\.duckdb(\.wal|\.tmp)?$")
+_BUILD = re.compile(r"^\.[0-9A-Za-z_-]+\.(\d+)\.\d+\.tmp\.duckdb(\.wal|\.tmp)?$")
 
 
 def _alive(pid: int) -> bool:
@@ -80,17 +88,28 @@ def open_data_dir_store(
     root = Path(data_dir).expanduser()
     if not root.is_dir():
         raise NotFoundError(f"data folder {root} does not exist")
-    base = Path(cache_dir) if cache_dir is not None else _cache_base()
+    base = Path(cache_dir) if cache_dir is not None else cache_base()
+    name = data_dir_fingerprint(root, shift_days=shift_days)
+    return cached_store(base, name, lambda st: import_paths(st, [root], shift_days=shift_days))
+
+
+def cached_store(base: Path, name: str, build: Callable[[Store], object]) -> Store:
+    """The read-only store ``base/<name>.duckdb``, built by ``build(store)`` when absent.
+
+    The build writes a private temporary file (``.<name>.<pid>.<ns>.tmp.duckdb``) that is
+    renamed into place only when complete, so a reader never sees half a cache; builds
+    killed on the way are removed by the next call (:func:`remove_dead_builds`).
+    """
     base.mkdir(parents=True, exist_ok=True)
     remove_dead_builds(base)
-    target = base / f"{data_dir_fingerprint(root, shift_days=shift_days)}.duckdb"
+    target = base / f"{name}.duckdb"
     if not target.exists():
-        tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
+        tmp = base / f".{name}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DataQualityWarning)
                 with Store(tmp, private=True) as st:
-                    import_paths(st, [root], shift_days=shift_days)
+                    build(st)
             os.replace(tmp, target)
         finally:
             for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
