@@ -75,8 +75,12 @@ def load_default_data(store: Store, *, replace: bool = False) -> list[dict[str, 
 
 def open_default_data(cache_dir: str | Path | None = None) -> Store:
     """The embedded default data as a read-only store (built once into the cache)."""
+    from bubblewatch.data.episode_pack import pack_label
+
     base = Path(cache_dir) if cache_dir is not None else cache_base()
-    return cached_store(base, f"default-data-{default_data_key()}", load_default_data)
+    st = cached_store(base, f"default-data-{default_data_key()}", load_default_data)
+    st.label = f"the embedded default data: {pack_label()} and the bundled long histories"
+    return st
 
 
 def open_reader(path: str | Path | None = None) -> Store:
