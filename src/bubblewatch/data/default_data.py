@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bubblewatch import __version__
-from bubblewatch.data.data_dir_store import cache_base, cached_store
+from bubblewatch.data.cache_build import build_once, cache_base
 from bubblewatch.data.store import Store, default_store_path
 from bubblewatch.data.store_file import store_defaults
 
@@ -78,7 +78,9 @@ def open_default_data(cache_dir: str | Path | None = None) -> Store:
     from bubblewatch.data.episode_pack import pack_label
 
     base = Path(cache_dir) if cache_dir is not None else cache_base()
-    st = cached_store(base, f"default-data-{default_data_key()}", load_default_data)
+    target = base / f"default-data-{default_data_key()}.duckdb"
+    build_once(target, load_default_data)
+    st = Store(target, read_only=True)
     st.label = f"the embedded default data: {pack_label()} and the bundled long histories"
     return st
 
