@@ -35,15 +35,13 @@ def _sample(s: pd.Series, years: int) -> tuple[pd.Series, str]:
 
 
 def _describe(sym: str, res, eps: pd.DataFrame, unit: str) -> str:  # type: ignore[no-untyped-def]
-    cv95 = res.cv.gsadf[95]
+    v = res.verdict(95)
     last_b = float(res.bsadf.iloc[-1])
     last_cv = float(res.cv.bsadf[95].iloc[-1])
-    verdict = "rejects" if res.gsadf > cv95 else "does not reject"
     text = (
         f"{escape(sym)} ({res.nobs} {'weekly' if unit == 'weeks' else 'daily'} closes from "
-        f"{pd.Timestamp(res.y.index[0]).date()}): GSADF {res.gsadf:.2f} against a 95% critical "
-        f"value of {cv95:.2f} "
-        f"({verdict} a random walk in favour of explosive growth)"
+        f"{pd.Timestamp(res.y.index[0]).date()}): GSADF {v.statistic:.2f} against a 95% critical "
+        f"value of {v.critical_value:.2f} ({v.words})"
     )
     if len(eps):
         ongoing = eps[eps["ongoing"]]
