@@ -129,24 +129,27 @@ def render_event(ev: Any) -> list[Any]:
                 f"{ev.usdcny:.4f} CNY per USD ({t.date(ev.usdcny_date)})"
             )
         rows.append(("Change in market value", change))
-    rows += [
-        (
-            "Rank in the year to date",
-            f"{ev.rank_in_year} of {t.plural(ev.moves_in_year, 'session')} of {ev.date.year} "
-            f"up to {t.date(ev.date)} (1 = largest move in this direction)",
-        ),
-        (
-            f"Rank over {t.plural(ev.window_years, 'year')}",
-            f"{ev.rank_in_window} of {t.plural(ev.moves_in_window, 'session')} since "
-            f"{t.date(ev.window_start)}",
-        ),
-        (
-            "Moves as large",
-            f"{ev.moves_as_large_10y} in {ev.window_span_years:.1f} years of data: about once "
-            f"every {t.number(0)(ev.return_period_sessions)} sessions "
-            f"({t.number(2)(ev.return_period_years)} years)",
-        ),
-    ]
+    if ev.rarity_undefined:
+        rows.append(("Rank and rarity", f"undefined: {ev.rarity_undefined}"))
+    else:
+        rows += [
+            (
+                "Rank in the year to date",
+                f"{ev.rank_in_year} of {t.plural(ev.moves_in_year, 'session')} of "
+                f"{ev.date.year} up to {t.date(ev.date)} (1 = largest move in this direction)",
+            ),
+            (
+                f"Rank over {t.plural(ev.window_years, 'year')}",
+                f"{ev.rank_in_window} of {t.plural(ev.moves_in_window, 'session')} since "
+                f"{t.date(ev.window_start)}",
+            ),
+            (
+                "Moves as large",
+                f"{ev.moves_as_large_10y} in {ev.window_span_years:.1f} years of data: about "
+                f"once every {t.number(0)(ev.return_period_sessions)} sessions "
+                f"({t.number(2)(ev.return_period_years)} years)",
+            ),
+        ]
     if ev.volume is not None:
         vol = f"{t.integer(ev.volume)} shares ({pct(ev.volume_change)} vs the prior day"
         vol += "" if ev.volume_z is None else f", z-score {ev.volume_z:+.2f}"

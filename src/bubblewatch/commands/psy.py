@@ -15,7 +15,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, flag_hints, progress
+from bubblewatch.commands.common import (
+    JsonOpt,
+    StoreOpt,
+    announce_kernels,
+    emit,
+    flag_hints,
+    progress,
+)
 from bubblewatch.errors import InputError
 
 
@@ -146,6 +153,7 @@ def command(
     full = len(y)
     if years and isinstance(y.index, pd.DatetimeIndex):
         y = psy_sample(y, DEFAULT_PARAMS.replace(sample_years=years))
+    announce_kernels("psy")
     with progress("PSY statistics"), flag_hints({"log": "--no-log tests the series as given"}):
         result = psy(
             y,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
+import shutil
 import time
 import warnings
 from pathlib import Path
@@ -12,7 +15,7 @@ from bubblewatch.data.importer import IMPORTER_VERSION, import_paths
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DataQualityWarning, NotFoundError
 
-__all__ = ["data_dir_fingerprint", "open_data_dir_store"]
+__all__ = ["data_dir_fingerprint", "open_data_dir_store", "remove_dead_builds"]
 
 
 def _cache_base() -> Path:
@@ -32,6 +35,37 @@ def data_dir_fingerprint(data_dir: str | Path, *, shift_days: int = 0) -> str:
     return h.hexdigest()[:20]
 
 
+#: a cache build's temporary file ``.<hash>.<pid>.<ns>.tmp.duckdb``, its ``.wal`` and
+#: DuckDB's spill folder ``.tmp``
+_BUILD = re.compile(r"^\.[0-9a-f]+\.(\d+)\.\d+\.tmp\.duckdb(\.wal|\.tmp)?$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def remove_dead_builds(cache_dir: Path) -> list[Path]:
+    """Delete the temporary files of cache builds whose process is gone (killed, or the
+    machine stopped); a build still running keeps its file. Returns the files removed."""
+    removed = []
+    for p in cache_dir.iterdir():
+        m = _BUILD.match(p.name)
+        if m and not _alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
+                removed.append(p)
+    return removed
+
+
 def open_data_dir_store(
     data_dir: str | Path, *, shift_days: int = 0, cache_dir: str | Path | None = None
 ) -> Store:
@@ -48,6 +82,7 @@ def open_data_dir_store(
         raise NotFoundError(f"data folder {root} does not exist")
     base = Path(cache_dir) if cache_dir is not None else _cache_base()
     base.mkdir(parents=True, exist_ok=True)
+    remove_dead_builds(base)
     target = base / f"{data_dir_fingerprint(root, shift_days=shift_days)}.duckdb"
     if not target.exists():
         tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"

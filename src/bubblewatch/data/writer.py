@@ -22,6 +22,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from bubblewatch.data.schema import FUNDAMENTALS_COLUMNS
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DISK_FULL_MESSAGE, InputError, NoSpaceError, is_disk_full
 
@@ -55,19 +56,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "warning",
     ),
     "shares": ("symbol", "date", "shares", "source"),
-    "fundamentals": (
-        "symbol",
-        "fiscal_period",
-        "period_end",
-        "metric",
-        "value",
-        "unit",
-        "form",
-        "filed",
-        "source",
-        "note",
-        "warning",
-    ),
+    "fundamentals": FUNDAMENTALS_COLUMNS,
     "macro": ("series", "date", "value", "vintage", "source"),
     "fx": ("pair", "date", "rate", "source"),
     "holdings": ("index_name", "as_of", "symbol", "name", "weight", "source"),

@@ -87,12 +87,14 @@ __all__ = [
 )
 def auto_method(result: PSYResult, rule: str = "psy") -> str:
     """What ``method="auto"`` picks for ``result``: ``"table"`` when the shipped table applies
-    (lag 0, no IC, the default window, rule psy/pointwise), else ``"mc"``."""
+    (lag 0, no IC, the default window, rule psy/pointwise, T within or above the table's
+    grid), else ``"mc"``."""
     fits = (
         result.lags == 0
         and result.ic is None
         and result.min_window == default_min_window(result.nobs)
         and rule in ("psy", "pointwise")
+        and result.nobs >= int(load_table().grid[0])  # below the table: simulate for this T
     )
     return "table" if fits else "mc"
 
@@ -120,7 +122,8 @@ def critical_values_for(
 ) -> PSYCriticalValues:
     """Critical values matching a :class:`~bubblewatch.detect.psy.PSYResult` (its T, window,
     lags and index). ``method="auto"`` uses the table when it applies (lag 0, no IC,
-    default window, rule psy/pointwise), else Monte Carlo."""
+    default window, rule psy/pointwise, T within or above the table's grid), else Monte
+    Carlo."""
     T = result.nobs
     if method == "auto":
         method = auto_method(result, rule)
