@@ -22,12 +22,11 @@ from bubblewatch.valuation.decomposition import Decomposition, return_decomposit
 from bubblewatch.valuation.earnings import (
     EarningsBasis,
     PriceEarnings,
-    PriceSales,
     annual_figure,
     price_earnings,
-    price_sales,
 )
 from bubblewatch.valuation.multiples import RelativeMultiple, relative_multiple
+from bubblewatch.valuation.price_sales import PriceSales, price_sales
 from bubblewatch.valuation.relative_pe import RelativePE, relative_pe
 
 
