@@ -45,3 +45,14 @@ def test_leftovers_of_dead_builds_are_removed_on_the_next_run(tmp_path: Path) ->
     assert all(p.name not in names for p in left)
     assert alive.name in names and other.name in names
     assert len([n for n in names if n.endswith(".duckdb") and not n.startswith(".")]) == 1
+
+
+def test_default_data_builds_clean_up_too(tmp_path: Path) -> None:
+    """The embedded default data's cache build shares the rule (one build helper)."""
+    from bubblewatch.data.cache_build import build_once
+
+    dead = _dead_pid()
+    left = tmp_path / f".default-data-abc.{dead}.1700000000000000000.tmp.duckdb"
+    left.write_bytes(b"x")
+    target = build_once(tmp_path / "t.duckdb", lambda st: None)
+    assert target.exists() and not left.exists()

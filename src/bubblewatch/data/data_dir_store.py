@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import re
-import shutil
-import time
-import warnings
 from pathlib import Path
 
+from bubblewatch.data.cache_build import build_once, cache_base, remove_dead_builds
 from bubblewatch.data.importer import IMPORTER_VERSION, import_paths
 from bubblewatch.data.store import Store
-from bubblewatch.errors import DataQualityWarning, NotFoundError
+from bubblewatch.errors import NotFoundError
 
 __all__ = ["data_dir_fingerprint", "open_data_dir_store", "remove_dead_builds"]
-
-
-def _cache_base() -> Path:
-    home = os.environ.get("BUBBLEWATCH_HOME")
-    base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
-    return base / "cache"
 
 
 def data_dir_fingerprint(data_dir: str | Path, *, shift_days: int = 0) -> str:
@@ -33,37 +22,6 @@ def data_dir_fingerprint(data_dir: str | Path, *, shift_days: int = 0) -> str:
         st = f.stat()
         h.update(f"{f.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:20]
-
-
-#: a cache build's temporary file ``.<hash>.<pid>.<ns>.tmp.duckdb``, its ``.wal`` and
-#: DuckDB's spill folder ``.tmp``
-_BUILD = re.compile(r"^\.[0-9a-f]+\.(\d+)\.\d+\.tmp\.duckdb(\.wal|\.tmp)?$")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
-
-
-def remove_dead_builds(cache_dir: Path) -> list[Path]:
-    """Delete the temporary files of cache builds whose process is gone (killed, or the
-    machine stopped); a build still running keeps its file. Returns the files removed."""
-    removed = []
-    for p in cache_dir.iterdir():
-        m = _BUILD.match(p.name)
-        if m and not _alive(int(m.group(1))):
-            with contextlib.suppress(OSError):
-                if p.is_dir() and not p.is_symlink():
-                    shutil.rmtree(p)
-                else:
-                    p.unlink()
-                removed.append(p)
-    return removed
 
 
 def open_data_dir_store(
@@ -80,20 +38,7 @@ def open_data_dir_store(
     root = Path(data_dir).expanduser()
     if not root.is_dir():
         raise NotFoundError(f"data folder {root} does not exist")
-    base = Path(cache_dir) if cache_dir is not None else _cache_base()
-    base.mkdir(parents=True, exist_ok=True)
-    remove_dead_builds(base)
+    base = Path(cache_dir) if cache_dir is not None else cache_base()
     target = base / f"{data_dir_fingerprint(root, shift_days=shift_days)}.duckdb"
-    if not target.exists():
-        tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DataQualityWarning)
-                with Store(tmp, private=True) as st:
-                    import_paths(st, [root], shift_days=shift_days)
-            os.replace(tmp, target)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+    build_once(target, lambda st: import_paths(st, [root], shift_days=shift_days))
     return Store(target, read_only=True)
