@@ -36,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ from bubblewatch.detect.psy_setup import (
     default_min_duration,
     default_min_window,
 )
-from bubblewatch.errors import InputError, NumericalWarning
+from bubblewatch.errors import ComputationWarning, InputError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
 from bubblewatch.series import iso_date, label_at, price_series
 from bubblewatch.validation import (
@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "RULE_TEXT",
     "PSYResult",
+    "PSYVerdict",
     "cv_source",
     "default_min_duration",
     "default_min_window",
@@ -300,6 +301,41 @@ def episodes_from(
 
 
 @dataclasses.dataclass(frozen=True)
+class PSYVerdict:
+    """The GSADF test's outcome at one level (see :meth:`PSYResult.verdict`).
+
+    Examples
+    --------
+    >>> v = PSYVerdict(level=95, statistic=2.4, critical_value=1.9, rejects=True, method="mc")
+    >>> v.words
+    'rejects a random walk in favour of explosive growth'
+    """
+
+    level: int
+    statistic: float
+    critical_value: float
+    rejects: bool
+    method: str
+
+    @property
+    def words(self) -> str:
+        """``rejects``/``does not reject`` the null in favour of the alternative, briefly."""
+        verb = "rejects" if self.rejects else "does not reject"
+        return f"{verb} a random walk in favour of explosive growth"
+
+    @property
+    def text(self) -> str:
+        """The outcome in one sentence, numbers included."""
+        return (
+            f"GSADF {self.statistic:.2f} against a {self.level}% critical value of "
+            f"{self.critical_value:.2f} ({self.method}): {self.words}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "text": self.text}
+
+
+@dataclasses.dataclass(frozen=True)
 class PSYResult(Result):
     """PSY statistics of one series (immutable).
 
@@ -321,7 +357,25 @@ class PSYResult(Result):
         Number of degenerate (zero-variance) windows left out.
     cv : PSYCriticalValues or None
         Critical values attached with :meth:`with_critical_values`.
+
+    The hypotheses (:attr:`NULL_HYPOTHESIS`, :attr:`ALTERNATIVE`): the GSADF test's null is a
+    random walk over the whole sample; its right-tailed alternative is explosive growth in
+    at least one sub-period. :meth:`verdict` states the outcome at a level.
+
+    Without attached critical values, :meth:`episodes` and :meth:`verdict` compute
+    ``critical_values("auto")`` once (the shipped table where it applies, else a Monte Carlo
+    of 2000 replications, announced by a :class:`~bubblewatch.errors.ComputationWarning`) and
+    keep them on the result for later calls.
     """
+
+    #: the null hypothesis of the GSADF test, in words
+    NULL_HYPOTHESIS: ClassVar[str] = (
+        "a random walk (a unit root) over the whole sample: no explosive episode"
+    )
+    #: the (right-tailed) alternative, in words
+    ALTERNATIVE: ClassVar[str] = (
+        "explosive growth (a mildly explosive root) in at least one sub-period: a bubble"
+    )
 
     y: pd.Series
     adf: float
@@ -431,10 +485,46 @@ class PSYResult(Result):
         if level not in LEVELS:
             raise InputError(f"level must be one of 90, 95, 99; got {level!r}")
         if cv is None:
-            cv = self.cv if self.cv is not None else self.critical_values()
+            cv = self.default_critical_values()
         if min_duration is None:
             min_duration = default_min_duration(self.nobs, delta)
         return episodes_from(self.bsadf, cv.bsadf[level], min_duration=int(min_duration))
+
+    def default_critical_values(self) -> PSYCriticalValues:
+        """The attached critical values, else ``critical_values("auto")`` computed once and
+        kept on this result (a Monte Carlo run is announced by a ComputationWarning)."""
+        if self.cv is not None:
+            return self.cv
+        cached = self.__dict__.get("_auto_cv")
+        if cached is None:
+            from bubblewatch.detect.psy_critical import auto_method
+
+            if auto_method(self) == "mc":
+                warnings.warn(
+                    "no critical values attached: computing Monte Carlo critical values once "
+                    "(2000 replications, seed 0) and keeping them on this result; attach your "
+                    "own with with_critical_values()",
+                    ComputationWarning,
+                    stacklevel=3,
+                )
+            cached = self.critical_values()
+            object.__setattr__(self, "_auto_cv", cached)
+        return cached
+
+    @validate_params(level=Options(90, 95, 99))
+    def verdict(self, level: int = 95) -> PSYVerdict:
+        """The GSADF test's outcome at ``level``: the statistic, its critical value, whether
+        the null (:attr:`NULL_HYPOTHESIS`) is rejected for the alternative
+        (:attr:`ALTERNATIVE`), in numbers and in words."""
+        cv = self.default_critical_values()
+        c = float(cv.gsadf[level])
+        return PSYVerdict(
+            level=level,
+            statistic=float(self.gsadf),
+            critical_value=c,
+            rejects=bool(np.isfinite(self.gsadf) and self.gsadf > c),
+            method=str(cv.method),
+        )
 
     def dating_rule(self, level: int = 95, delta: float = 1.0) -> str:
         """The episode dating rule, in words."""
@@ -477,7 +567,7 @@ class PSYResult(Result):
             lines.append(
                 f"  GSADF critical values: 90% {g[90]:.4f}  95% {g[95]:.4f}  99% {g[99]:.4f}"
             )
-            rejects = self.gsadf > g[95]
+            rejects = self.verdict(95).rejects
             lines.append(
                 f"  GSADF {'rejects' if rejects else 'does not reject'} the unit-root null at 5%"
             )
@@ -587,7 +677,7 @@ class PSYResult(Result):
             }
             out["latest"] = self.latest(95)
             out["dating_rule"] = self.dating_rule(95)
-            out["gsadf_rejects"] = bool(self.gsadf > self.cv.gsadf[95])
+            out["gsadf_rejects"] = self.verdict(95).rejects
             out["episodes"] = [
                 {
                     "start": iso_date(r.start),

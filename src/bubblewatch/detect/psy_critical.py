@@ -70,6 +70,7 @@ __all__ = [
     "LEVELS",
     "TABLE_FILE",
     "PSYCriticalValues",
+    "auto_method",
     "bsadf_rule",
     "critical_values_for",
     "load_table",
@@ -78,6 +79,24 @@ __all__ = [
     "table_critical_values",
     "wb_critical_values",
 ]
+
+
+@validate_params(
+    result=Anything("a PSYResult (from psy())"),
+    rule=Options("psy", "pointwise", "familywise"),
+)
+def auto_method(result: PSYResult, rule: str = "psy") -> str:
+    """What ``method="auto"`` picks for ``result``: ``"table"`` when the shipped table applies
+    (lag 0, no IC, the default window, rule psy/pointwise, T within or above the table's
+    grid), else ``"mc"``."""
+    fits = (
+        result.lags == 0
+        and result.ic is None
+        and result.min_window == default_min_window(result.nobs)
+        and rule in ("psy", "pointwise")
+        and result.nobs >= int(load_table().grid[0])  # below the table: simulate for this T
+    )
+    return "table" if fits else "mc"
 
 
 @validate_params(
@@ -107,14 +126,7 @@ def critical_values_for(
     Carlo."""
     T = result.nobs
     if method == "auto":
-        fits = (
-            result.lags == 0
-            and result.ic is None
-            and result.min_window == default_min_window(T)
-            and rule in ("psy", "pointwise")
-            and T >= int(load_table().grid[0])  # below the table: simulate for this T
-        )
-        method = "table" if fits else "mc"
+        method = auto_method(result, rule)
     lags = result.lags if result.ic is None else 0
     max_lags = result.lags if result.ic else None
     if method == "table":

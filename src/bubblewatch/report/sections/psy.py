@@ -48,14 +48,13 @@ def _sample(s: pd.Series) -> tuple[pd.Series, str]:
 
 
 def _describe(sym: str, res, eps: pd.DataFrame, series: str) -> str:  # type: ignore[no-untyped-def]
-    cv95 = res.cv.gsadf[95]
+    v = res.verdict(95)
     now = res.latest(95)
-    rejects = res.gsadf > cv95
+    rejects = v.rejects
     text = (
         f"{escape(sym)} ({res.nobs} daily closes from {pd.Timestamp(res.y.index[0]).date()}): "
-        f"GSADF {res.gsadf:.2f} against a 95% critical value of {cv95:.2f} "
-        f"({'rejects' if rejects else 'does not reject'} a random walk in favour of explosive "
-        "growth over the sample)"
+        f"GSADF {v.statistic:.2f} against a 95% critical value of {v.critical_value:.2f} "
+        f"({v.words} over the sample)"
     )
     if len(eps):
         label = "" if rejects else " (not significant for the whole sample)"
