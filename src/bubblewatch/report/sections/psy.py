@@ -22,7 +22,7 @@ TITLE = "Explosive-bubble tests (PSY)"
 MIN_OBS = 60
 
 
-def _closes(ctx: ReportContext, sym: str) -> tuple[pd.Series, str]:
+def history_closes(ctx: ReportContext, sym: str) -> tuple[pd.Series, str]:
     """The symbol's long history (adjusted closes) and its description; a store without the
     resolver (a test double) gives its plain close series."""
     from bubblewatch.data.resolve import resolve_history
@@ -92,7 +92,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     source = ""
     for sym in ctx.symbols:
         try:
-            closes, series = _closes(ctx, sym)
+            closes, series = history_closes(ctx, sym)
             s, _ = _sample(closes)
         except BubblewatchError:
             missing.append(f"{sym} close prices")
@@ -145,4 +145,4 @@ def build(ctx: ReportContext) -> SectionOutput:
     )
 
 
-__all__ = ["build"]
+__all__ = ["build", "history_closes"]
