@@ -1,0 +1,322 @@
+"""The dashboard's pages (server-rendered HTML) and the static files.
+
+Every page is complete HTML (readable without JavaScript); its controls are plain GET forms
+that htmx submits in place (``hx-select`` swaps the page's ``<main>``). A panel whose
+computation is not done within the page's wait shows a placeholder that fetches itself
+again; the default view of every page is precomputed at start-up (:func:`default_jobs`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import pandas as pd
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from bubblewatch import __version__
+from bubblewatch.web import queries as q
+from bubblewatch.web.compute import Job, Outcome
+from bubblewatch.web.html import Col, date, figure, json_link, num, panel_state, pct, table
+from bubblewatch.web.params import parse_date
+from bubblewatch.web.warmup import JobSpec, spec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bubblewatch.web.app import AppState
+
+__all__ = ["default_jobs", "error_page", "make_pages", "render"]
+
+NAV = (
+    ("/", "Status"),
+    ("/asset/NVDA", "Asset"),
+    ("/loop", "Capital loop"),
+    ("/contagion", "Contagion"),
+    ("/claims", "Claims"),
+    ("/data", "Data"),
+    ("/api", "API"),
+)
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    """The dashboard's templates, with the report's shared ones (its style) beside them."""
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("bubblewatch.web", "templates"),
+                jinja2.PackageLoader("bubblewatch.report", "templates"),
+            ]
+        ),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+    )
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.bw  # type: ignore[no-any-return]
+
+
+def common(request: Request) -> dict[str, Any]:
+    """What every page's frame shows: navigation, banners, data label, version."""
+    st = _state(request)
+    warm = st.warmup.progress()
+    return {
+        "version": __version__,
+        "nav": NAV,
+        "active": request.url.path if request.url.path != "/asset" else "/asset/NVDA",
+        "data_label": st.source.label,
+        "updating": st.source.being_written(),
+        "warm": warm,
+        "warm_ready": warm["ready"] or not warm["total"],
+        "refresh": None,
+        "heading": None,
+    }
+
+
+def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render template ``name`` with the common frame."""
+    page = templates().get_template(name).render(**{**common(request), **ctx})
+    return HTMLResponse(page, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str, retry: float | None) -> Response:
+    """An error as a page (503s refresh themselves)."""
+    suggestions = []
+    if status == 404 and "nearest: " in message and request.url.path.startswith("/asset/"):
+        names = message.split("nearest: ", 1)[1].split(", ")
+        suggestions = [{"name": n, "href": f"/asset/{n}"} for n in names]
+    resp = render(
+        request,
+        "error.html.j2",
+        status=status,
+        code=status,
+        title="Error" if status != 503 else "Please wait",
+        message=message,
+        retry=retry,
+        suggestions=suggestions,
+        refresh=int(retry) if retry else None,
+    )
+    if retry:
+        resp.headers["Retry-After"] = str(int(retry))
+    return resp
+
+
+def as_doc(obj: Any) -> Any:
+    """The JSON document the API serves for ``obj`` (pages render from the same data)."""
+    import json
+
+    from bubblewatch.web.api import render_json
+
+    return json.loads(render_json(obj))
+
+
+def any_pending(outcomes: Mapping[str, Outcome]) -> bool:
+    return any(o.pending is not None for o in outcomes.values())
+
+
+async def gather(request: Request, jobs: Mapping[str, JobSpec]) -> dict[str, Outcome]:
+    """Submit the page's jobs and wait (up to the page's wait) for them."""
+    st = _state(request)
+    st.warmup.ensure()
+    submitted: dict[str, Job] = {k: s.submit(st.computer) for k, s in jobs.items()}
+    return await st.computer.outcomes(submitted, st.page_wait)
+
+
+# -- default views ----------------------------------------------------------------------------
+def default_jobs(state: AppState) -> list[JobSpec]:
+    """The jobs of every page's default view (precomputed at start-up)."""
+    from bubblewatch.web import pages_asset, pages_market
+
+    jobs = [overview_jobs(None)["status"], spec("catalogue", q.catalogue, "the catalogue")]
+    jobs += list(pages_market.loop_jobs(pages_market.LoopForm()).values())
+    jobs.append(spec("claims", q.claims, "the claims check", ids=()))
+    with state.source.open() as st:
+        assets = q.asset_names(st)
+        jobs += list(pages_market.contagion_defaults(st).values())
+    if "NVDA" in assets:
+        jobs += list(pages_asset.asset_jobs("NVDA", pages_asset.AssetForm()).values())
+    return jobs
+
+
+# -- the overview -----------------------------------------------------------------------------
+def overview_jobs(as_of: str | None) -> dict[str, JobSpec]:
+    return {
+        "status": spec(
+            "status", q.status, "the status of the AI complex", symbols=(), group=None, as_of=as_of
+        ),
+        "catalogue": spec("catalogue", q.catalogue, "the catalogue"),
+    }
+
+
+def _badge(level: str) -> Markup:
+    from bubblewatch.status.asset import LEVEL_COLOURS
+
+    colour = LEVEL_COLOURS.get(level, "#666")
+    return Markup(f'<span class=level style="background:{colour}">{level}</span>')
+
+
+def _member_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for m in doc["members"]:
+        s = m["signals"]
+        rows.append(
+            {
+                "label": m.get("label") or m["symbol"],
+                "symbol": m["symbol"],
+                "level": m["level"],
+                "bsadf": s["psy"]["bsadf"],
+                "cv95": s["psy"]["cv95"],
+                "pos": s["lppls"]["pos"],
+                "neg": s["lppls"]["neg"],
+                "ret_1y": s["momentum"]["ret_1y"],
+                "drawdown": s["stress"]["drawdown"],
+                "pe": s["valuation"]["pe"],
+                "data_date": (m.get("data") or {}).get("date"),
+                "why": m["reasons"][0]["condition"] if m["reasons"] else "",
+            }
+        )
+    return rows
+
+
+def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
+    """The status table of a group's to_dict()."""
+    rows = _member_rows(doc)
+    for label, key in (
+        ("equal-weight basket", "equal_weight"),
+        ("cap-weight basket", "cap_weight"),
+    ):
+        basket = (doc.get("baskets") or {}).get(key)
+        if basket:
+            rows += _member_rows({"members": [{**basket, "label": f"AI {label}"}]})
+    cols = [
+        Col("Member", "label"),
+        Col("Symbol", "symbol"),
+        Col("Level", "level"),
+        Col("BSADF", "bsadf", num(2), True),
+        Col("95% cv", "cv95", num(2), True),
+        Col("LPPLS +", "pos", num(2), True),
+        Col("LPPLS −", "neg", num(2), True),
+        Col("1y return", "ret_1y", pct(0, True), True),
+        Col("Drawdown", "drawdown", pct(0), True),
+        Col("P/E", "pe", num(1), True),
+        Col("Data to", "data_date", date),
+        Col("First reason", "why"),
+    ]
+    html = str(table(table_id, cols, rows, row_class=lambda r: f"level-{r['level']}"))
+    # link members to their asset page and colour the level cells
+    for r in rows:
+        if r["symbol"] and not r["label"].startswith("AI "):
+            cell = f'<td data-v="{r["symbol"]}">{r["symbol"]}</td>'
+            html = html.replace(
+                cell,
+                f'<td data-v="{r["symbol"]}"><a href="/asset/{r["symbol"]}">{r["symbol"]}</a></td>',
+                1,
+            )
+    for level in ("calm", "heating", "explosive", "critical", "bursting"):
+        html = html.replace(
+            f'data-v="{level}">{level}</td>', f'data-v="{level}">{_badge(level)}</td>'
+        )
+    return Markup(html)
+
+
+def freshness_rows(
+    records: list[dict[str, Any]], today: _dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Per series: last date and calendar days since (price, macro and FX series)."""
+    today = today or _dt.datetime.now(_dt.UTC).date()
+    out = []
+    for r in records:
+        if r["kind"] in ("fundamentals", "shares", "holdings"):
+            continue
+        last = pd.Timestamp(r["last"]).date()
+        out.append({**r, "days_stale": (today - last).days})
+    return sorted(out, key=lambda r: r["days_stale"])
+
+
+def make_pages(state: AppState) -> APIRouter:
+    """The HTML routes, the static files and the small fragments htmx polls."""
+    from bubblewatch.web import pages_asset, pages_info, pages_market
+
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/static/plotly.min.js")
+    def plotly_js(request: Request) -> Response:
+        body, etag = _plotly()
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304)
+        return Response(
+            body,
+            media_type="text/javascript; charset=utf-8",
+            headers={"ETag": etag, "Cache-Control": "public, max-age=86400"},
+        )
+
+    @router.get("/fragment/banners", response_class=HTMLResponse)
+    def banners(request: Request) -> HTMLResponse:
+        page = templates().get_template("banners.html.j2").render(**common(request))
+        return HTMLResponse(page)
+
+    @router.get("/", response_class=HTMLResponse)
+    async def overview(request: Request, as_of: str | None = None) -> HTMLResponse:
+        when = parse_date("as_of", as_of)
+        out = await gather(request, overview_jobs(when))
+        status = out["status"]
+        doc = None
+        if status.ok:
+            doc = as_doc(status.result)
+        fresh = freshness_rows(out["catalogue"].result) if out["catalogue"].ok else []
+        return render(
+            request,
+            "overview.html.j2",
+            title="Bubble status",
+            as_of=when or "",
+            doc=doc,
+            status_state=panel_state(status, "panel-status", "the status of the AI complex"),
+            status_table=status_table(doc) if doc else None,
+            fresh_table=table(
+                "freshness",
+                [
+                    Col("Series", "symbol"),
+                    Col("Kind", "kind"),
+                    Col("First", "first"),
+                    Col("Last", "last"),
+                    Col("Days since last", "days_stale", num(0), True),
+                ],
+                fresh,
+            ),
+            api=json_link("/api/status" + (f"?as_of={when}" if when else "")),
+            refresh=5 if any_pending(out) else None,
+            badge=_badge,
+            pct=pct,
+            num=num,
+        )
+
+    pages_asset.add_routes(router, state)
+    pages_market.add_routes(router, state)
+    pages_info.add_routes(router, state)
+
+    @router.get("/asset", include_in_schema=False)
+    def asset_pick(symbol: str = "NVDA") -> RedirectResponse:
+        from bubblewatch.web.params import check_symbol
+
+        return RedirectResponse(f"/asset/{check_symbol('symbol', symbol)}", status_code=303)
+
+    return router
+
+
+@functools.cache
+def _plotly() -> tuple[bytes, str]:
+    from plotly.offline import get_plotlyjs
+
+    body = get_plotlyjs().encode()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+
+
+def fig_block(fig: Any, fig_id: str, name: str, height: int = 420) -> Markup:
+    """A figure with the house layout (margins, white template)."""
+    fig.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 40})
+    return figure(fig, fig_id, height=height, name=name)
