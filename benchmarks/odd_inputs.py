@@ -39,7 +39,7 @@ if mode == "pandas":
 else:
     warnings.simplefilter("ignore")
     with Store(store) as st:
-        rows = sum(import_paths(st, [path], symbol="PANEL").rows.values())
+        rows = sum(import_paths(st, [path]).rows.values())
 seconds = time.perf_counter() - t0
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb - start_mb}))

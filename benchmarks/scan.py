@@ -118,6 +118,62 @@ def rates(table: pd.DataFrame, truth: pd.Series | None) -> list[tuple[str, str]]
     ]
 
 
+def cpu_per_series(n: int, sessions: int, seed: int) -> None:
+    """CPU seconds per series of each analysis (one numba thread, ``time.process_time``)."""
+    import numba
+
+    from bubblewatch.scan import LPPLSAnalysis, PSYAnalysis, StatusAnalysis
+    from bubblewatch.scan.analyses import run_series
+    from bubblewatch.scan.synthetic import synthetic_panel
+    from bubblewatch.status.params import LONG_SCALE, SHORT_SCALE
+
+    numba.set_num_threads(1)
+    panel, _ = synthetic_panel(n + 1, sessions, seed=seed)
+    items = list(panel.items())
+    cases = [
+        ("PSY (statistics, table critical values, episodes, table p-value)", (PSYAnalysis(),)),
+        ("PSY with wild-bootstrap p-value (199 replications)", (PSYAnalysis(pvalue="wb"),)),
+        ("LPPLS, long scale (126 windows, 750..125 sessions)", (LPPLSAnalysis((LONG_SCALE,)),)),
+        ("LPPLS, short scale (19 windows, 120..30 sessions)", (LPPLSAnalysis((SHORT_SCALE,)),)),
+        ("status (includes both LPPLS scales)", (StatusAnalysis(),)),
+        ("psy + lppls + status (LPPLS taken from the status)",
+         (PSYAnalysis(), LPPLSAnalysis(), StatusAnalysis())),
+    ]  # fmt: skip
+    print(f"\nCPU seconds per series of {sessions} sessions ({n} series, one numba thread)\n")
+    print("| analysis | CPU s / series | wall s / series |")
+    print("|---|---|---|")
+    for label, analyses in cases:
+        sym, s0 = items[0]
+        run_series(sym, s0.index.to_numpy(), s0.to_numpy(), analyses)  # load the kernels
+        c0, w0 = time.process_time(), time.perf_counter()
+        for sym, s in items[1:]:
+            run_series(sym, s.index.to_numpy(), s.to_numpy(), analyses)
+        cpu, wall = (time.process_time() - c0) / n, (time.perf_counter() - w0) / n
+        print(f"| {label} | {cpu:.4f} | {wall:.4f} |", flush=True)
+
+
+def wild_bootstrap_rates(
+    panel: dict[str, pd.Series], truth: pd.Series | None, args: argparse.Namespace
+) -> None:
+    """The flags with wild-bootstrap p-values (199 replications) on the first series."""
+    from bubblewatch.scan import PSYAnalysis, scan
+
+    sub = dict(list(panel.items())[: max(1, round(args.wb_share * len(panel)))])
+    workers = max(args.workers)
+    t0 = time.perf_counter()
+    res = scan(sub, [PSYAnalysis(pvalue="wb")], scheduler=args.scheduler, workers=workers)
+    dt = time.perf_counter() - t0
+    print(
+        f"\nWild-bootstrap p-values (199 replications) on the first {len(sub)} series: "
+        f"{dt:.1f} s on {workers} workers ({len(sub) / dt:.2f} series/s); raw = p <= 5%\n"
+    )
+    print("| flag, wild-bootstrap p-values | rate |")
+    print("|---|---|")
+    table = res.table.assign(explosive=res.table["gsadf_pvalue"] <= 0.05)
+    for label, value in rates(table, truth):
+        print(f"| {label} | {value} |")
+
+
 def run(
     name: str,
     panel: dict[str, pd.Series],
@@ -146,6 +202,8 @@ def run(
                 psy_table = res.table
     if psy_table is None:
         return
+    if args.wb_share > 0:
+        wild_bootstrap_rates(panel, truth, args)
     n, worst = versus_pyexuber(panel, psy_table, args.sample)
     counts = psy_table["outcome"].value_counts().to_dict()
     print(f"\nOutcomes: {counts}. GSADF vs pyexuber on {n} series: max |difference| {worst:.1e}\n")
@@ -165,9 +223,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--analyses", action="append")
     ap.add_argument("--sample", type=float, default=0.01, help="share compared with pyexuber")
     ap.add_argument("--no-sp500", action="store_true")
+    ap.add_argument("--cpu", type=int, default=0, help="only measure CPU s per series on N series")
+    ap.add_argument(
+        "--wb-share",
+        type=float,
+        default=0.1,
+        help="share of the series also scanned with wild-bootstrap p-values (0: none)",
+    )
     args = ap.parse_args(argv or [])
     args.workers = [int(w) for w in str(args.workers).split(",")]
     args.analyses = args.analyses or ["psy", "psy,lppls,status"]
+    if args.cpu:
+        cpu_per_series(args.cpu, args.sessions, args.seed)
+        return
     from bubblewatch.scan import scan
     from bubblewatch.scan.synthetic import synthetic_panel
 

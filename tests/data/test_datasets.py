@@ -127,3 +127,29 @@ def _broken() -> pd.DataFrame:
 def test_load_demo_unknown_symbol():
     with Store(":memory:") as st, pytest.raises(NotFoundError, match="no bundled dataset FOO"):
         datasets.load_demo(st, ["FOO"])
+
+
+def test_price_frame_check_names_values_plainly_and_refuses_implausible_ones():
+    """Issue 10 items 4 and 10: the providers' and datasets' frames pass the same plausible
+    ranges as an import, and messages show numbers, never ``np.float64(...)``."""
+    from bubblewatch.data.tables import check_price_frame
+    from bubblewatch.errors import InputError
+
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-02", "2025-01-03"]),
+            **{c: [1.0, 1e32] for c in ("open", "high", "low", "close", "adj_close", "volume")},
+            "currency": "USD",
+            "source": "test",
+        }
+    )
+    with pytest.raises(InputError) as exc:
+        check_price_frame(frame, "X (test)")
+    assert str(exc.value) == (
+        "X (test): implausible close 1e+32 on 2025-01-03 (expected a price > 0 and <= 1e+12; "
+        "check the file's units (a price this large overflows later sums))"
+    )
+    frame.loc[1, "close"] = float("nan")
+    with pytest.raises(InputError, match=r"bad close nan on 2025-01-03") as exc:
+        check_price_frame(frame, "X (test)")
+    assert "np.float64" not in str(exc.value)

@@ -69,7 +69,7 @@ def test_pack_holds_what_the_report_reads(default_store: Store) -> None:
     st = default_store
     nvda = st.prices("NVDA")
     assert nvda.loc["2025-11-04", "close"] == pytest.approx(198.69)
-    assert nvda.index[0] == pd.Timestamp("2023-01-03")
+    assert nvda.index[0] == pd.Timestamp("2021-01-04")  # the subject: from 2021 (LPPLS)
     for name in ("SHILLER_CAPE", "GFDEBTN", "A091RC1Q027SBEA", "FEDFUNDS", "WALCL", "GDP"):
         assert len(st.macro(name)) > 100, name
     assert len(st.holdings_dates("SPY")) == 5

@@ -234,3 +234,9 @@ def test_shared_fundamentals_folder(shared_data: Path, store: Store, tmp_path: P
     assert store.query("SELECT count(*) n FROM fundamentals WHERE warning IS NOT NULL")["n"][0] == 1
     with pytest.raises(NotFoundError, match="no shares for 'META'"):
         store.shares_outstanding("META")
+
+
+def test_fundamentals_symbols(store: Store, tmp_path: Path) -> None:
+    assert store.fundamentals_symbols() == []
+    import_paths(store, [write(tmp_path / "f.csv", GOOD.replace("NVDA,FY2025Q4", "AMD,FY2025Q4"))])
+    assert store.fundamentals_symbols() == ["AMD", "NVDA"]

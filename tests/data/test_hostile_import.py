@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -40,11 +41,18 @@ class Case:
     after: str | None = None
     command: tuple[str, ...] = ("data", "import")
     skip: Callable[[], str | None] = field(default=lambda: None)
+    #: run before the command with (folder, store): e.g. import a series it reads
+    setup: Callable[[Path, Path], None] | None = None
 
 
 def _w(path: Path, text: str, encoding: str = "utf-8") -> str:
     path.write_text(text, encoding=encoding)
     return str(path)
+
+
+def _import(path: Path, text: str, store: Path) -> None:
+    path.write_text(text, encoding="utf-8")
+    assert main(["data", "import", str(path), "--store", str(store)]) == 0
 
 
 def _parquet(folder: Path, frame: pd.DataFrame, name: str = "PQ.parquet") -> str:
@@ -472,11 +480,14 @@ CASES: list[Case] = [
     # -- 3. user errors that used to end as internal errors (exit 1)
     Case(
         "psy_on_a_text_column",
-        lambda d: ["GOOD", "--column", "currency"],
+        lambda d: ["CUR", "--column", "currency"],
         2,
-        "column 'currency' of GOOD holds text, not prices; choose one of open, high, low, "
+        "column 'currency' of CUR holds text, not prices; choose one of open, high, low, "
         "close, adj_close, volume",
         command=("psy",),
+        setup=lambda d, store: _import(
+            d / "CUR.csv", "date,close,currency\n2025-01-02,1.5,USD\n", store
+        ),
     ),
     Case(
         "market_event_years_10000",
@@ -546,6 +557,8 @@ def test_hostile_case(
     if reason:
         pytest.skip(reason)
     store, folder = seeded
+    if case.setup is not None:
+        case.setup(folder, store)
     before = store_digest(store, template.parent, folder)
     args = case.make(folder)
     capsys.readouterr()
@@ -610,3 +623,24 @@ def test_unreadable_sub_folder_as_root_without_read_override(tmp_path: Path) -> 
     )
     assert " ".join(done.stderr.split()) == " ".join(expected.split())
     assert not store.exists()
+
+
+def test_lppls_fit_never_drops_missing_rows_silently(tmp_path, capsys) -> None:
+    """Issue 10 item 7: ``lppls fit`` dropped NaN rows silently; now an error naming the
+    first date, or with --drop-missing a note saying how many were skipped."""
+    d = pd.bdate_range("2020-01-01", periods=120)
+    close = 100 * np.exp(np.linspace(0, 0.3, 120))
+    frame = pd.DataFrame({"date": d.strftime("%Y-%m-%d"), "close": close})
+    frame.loc[[50, 51, 52], "close"] = np.nan
+    f = tmp_path / "GAPS.csv"
+    frame.to_csv(f, index=False)
+    assert main(["lppls", "fit", str(f)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert err == (
+        f"error: {f} has 3 rows without a value (blank or NaN), the first on 2020-03-11; "
+        "LPPLS needs a complete series: fill the gaps, or pass --drop-missing to skip those rows"
+    )
+    assert main(["lppls", "fit", str(f), "--drop-missing"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "3 rows without a value skipped (--drop-missing), the first on 2020-03-11" in out
+    assert "117 observations" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -77,3 +78,15 @@ def test_bad_files(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(NotFoundError, match="no such file"):
         read_panel_file(tmp_path / "nope.csv")
+
+
+def test_volume_column_travels_with_the_closes(tmp_path):
+    p = _write(tmp_path, "symbol,date,close,volume\nA,2025-01-02,10,100\nA,2025-01-03,11,\n")
+    panel = read_panel_file(p)
+    frame = panel.frames()["A"]
+    assert list(frame.columns) == ["close", "volume"]
+    assert frame["volume"].iloc[0] == 100 and np.isnan(frame["volume"].iloc[1])
+    assert (
+        read_panel_file(_write(tmp_path, "symbol,date,close\nA,2025-01-02,1\n", "b.csv")).volume
+        is None
+    )

@@ -102,3 +102,21 @@ def test_result_critical_values_methods():
     r3 = psy(y, min_window=20, ic="bic", max_lags=2)
     assert r3.critical_values("wb", reps=20).ic == "bic"
     assert "GSADF" in cv.summary()
+
+
+def test_below_the_table_is_simulated_never_the_nearest_table():
+    """Issue 10 item 7: PSY on 10 observations took the T=50 table's critical values."""
+    import pandas as pd
+
+    from bubblewatch.detect.psy_critical import critical_values_for
+
+    y = pd.Series(np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 10))))
+    r = psy(y)
+    first = int(load_table().grid[0])
+    assert r.nobs < first
+    cv = critical_values_for(r, reps=200)
+    assert cv.method.startswith("mc") and cv.nobs == 10
+    with pytest.raises(InputError, match=f"the shipped table starts at T={first}; got T=10"):
+        critical_values_for(r, method="table")
+    with pytest.raises(InputError, match=f"starts at T={first}"):
+        table_critical_values(10)

@@ -241,3 +241,29 @@ def test_unreadable_range_dates_are_input_errors():
 
     with pytest.raises(InputError, match="cannot read the dates"):
         market_events(_synthetic(), "2020-01-06", "not-a-date", symbol="X")
+
+
+def test_rarity_is_undefined_on_degenerate_series():
+    """Issue 10 item 7: a constant or 3-row series said "rank 1 of 261" and "return period
+    0.00 y"; the rank and rarity are now None with the reason."""
+    from bubblewatch.market.event import market_event
+
+    flat = pd.DataFrame({"close": 10.0}, index=pd.bdate_range("2024-01-01", periods=262))
+    ev = market_event(flat, flat.index[-1])
+    assert ev.rank_in_year is None and ev.rank_in_window is None
+    assert ev.moves_as_large_10y is None and ev.return_period_years is None
+    assert "every daily return in the window is 0" in ev.rarity_undefined
+    assert "rank and rarity: undefined" in ev.summary()
+    assert ev.to_dict()["return_period_years"] is None
+    short = pd.DataFrame(
+        {"close": [10.0, 11.0, 9.0]}, index=pd.bdate_range("2024-01-01", periods=3)
+    )
+    ev = market_event(short, short.index[-1])
+    assert ev.rank_in_window is None
+    assert ev.rarity_undefined.startswith("only 2 daily returns in the window")
+    px = pd.DataFrame(
+        {"close": 10.0 * np.exp(np.cumsum(np.r_[0.0, np.tile([0.01, -0.01], 60)]))},
+        index=pd.bdate_range("2024-01-01", periods=121),
+    )
+    ev = market_event(px, px.index[-1])
+    assert ev.rank_in_window is not None and ev.rarity_undefined == ""

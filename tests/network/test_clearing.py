@@ -188,3 +188,33 @@ def test_clearing_properties(case, ab):
     # greatest: matches the dense iteration from pbar
     p_dense, _ = clearing_dense_iteration(L, e, alpha, beta)
     np.testing.assert_allclose(r.payments, p_dense, atol=1e-9)
+
+
+def test_huge_amounts_are_rescaled_exactly_or_refused():
+    """Issue 10 item 7: liabilities of 1e308 gave NaN payments and exit 0."""
+    from bubblewatch.errors import InputError
+
+    big = clearing_vector([[0, 1e308], [1e308, 0]], [0.0, 0.0], names=["A", "B"])
+    assert big.payments.tolist() == [1e308, 1e308]
+    assert big.assets.tolist() == [1e308, 1e308]
+    # the same network in small units: the same answer times the unit, exactly
+    small = clearing_vector([[0, 3.0], [1.0, 0]], [1.0, 0.5], names=["A", "B"])
+    scaled = clearing_vector([[0, 3e300], [1e300, 0]], [1e300, 5e299], names=["A", "B"])
+    np.testing.assert_allclose(scaled.payments, small.payments * 1e300, rtol=1e-15)
+    assert scaled.defaulted.tolist() == small.defaulted.tolist()
+    with pytest.raises(InputError, match="A owes more in all than the largest number"):
+        clearing_vector([[0, 1e308, 1e308], [0, 0, 0], [0, 0, 0]], [0, 0, 0], names=list("ABC"))
+    with pytest.raises(InputError, match=r"A's assets .* more than the largest number"):
+        clearing_vector([[0, 1e308], [1e308, 0]], [1e308, 0.0], names=["A", "B"])
+
+
+def test_network_clear_cli_refuses_an_overflow(tmp_path, capsys):
+    from bubblewatch.cli import main
+
+    L = tmp_path / "L.csv"
+    L.write_text("owes,A,B,C\nA,,1e308,1e308\nB,,,\nC,,,\n", encoding="utf-8")
+    E = tmp_path / "E.csv"
+    E.write_text("party,outside_assets\nA,1\nB,1\nC,1\n", encoding="utf-8")
+    assert main(["network", "clear", str(L), str(E), "--json"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "A owes more in all than the largest number a double holds" in err

@@ -285,3 +285,69 @@ def test_console_summary_shortens_long_missing_lists():
         "series 0; series 1; series 2; and 2 more (listed in the report)"
     )
     assert _first_missing(items[:2]) == "series 0; series 1"
+
+
+def test_report_never_fails_on_a_stored_value(store, tmp_path):
+    """Issue 10 item 4: a close of 1e32 already in a store (written before the plausible
+    ranges existed) made the inputs hash overflow its DECIMAL sum and the report fail."""
+    from bubblewatch.data.writer import put_rows
+
+    h0 = inputs_hash(store, ["NVDA"])
+    row = pd.DataFrame(
+        {
+            "symbol": ["NVDA"],
+            "date": [pd.Timestamp("2025-12-31")],
+            "open": [np.nan],
+            "high": [np.nan],
+            "low": [np.nan],
+            "close": [1e32],
+            "adj_close": [1e32],
+            "volume": [np.nan],
+            "currency": ["USD"],
+            "source": ["old store"],
+            "warning": [None],
+        }
+    )
+    with store.transaction() as con:
+        put_rows(con, "prices", row)
+    h1 = inputs_hash(store, ["NVDA"])
+    assert h1 != h0 and len(h1) == 64
+    assert inputs_hash(store, ["NVDA"]) == h1
+    res = build_report(store, tmp_path / "r.html", symbols=["NVDA"])
+    assert res.inputs_hash == h1
+    assert (tmp_path / "r.html").stat().st_size > 0
+
+
+def test_two_reports_to_the_same_file_at_once(tmp_path):
+    """Issue 10 item 8: two ``report --out same.html`` at once shared one temporary name
+    (``same.html.tmp``): one process's rename then failed, or published a page the other was
+    still writing. Two processes write the same file 60 times each."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "same.html"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from bubblewatch.report.build import write_page\n"
+        "page = '<html>' + sys.argv[2] * 300_000 + '</html>'\n"
+        "for _ in range(60):\n"
+        "    write_page(Path(sys.argv[1]), page)\n"
+    )
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(out), letter],
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for letter in "ab"
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    text = out.read_text(encoding="utf-8")
+    assert text in ("<html>" + "a" * 300_000 + "</html>", "<html>" + "b" * 300_000 + "</html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["same.html"]

@@ -44,10 +44,10 @@ class Misbehave:
     def columns(self) -> tuple[tuple[str, str], ...]:
         return (("fault_last", "float64"), ("fault_error", "string"))
 
-    def params(self) -> dict[str, Any]:
+    def parameters(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-    def run(self, prices: pd.Series, checkpoint: Any) -> dict[str, Any]:
+    def run(self, prices: pd.Series, checkpoint: Any, context: Any) -> dict[str, Any]:
         sym = prices.name
         if sym in self.crash:
             os._exit(3)

@@ -139,3 +139,18 @@ def test_group_members_not_held_are_named():
     assert r.group_absent == {"G": ("ZZZZ",)}  # GOOG is merged into GOOGL, so it is held
     assert "not held: ZZZZ" in r.summary()
     assert r.to_dict()["group_absent"] == {"G": ["ZZZZ"]}
+
+
+def test_no_line_is_dropped_silently():
+    """Issue 10 item 4: an equity line of weight 0 (or below) vanished while the result said
+    "excluded: 0 lines"; a zero line is now listed as excluded, a negative one refused."""
+    from bubblewatch.errors import InputError
+
+    h = pd.DataFrame({"symbol": ["A", "B", "C"], "weight": [60.0, 40.0, 0.0]})
+    r = concentration(h, top_n=1)
+    assert r.n_holdings == 2
+    assert r.excluded_lines == ("C (zero weight)",)
+    assert "1 lines" in r.summary() or "(1 line" in r.summary()
+    h.loc[2, "weight"] = -1.5
+    with pytest.raises(InputError, match=r"negative weight -1\.5 for C"):
+        concentration(h, top_n=1)

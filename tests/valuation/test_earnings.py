@@ -1,4 +1,4 @@
-"""Point-in-time EPS, P/E, P/S and relative P/E, on values copied from
+"""Point-in-time EPS, P/E and relative P/E, on values copied from
 ../shared/data/fundamentals/fundamentals.csv (NVDA diluted EPS, split-adjusted, with the
 filing date each quarter's source names) and prices/us/NVDA.csv (close 2025-11-04 198.69)."""
 
@@ -16,7 +16,6 @@ from bubblewatch.valuation.earnings import (
     annual_figure,
     pe_history,
     price_earnings,
-    price_sales,
     trailing_eps,
 )
 from bubblewatch.valuation.quarters import known_dates, year_on_year
@@ -160,33 +159,6 @@ def test_year_on_year_nvda_q3_fy2026() -> None:
     assert rev.prior_fiscal_period == "FY2025Q3"
     assert round(rev.growth * 100, 1) == 62.5
     assert round(ni.growth * 100, 1) == 65.3
-
-
-def test_price_sales_with_and_without_share_counts() -> None:
-    rows = [
-        {"period_end": pe, "metric": "revenue", "value": v, "filed": f}
-        for pe, v, f in [
-            ("2024-10-27", 35_082e6, "2024-11-20"),
-            ("2025-01-26", 39_331e6, "2025-02-26"),
-            ("2025-04-27", 44_062e6, "2025-05-28"),
-            ("2025-07-27", 46_743e6, "2025-08-27"),
-        ]
-    ]
-    rows.append(
-        {
-            "period_end": "2025-07-27",
-            "metric": "shares_diluted_weighted",
-            "value": 24_532e6,
-            "filed": "2025-08-27",
-        }
-    )
-    f = pd.DataFrame(rows)
-    shares = pd.Series([24.3e9], index=pd.to_datetime(["2025-08-22"]))
-    r = price_sales(f, CLOSE, "2025-11-04", shares=shares, symbol="NVDA")
-    assert r.market_value == pytest.approx(198.69 * 24.3e9)
-    assert r.ps == pytest.approx(198.69 * 24.3e9 / (35_082e6 + 39_331e6 + 44_062e6 + 46_743e6))
-    r2 = price_sales(f, CLOSE, "2025-11-04", symbol="NVDA")
-    assert r2.shares == 24_532e6 and "diluted weighted" in r2.shares_source
 
 
 def test_relative_pe_names_peers_without_pe() -> None:

@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblewatch.errors import BubblewatchError, NotFoundError
+from bubblewatch.series import USDCNY_SERIES, iso_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.data.store import Store
 
 __all__ = ["CHECKS", "ClaimData", "Computed", "MissingData", "register"]
 
-FX_PAIR = "DEXCHUS_USDCNY"
+FX_PAIR = USDCNY_SERIES
 
 
 class MissingData(NotFoundError):
@@ -53,7 +54,7 @@ class Computed:
 
 
 def _d(x: Any) -> str:
-    return pd.Timestamp(x).date().isoformat()
+    return str(iso_date(pd.Timestamp(x).normalize()))
 
 
 class ClaimData:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from bubblewatch.commands.progress_view import announce_kernels as _announce
+from bubblewatch.commands.progress_view import progress_view
 from bubblewatch.data.store import Store
 from bubblewatch.data.store_file import set_store_defaults
 from bubblewatch.errors import InputError
@@ -28,6 +29,7 @@ __all__ = [
     "ExportOpt",
     "JsonOpt",
     "StoreOpt",
+    "announce_kernels",
     "configure_store",
     "console",
     "data_store",
@@ -241,20 +243,15 @@ def flag_hints(hints: dict[str, str]) -> Iterator[None]:
 
 @contextmanager
 def progress(description: str, total: float | None = None) -> Iterator[Any]:
-    """A rich progress bar on stderr (silent with ``--quiet`` or when stderr is not a terminal).
-
-    Yields a callable ``advance(n=1)``.
+    """Progress of a long stage on stderr: a rich bar on a terminal, log lines with counts
+    and elapsed time elsewhere, nothing with ``--quiet`` (see
+    :mod:`bubblewatch.commands.progress_view`). Yields ``advance(n=1, label=None)``; the
+    steps computations report through :mod:`bubblewatch.progress` drive it too.
     """
-    if is_quiet() or not console.is_terminal:
-        yield lambda n=1: None
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+    with progress_view(console, description, total, quiet=is_quiet()) as advance:
+        yield advance
+
+
+def announce_kernels(*capabilities: str) -> None:
+    """Say so before a first run compiles the numba kernels of ``capabilities``."""
+    _announce(console, *capabilities, quiet=is_quiet())

@@ -209,16 +209,9 @@ def list_(store: StoreOpt = None, as_json: JsonOpt = False, export: ExportOpt = 
     """
     with open_store(store, read_only=True) as st:
         df = st.list_series()
-    records = [
-        {
-            "symbol": r.symbol,
-            "kind": r.kind,
-            "rows": int(r.rows),
-            "first": str(r.first)[:10],
-            "last": str(r.last)[:10],
-        }
-        for r in df.itertuples()
-    ]
+    from bubblewatch.data.catalogue import catalogue_records
+
+    records = catalogue_records(df, fields=("symbol", "kind", "rows", "first", "last"))
     if not records:
         emit(records, as_json, text="the store is empty")
         return

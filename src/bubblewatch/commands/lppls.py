@@ -12,6 +12,7 @@ from bubblewatch.commands.common import (
     ExportOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     data_store,
     emit,
     flag_hints,
@@ -19,6 +20,7 @@ from bubblewatch.commands.common import (
     progress,
 )
 from bubblewatch.data.resolve import resolve_source
+from bubblewatch.errors import InputError
 
 app = typer.Typer(
     help="LPPLS bubble fits and the DS LPPLS confidence indicator.", no_args_is_help=True
@@ -40,15 +42,44 @@ FiltersOpt = Annotated[
 ]
 
 
-def _series(source: str, column: str | None, store: Any, data: Any) -> tuple[Any, Any]:
-    """SOURCE as a series and its provenance: a file (no provenance), else the long history of
-    a symbol of --data's cached store or of the store (``resolve_history``)."""
+def _series(
+    source: str, column: str | None, store: Any, data: Any, drop_missing: bool = False
+) -> tuple[Any, Any, list[Any]]:
+    """SOURCE as a series, its provenance (a file has none, a store symbol its long history,
+    ``resolve_history``) and notes. A row without a value is an error naming its date, or
+    with ``--drop-missing`` skipped with a note (never silently)."""
     from pathlib import Path
 
     if data is None or Path(source).exists():
-        return resolve_source(source, column=column, store=store)
-    with data_store(data, store) as st:
-        return resolve_source(source, column=column, store=st)
+        s, hist = resolve_source(source, column=column, store=store, keep_missing=True)
+    else:
+        with data_store(data, store) as st:
+            s, hist = resolve_source(source, column=column, store=st, keep_missing=True)
+    missing = s.isna().to_numpy()
+    if not missing.any():
+        return s, hist, []
+    first = t.date(s.index[int(missing.argmax())])
+    n = t.plural(int(missing.sum()), "row")
+    if not drop_missing:
+        raise InputError(
+            f"{source} has {n} without a value (blank or NaN), the first on {first}; LPPLS "
+            "needs a complete series: fill the gaps, or pass --drop-missing to skip those rows"
+        )
+    return (
+        s[~missing],
+        hist,
+        [t.note(f"{n} without a value skipped (--drop-missing), the first on {first}")],
+    )
+
+
+DropMissingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-missing",
+        help="Skip rows whose value is blank or NaN, with a note (default: such a row is an "
+        "error naming its date).",
+    ),
+]
 
 
 def _until(hist: Any, when: str | None) -> Any:
@@ -79,6 +110,7 @@ def fit_cmd(
     ] = None,
     filters: FiltersOpt = "fco",
     column: ColumnOpt = None,
+    drop_missing: DropMissingOpt = False,
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
@@ -92,12 +124,18 @@ def fit_cmd(
     """
     from bubblewatch.detect.lppls import fit_lppls, fit_window
 
-    s, hist = _series(source, column, store, data)
+    s, hist, notes = _series(source, column, store, data, drop_missing)
+    announce_kernels("lppls")
     with flag_hints(_HINTS):
         lo, hi, how = fit_window(s, start, end)
         fit = fit_lppls(s, start=lo, end=hi, filters=filters)
     hist = _until(hist, end)
-    emit(fit, as_json, render=lambda f: _with_series(render_fit(f, how), hist), export=export)
+    emit(
+        fit,
+        as_json,
+        render=lambda f: _with_series([*render_fit(f, how), *notes], hist),
+        export=export,
+    )
 
 
 def render_fit(fit: Any, window: str) -> list[Any]:
@@ -149,6 +187,7 @@ def confidence_cmd(
     date_to: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     filters: FiltersOpt = "fco",
     column: ColumnOpt = None,
+    drop_missing: DropMissingOpt = False,
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
@@ -160,8 +199,9 @@ def confidence_cmd(
     """
     from bubblewatch.detect.lppls_confidence import lppls_confidence
 
-    s, hist = _series(source, column, store, data)
+    s, hist, notes = _series(source, column, store, data, drop_missing)
     last = one_of(end, date_to, "--end/--to")
+    announce_kernels("lppls")
     with progress("LPPLS confidence"), flag_hints(_HINTS):
         res = lppls_confidence(
             s,
@@ -177,7 +217,12 @@ def confidence_cmd(
     if as_json and hist is not None:
         emit({**res.to_dict(), "series": hist.to_dict()}, True)
         return
-    emit(res, as_json, render=lambda r: _with_series(render_confidence(r), hist), export=export)
+    emit(
+        res,
+        as_json,
+        render=lambda r: _with_series([*render_confidence(r), *notes], hist),
+        export=export,
+    )
 
 
 def render_confidence(res: Any) -> list[Any]:

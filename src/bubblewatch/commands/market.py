@@ -24,6 +24,7 @@ from bubblewatch.commands.common import (
 )
 from bubblewatch.commands.connectedness import connectedness_cmd
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
+from bubblewatch.series import USDCNY_SERIES
 
 app = typer.Typer(
     help="Market shocks and contagion: event analytics, reaction tables, spillovers.",
@@ -50,7 +51,7 @@ def event(
     fx: Annotated[
         str,
         typer.Option("--fx", help="USD/CNY series in the store (CNY per USD); 'none' to skip."),
-    ] = "DEXCHUS_USDCNY",
+    ] = USDCNY_SERIES,
     shares: Annotated[
         str | None,
         typer.Option(
@@ -94,7 +95,7 @@ def event_inputs(
     symbol: str,
     *,
     shares: str | None = None,
-    fx: str = "DEXCHUS_USDCNY",
+    fx: str = USDCNY_SERIES,
     note: Any = None,
 ) -> tuple[Any, Any, Any]:
     """What ``market event`` reads from the store: the prices, the shares outstanding (None
@@ -119,7 +120,7 @@ def event_inputs(
         try:
             usdcny = st.fx(fx)
         except NotFoundError:
-            if fx != "DEXCHUS_USDCNY":
+            if fx != USDCNY_SERIES:
                 raise
     return prices, sh, usdcny
 
@@ -144,24 +145,27 @@ def render_event(ev: Any) -> list[Any]:
                 f"{ev.usdcny:.4f} CNY per USD ({t.date(ev.usdcny_date)})"
             )
         rows.append(("Change in market value", change))
-    rows += [
-        (
-            "Rank in the year to date",
-            f"{ev.rank_in_year} of {t.plural(ev.moves_in_year, 'session')} of {ev.date.year} "
-            f"up to {t.date(ev.date)} (1 = largest move in this direction)",
-        ),
-        (
-            f"Rank over {t.plural(ev.window_years, 'year')}",
-            f"{ev.rank_in_window} of {t.plural(ev.moves_in_window, 'session')} since "
-            f"{t.date(ev.window_start)}",
-        ),
-        (
-            "Moves as large",
-            f"{ev.moves_as_large_10y} in {ev.window_span_years:.1f} years of data: about once "
-            f"every {t.number(0)(ev.return_period_sessions)} sessions "
-            f"({t.number(2)(ev.return_period_years)} years)",
-        ),
-    ]
+    if ev.rarity_undefined:
+        rows.append(("Rank and rarity", f"undefined: {ev.rarity_undefined}"))
+    else:
+        rows += [
+            (
+                "Rank in the year to date",
+                f"{ev.rank_in_year} of {t.plural(ev.moves_in_year, 'session')} of "
+                f"{ev.date.year} up to {t.date(ev.date)} (1 = largest move in this direction)",
+            ),
+            (
+                f"Rank over {t.plural(ev.window_years, 'year')}",
+                f"{ev.rank_in_window} of {t.plural(ev.moves_in_window, 'session')} since "
+                f"{t.date(ev.window_start)}",
+            ),
+            (
+                "Moves as large",
+                f"{ev.moves_as_large_10y} in {ev.window_span_years:.1f} years of data: about "
+                f"once every {t.number(0)(ev.return_period_sessions)} sessions "
+                f"({t.number(2)(ev.return_period_years)} years)",
+            ),
+        ]
     if ev.volume is not None:
         vol = f"{t.integer(ev.volume)} shares ({pct(ev.volume_change)} vs the prior day"
         vol += "" if ev.volume_z is None else f", z-score {ev.volume_z:+.2f}"

@@ -15,7 +15,14 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from bubblewatch.commands.common import JsonOpt, StoreOpt, emit, flag_hints, progress
+from bubblewatch.commands.common import (
+    JsonOpt,
+    StoreOpt,
+    announce_kernels,
+    emit,
+    flag_hints,
+    progress,
+)
 from bubblewatch.errors import InputError
 
 
@@ -189,6 +196,7 @@ def psy_payload(
     full = len(y)
     if years and isinstance(y.index, pd.DatetimeIndex):
         y = psy_sample(y, DEFAULT_PARAMS.replace(sample_years=years))
+    announce_kernels("psy")
     with progress("PSY statistics"):
         result = psy(y, min_window=min_window, lags=lags or 0, ic=ic, max_lags=max_lags, log=log)
     method = cv

@@ -12,6 +12,7 @@ from bubblewatch.commands.common import (
     DataOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     console,
     data_store,
     emit,
@@ -69,6 +70,7 @@ def command(
     if scan_dir is not None:
         options["scan_dir"] = scan_dir
     with data_store(data, store) as st:
+        announce_kernels("psy", "lppls", "spillover")
         with progress("building the report"):
             result = build_report(
                 st, out, symbols=wanted, as_of=as_of, data_dir=data, options=options

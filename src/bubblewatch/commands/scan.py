@@ -13,12 +13,18 @@ from bubblewatch.commands.common import (
     ExportOpt,
     JsonOpt,
     StoreOpt,
+    announce_kernels,
     console,
     data_store,
     emit,
     is_quiet,
 )
-from bubblewatch.errors import InputError
+from bubblewatch.errors import InputError, Interrupted
+
+
+class PValues(StrEnum):
+    table = "table"
+    wb = "wb"
 
 
 class Scheduler(StrEnum):
@@ -26,18 +32,6 @@ class Scheduler(StrEnum):
     threads = "threads"
     processes = "processes"
     dask = "dask"
-
-
-def _store_series(
-    data: Path | None, store: Path | None, names: list[str] | None, kind: str, column: str
-) -> dict[str, Any]:
-    with data_store(data, store) as st:
-        if not names:
-            cat = st.list_series()
-            names = [str(s) for s, k in zip(cat["symbol"], cat["kind"], strict=True) if k == kind]
-            if not names:
-                raise InputError(f"the store holds no series of kind '{kind}'")
-        return {name: st.series(name, column) for name in names}
 
 
 def command(
@@ -59,7 +53,13 @@ def command(
             "the store.",
         ),
     ] = None,
-    column: Annotated[str, typer.Option("--column", help="Price column to analyse.")] = "close",
+    column: Annotated[
+        str | None,
+        typer.Option(
+            "--column",
+            help="Price column (default: adjusted closes from the store, close from --panel).",
+        ),
+    ] = None,
     analyses: Annotated[
         str, typer.Option("--analyses", help="Comma-separated: psy, lppls, status.")
     ] = "psy",
@@ -75,6 +75,18 @@ def command(
     min_obs: Annotated[
         int, typer.Option("--min-obs", help="PSY: shorter series are listed, not tested.")
     ] = 60,
+    pvalues: Annotated[
+        PValues,
+        typer.Option(
+            "--pvalues",
+            help="GSADF p-values: 'table' (the shipped null of homoskedastic random walks) or "
+            "'wb' (wild bootstrap of each series: robust to volatility clustering, slower).",
+        ),
+    ] = PValues.table,
+    pvalue_reps: Annotated[
+        int,
+        typer.Option("--pvalue-reps", min=19, help="Wild-bootstrap replications (--pvalues wb)."),
+    ] = 199,
     fdr: Annotated[
         float,
         typer.Option(
@@ -136,13 +148,14 @@ def command(
 
     names = [s.strip() for s in symbols.split(",") if s.strip()] if symbols else None
     notes: list[str] = []
+    extras: dict[str, Any] | None = None
     if panel is not None:
         if data is not None or store is not None:
             raise InputError("use --panel FILE or the store (--data/--store), not both")
         from bubblewatch.data.panel_file import read_panel_file
 
-        pf = read_panel_file(panel, column)
-        series: dict[str, Any] = pf.series
+        pf = read_panel_file(panel, column or "close")
+        series: dict[str, Any] = pf.frames()
         notes.extend(pf.notes)
         if names:
             absent = [n for n in names if n not in series]
@@ -150,7 +163,12 @@ def command(
                 raise InputError(f"--symbols: not in {panel}: {', '.join(absent)}")
             series = {n: series[n] for n in names}
     else:
-        series = _store_series(data, store, names, kind, column)
+        from bubblewatch.data.scan_inputs import store_universe
+
+        with data_store(data, store) as st:
+            universe = store_universe(st, names, kind=kind, column=column or "adj_close")
+        series, extras = dict(universe.series), universe.extras
+        notes.extend(universe.notes)
     sched = scheduler.value if scheduler is not None else ("dask" if address else "threads")
     from bubblewatch.scan import PSYAnalysis
     from bubblewatch.scan.run import resolve_analyses
@@ -159,7 +177,16 @@ def command(
     if not wanted:
         raise InputError("--analyses: name at least one of psy, lppls, status")
     wanted = [
-        PSYAnalysis(lags=lags, log=log, level=level, min_obs=min_obs) if a == "psy" else a
+        PSYAnalysis(
+            lags=lags,
+            log=log,
+            level=level,
+            min_obs=min_obs,
+            pvalue=pvalues.value,
+            pvalue_reps=pvalue_reps,
+        )
+        if a == "psy"
+        else a
         for a in wanted
     ]
     resolved = resolve_analyses(wanted)
@@ -168,6 +195,7 @@ def command(
             console.print(f"note: {n}", highlight=False, soft_wrap=True)
     title = f"scan ({', '.join(a.name for a in resolved)}) on {sched}"
     try:
+        announce_kernels("psy", "lppls")
         with scan_progress(title) as on_progress:
             result = scan(
                 series,
@@ -184,13 +212,13 @@ def command(
                 connect_timeout=connect_timeout,
                 on_progress=on_progress,
                 notes=notes,
+                extras=extras,
             )
     except KeyboardInterrupt:
         where = (
             f"saved in {out}; run the same command again to resume" if out else "lost (no --out)"
         )
-        console.print(f"interrupted: the rows finished so far are {where}", highlight=False)
-        raise typer.Exit(130) from None
+        raise Interrupted(f"scan interrupted: the rows finished so far are {where}") from None
     from bubblewatch.commands.scan_render import render_scan
 
     emit(result, as_json, render=lambda r: render_scan(r, top), export=export)

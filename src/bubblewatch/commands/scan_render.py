@@ -68,9 +68,17 @@ def _lppls(res: ScanResult, top: int) -> list[Any]:
         scale = col[len("lppls_") : -len("_pos")]
         pre = f"lppls_{scale}_"
         fitted = tab[tab[col].notna()].sort_values(col, ascending=False)
+        some = fitted[fitted[col] > 0]
+        title = (
+            f"LPPLS, {scale} scale: {t.plural(len(fitted), 'series', 'series')} fitted, "
+            f"{len(some)} with a positive bubble confidence"
+        )
+        if some.empty:
+            out.append(t.note(title))
+            continue
         out.append(
             t.table(
-                fitted.head(top),
+                some.head(top),
                 [
                     t.Column("Series", "symbol"),
                     t.Column("Bubble confidence", col, t.percent(0)),
@@ -79,10 +87,35 @@ def _lppls(res: ScanResult, top: int) -> list[Any]:
                     t.Column("tc 50%", pre + "tc_q50", t.date),
                     t.Column("tc 90%", pre + "tc_q90", t.date),
                 ],
-                title=f"LPPLS, {scale} scale: {t.plural(len(fitted), 'series', 'series')} fitted, "
-                "highest bubble confidence",
+                title=title + ", highest first",
             )
         )
+    return out
+
+
+def _status(tab: pd.DataFrame, top: int) -> list[Any]:
+    from bubblewatch.status.params import LEVELS
+
+    vc = tab["status_level"].value_counts()
+    counts = [(lv, t.integer(int(vc.get(lv, 0)))) for lv in reversed(LEVELS)]
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    hot = tab[tab["status_level"].isin(LEVELS[1:])].copy()
+    hot["_rank"] = hot["status_level"].map(rank)
+    hot = hot.sort_values(["_rank", "status_psy_bsadf"], ascending=False)
+    lp = [c for c in tab.columns if c.startswith("lppls_") and c.endswith("_pos")]
+    cols = [
+        t.Column("Series", "symbol"),
+        t.Column("Level", "status_level", style=t.verdict_style),
+        t.Column("BSADF", "status_psy_bsadf", t.number(2)),
+        t.Column("95% cv (robust)", "status_psy_cv95", t.number(2)),
+        t.Column("Episode since", "status_psy_episode_start", t.date),
+        *[t.Column(f"LPPLS {c[6:-4]}", c, t.percent(0)) for c in lp],
+        t.Column("1-year return", "status_ret_1y", t.percent(0, signed=True)),
+        t.Column("Drawdown", "status_drawdown", t.percent(0)),
+    ]
+    out: list[Any] = [t.facts(counts, title="Status levels")]
+    if len(hot):
+        out.append(t.table(hot.head(top), cols, title="Not calm, most advanced first"))
     return out
 
 
@@ -114,8 +147,7 @@ def render_scan(res: ScanResult, top: int = 15) -> list[Any]:
         items += _psy(res, top)
     items += _lppls(res, top)
     if "status_level" in tab:
-        vc = tab["status_level"].value_counts()
-        items.append(t.facts([(str(lv), t.integer(n)) for lv, n in vc.items()], title="Status"))
+        items += _status(tab, top)
     bad = tab[tab["outcome"].isin(("error", "timeout", "worker lost"))]
     if len(bad):
         items.append(

@@ -77,6 +77,7 @@ TEXT_COLUMNS = frozenset(
     }
 )
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
+_TEXT = re.compile(rb"\S")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _FILE_TYPES = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -182,6 +183,17 @@ def _decode_error(path: Path, data: bytes) -> None:
         ) from None
 
 
+def _has_blank_line(data: bytes) -> bool:
+    """Whether a blank line lies between two lines of text (searched in place: the file's
+    bytes are never copied)."""
+    start, end = 0, len(data)
+    while start < end and data[start] in b"\r\n":
+        start += 1
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
+    return _BLANK_LINE.search(data, start, end) is not None
+
+
 def _first_lines(data: bytes, n: int) -> list[str]:
     """The first ``n`` non-blank lines, decoded (the BOM dropped)."""
     out: list[str] = []
@@ -220,7 +232,7 @@ def read_raw_table(path: Path) -> RawTable:
     except (OSError, EOFError) as exc:
         raise DataFileError(path, f"cannot read file ({exc})") from exc
     _check_encoding(path, data)
-    if not data.strip() or data.strip() == codecs.BOM_UTF8:
+    if _TEXT.search(data, len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0) is None:
         raise DataFileError(
             path,
             "empty file",
@@ -251,7 +263,11 @@ def read_raw_table(path: Path) -> RawTable:
     columns = [*names, "_trailing"] if trailing else names
 
     def read_text() -> pd.DataFrame:
-        frame = _read_csv(path, data, dtype=str, keep_default_na=False, na_filter=False)
+        # error path only: the file is read again rather than its bytes kept (memory)
+        again = path.read_bytes()
+        if name.endswith(".gz"):
+            again = gzip.decompress(again)
+        frame = _read_csv(path, again, dtype=str, keep_default_na=False, na_filter=False)
         frame.columns = pd.Index(columns)
         return frame
 
@@ -259,7 +275,7 @@ def read_raw_table(path: Path) -> RawTable:
     frame.columns = pd.Index(columns)
     if trailing:
         _drop_trailing(path, frame, len(header))
-    if _BLANK_LINE.search(data.strip(b"\r\n")) is None and not data[:1].isspace():
+    if not _has_blank_line(data) and not data[:1].isspace():
         lines = np.arange(len(frame), dtype=np.int64) + 2
     else:  # blank lines are skipped: count them so line numbers stay right
         all_lines = data.split(b"\n")

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import time
-import warnings
 from pathlib import Path
 
+from bubblewatch.data.cache_build import build_once, cache_base, remove_dead_builds
 from bubblewatch.data.importer import IMPORTER_VERSION, import_paths
 from bubblewatch.data.store import Store
-from bubblewatch.errors import DataQualityWarning, NotFoundError
+from bubblewatch.errors import NotFoundError
 
-__all__ = ["data_dir_fingerprint", "open_data_dir_store"]
-
-
-def _cache_base() -> Path:
-    home = os.environ.get("BUBBLEWATCH_HOME")
-    base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
-    return base / "cache"
+__all__ = ["data_dir_fingerprint", "open_data_dir_store", "remove_dead_builds"]
 
 
 def data_dir_fingerprint(data_dir: str | Path, *, shift_days: int = 0) -> str:
@@ -46,19 +38,7 @@ def open_data_dir_store(
     root = Path(data_dir).expanduser()
     if not root.is_dir():
         raise NotFoundError(f"data folder {root} does not exist")
-    base = Path(cache_dir) if cache_dir is not None else _cache_base()
-    base.mkdir(parents=True, exist_ok=True)
+    base = Path(cache_dir) if cache_dir is not None else cache_base()
     target = base / f"{data_dir_fingerprint(root, shift_days=shift_days)}.duckdb"
-    if not target.exists():
-        tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DataQualityWarning)
-                with Store(tmp, private=True) as st:
-                    import_paths(st, [root], shift_days=shift_days)
-            os.replace(tmp, target)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+    build_once(target, lambda st: import_paths(st, [root], shift_days=shift_days))
     return Store(target, read_only=True)

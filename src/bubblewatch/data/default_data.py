@@ -11,19 +11,15 @@ read-only cache built once per version under ``$BUBBLEWATCH_HOME/cache``, and sa
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
-import os
-import time
-import warnings
 from pathlib import Path
 from typing import Any
 
 from bubblewatch import __version__
+from bubblewatch.data.cache_build import build_once, cache_base
 from bubblewatch.data.store import Store, default_store_path
 from bubblewatch.data.store_file import store_defaults
-from bubblewatch.errors import DataQualityWarning
 
 __all__ = [
     "cache_base",
@@ -32,13 +28,6 @@ __all__ = [
     "open_default_data",
     "open_reader",
 ]
-
-
-def cache_base() -> Path:
-    """``$BUBBLEWATCH_HOME/cache`` (default ``~/.local/share/bubblewatch/cache``)."""
-    home = os.environ.get("BUBBLEWATCH_HOME")
-    base = Path(home).expanduser() if home else Path.home() / ".local" / "share" / "bubblewatch"
-    return base / "cache"
 
 
 def _versions() -> str:
@@ -88,20 +77,8 @@ def load_default_data(store: Store, *, replace: bool = False) -> list[dict[str, 
 def open_default_data(cache_dir: str | Path | None = None) -> Store:
     """The embedded default data as a read-only store (built once into the cache)."""
     base = Path(cache_dir) if cache_dir is not None else cache_base()
-    base.mkdir(parents=True, exist_ok=True)
     target = base / f"default-data-{default_data_key()}.duckdb"
-    if not target.exists():
-        tmp = base / f".{target.stem}.{os.getpid()}.{time.time_ns()}.tmp.duckdb"
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DataQualityWarning)
-                with Store(tmp, private=True) as st:
-                    load_default_data(st)
-            os.replace(tmp, target)
-        finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+    build_once(target, load_default_data)
     return Store(target, read_only=True)
 
 

@@ -303,6 +303,65 @@ def read_ledger_frames(
     return deals, parties, label
 
 
+def _check_row_lengths(path: Path, columns: pd.Index) -> None:
+    """Every data row has as many fields as the header (pandas pads short rows silently)."""
+    data = path.read_bytes()
+    if b'"' not in data:  # no quoting: count the commas of each line (fast)
+        short = [
+            (n, ln.count(b",") + 1)
+            for n, ln in enumerate(data.split(b"\n"), start=1)
+            if n > 1 and ln.strip() and ln.count(b",") + 1 < len(columns)
+        ]
+    else:
+        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+            short = [
+                (n, len(fields))
+                for n, fields in enumerate(csv.reader(fh), start=1)
+                if n > 1 and fields and len(fields) < len(columns)
+            ]
+    if short:
+        line, nfields = short[0]
+        raise DataFileError(
+            path,
+            "missing field (the row is shorter than the header)",
+            line=line,
+            column=str(columns[nfields]).strip(),
+            expected=f"{len(columns)} comma-separated fields, blank for no liability",
+        )
+
+
+def _amounts(path: Path, raw: pd.DataFrame) -> np.ndarray:
+    """The matrix's amounts as floats (blank = 0). Columns the C reader parsed as numbers are
+    checked at once; otherwise (text, ``1_000``, a bad amount) the file is read as text and
+    the first bad cell in reading order is reported by :func:`_number`, as written."""
+    cells = raw.iloc[:, 1:]
+    if all(
+        pd.api.types.is_float_dtype(t) or pd.api.types.is_integer_dtype(t) for t in cells.dtypes
+    ):
+        vals = cells.to_numpy(dtype=float)
+        blank = np.isnan(vals)
+        with np.errstate(invalid="ignore"):
+            if not (~blank & (np.isinf(vals) | (vals < 0))).any():
+                vals[blank] = 0.0
+                return vals
+    text = pd.read_csv(path, dtype=str, keep_default_na=False).iloc[:, 1:]
+    text = text.apply(lambda c: c.str.strip())
+    blank = (text == "").to_numpy()
+    vals = np.empty(text.shape)
+    for j, col in enumerate(text.columns):
+        c = text[col]
+        if c.str.contains("_", regex=False).any():
+            c = c.str.replace("_", "", regex=False)
+        vals[:, j] = pd.to_numeric(c, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = ~blank & (~np.isfinite(vals) | (vals < 0))
+    if bad.any():
+        r, k = (int(x) for x in np.unravel_index(int(np.argmax(bad)), bad.shape))
+        _number(path, r + 2, str(text.columns[k]).strip(), str(text.iat[r, k]))
+    vals[blank] = 0.0
+    return vals
+
+
 def read_liabilities(path: str | Path) -> pd.DataFrame:
     """Read a square liabilities matrix CSV: party names as header and first column, row owes
     column; a blank cell is no liability. Returns a float DataFrame whose index and columns
@@ -316,24 +375,15 @@ def read_liabilities(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise DataFileError(path, "file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:  # names as text; amounts parsed by the C reader (a column with text stays text)
+        raw = pd.read_csv(path, converters={0: str}, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise DataFileError(path, f"not a readable CSV file ({exc})") from exc
     if raw.shape[1] < 2:
         raise DataFileError(
             path, "no party columns", line=1, expected="a first column of names, then one per party"
         )
-    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-        for line_no, fields in enumerate(csv.reader(fh), start=1):
-            if line_no > 1 and fields and len(fields) < raw.shape[1]:
-                raise DataFileError(
-                    path,
-                    "missing field (the row is shorter than the header)",
-                    line=line_no,
-                    column=str(raw.columns[len(fields)]).strip(),
-                    expected=f"{raw.shape[1]} comma-separated fields, blank for no liability",
-                )
+    _check_row_lengths(path, raw.columns)
     names = [str(c).strip() for c in raw.columns[1:]]
     if len(set(names)) != len(names):
         raise DataFileError(path, "duplicate party in the header", line=1)
@@ -347,35 +397,36 @@ def read_liabilities(path: str | Path) -> pd.DataFrame:
             f"the matrix is not square: {len(rows)} rows for {len(names)} columns",
             expected="one row per party named in the header",
         )
+    known = set(names)
     for i, nm in enumerate(rows):
-        if nm not in names:
+        if nm not in known:
+            shown = ", ".join(names[:10]) + (
+                f" ... ({len(names)} in all)" if len(names) > 10 else ""
+            )
             raise DataFileError(
                 path,
                 "row party not in the header",
                 line=i + 2,
                 column=first_col,
                 value=nm,
-                expected=f"one of {names}",
+                expected=f"one of the header's parties: {shown}",
             )
     if len(set(rows)) != len(rows):
         raise DataFileError(path, "duplicate party in the first column")
-    vals = np.zeros((len(rows), len(names)))
-    for i in range(len(rows)):
-        for j, col in enumerate(raw.columns[1:]):
-            cell = str(raw.iat[i, j + 1])
-            x = _number(path, i + 2, str(col).strip(), cell.strip())
-            vals[i, j] = 0.0 if math.isnan(x) else x
+    vals = _amounts(path, raw)
     df = pd.DataFrame(vals, index=rows, columns=names).loc[names, names]
-    for k, nm in enumerate(names):
-        if df.iat[k, k] != 0:
-            raise DataFileError(
-                path,
-                "a party cannot owe itself",
-                line=rows.index(nm) + 2,
-                column=nm,
-                value=df.iat[k, k],
-                expected="0 on the diagonal",
-            )
+    diagonal = np.flatnonzero(np.diag(df.to_numpy()) != 0)
+    if diagonal.size:
+        k = int(diagonal[0])
+        nm = names[k]
+        raise DataFileError(
+            path,
+            "a party cannot owe itself",
+            line=rows.index(nm) + 2,
+            column=nm,
+            value=df.iat[k, k],
+            expected="0 on the diagonal",
+        )
     return df
 
 

@@ -26,12 +26,22 @@ __all__ = ["Panel", "read_panel_file"]
 
 @dataclasses.dataclass(frozen=True)
 class Panel:
-    """The series of a panel file (in order of first appearance) and notes on the input."""
+    """The series of a panel file (in order of first appearance) and notes on the input;
+    ``volume`` holds each symbol's volumes when the file has a ``volume`` column."""
 
     series: dict[str, pd.Series]
     notes: tuple[str, ...]
     path: str
     rows: int
+    volume: dict[str, pd.Series] | None = None
+
+    def frames(self) -> dict[str, pd.DataFrame | pd.Series]:
+        """Each symbol's closes, as a ``close``/``volume`` frame when there are volumes."""
+        if self.volume is None:
+            return dict(self.series)
+        return {
+            k: pd.DataFrame({"close": v, "volume": self.volume[k]}) for k, v in self.series.items()
+        }
 
 
 def read_panel_file(path: str | Path, column: str = "close") -> Panel:
@@ -80,8 +90,17 @@ def read_panel_file(path: str | Path, column: str = "close") -> Panel:
         raise raw.error("missing symbol", row=i, column=sym_col, value="", expected="a symbol")
     dates = raw.dates("date")
     values = raw.numbers(col, what="a price")
+    volumes = (
+        raw.numbers("volume", what="a volume") if "volume" in cols else np.full(len(values), np.nan)
+    )
     frame = pd.DataFrame(
-        {"symbol": symbols.to_numpy(), "date": dates, "value": values, "line": raw.lines}
+        {
+            "symbol": symbols.to_numpy(),
+            "date": dates,
+            "value": values,
+            "volume": volumes,
+            "line": raw.lines,
+        }
     )
     dup = frame.duplicated(["symbol", "date"], keep=False).to_numpy()
     if dup.any():
@@ -100,6 +119,7 @@ def read_panel_file(path: str | Path, column: str = "close") -> Panel:
         )
     notes = []
     out: dict[str, pd.Series] = {}
+    vols: dict[str, pd.Series] = {}
     unsorted: list[tuple[str, int, pd.Timestamp, pd.Timestamp]] = []
     for sym, g in frame.groupby("symbol", sort=False):
         d = g["date"].to_numpy()
@@ -110,9 +130,9 @@ def read_panel_file(path: str | Path, column: str = "close") -> Panel:
                 (str(sym), int(g["line"].iloc[j]), g["date"].iloc[j], g["date"].iloc[j - 1])
             )
             g = g.sort_values("date", kind="stable")
-        out[str(sym)] = pd.Series(
-            g["value"].to_numpy(), index=pd.DatetimeIndex(g["date"], name="date"), name=str(sym)
-        )
+        idx = pd.DatetimeIndex(g["date"], name="date")
+        out[str(sym)] = pd.Series(g["value"].to_numpy(), index=idx, name=str(sym))
+        vols[str(sym)] = pd.Series(g["volume"].to_numpy(), index=idx, name="volume")
     if unsorted:
         sym, line, d_now, d_before = unsorted[0]
         notes.append(
@@ -127,4 +147,11 @@ def read_panel_file(path: str | Path, column: str = "close") -> Panel:
             f"{int(raw.lines[i])}, {symbols.iloc[i]}) kept as missing values; the scan "
             "drops and counts them per series"
         )
-    return Panel(series=out, notes=tuple(notes), path=str(p), rows=len(frame))
+    has_volume = "volume" in cols and bool(np.isfinite(volumes).any())
+    return Panel(
+        series=out,
+        notes=tuple(notes),
+        path=str(p),
+        rows=len(frame),
+        volume=vols if has_volume else None,
+    )

@@ -104,6 +104,16 @@ class RawTable:
             self.path, problem, line=line, column=col, value=value, expected=expected
         )
 
+    def refuse_first(self, bad: np.ndarray, problem: str, column: str, expected: str) -> None:
+        """Raise :meth:`error` for the first row where ``bad`` is True, quoting its cell as
+        written (no-op when no row is bad)."""
+        bad = np.asarray(bad, dtype=bool)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise self.error(
+                problem, row=i, column=column, value=self.cell(column, i), expected=expected
+            )
+
     def _full_text(self, column: str) -> pd.Series | None:
         if self.text_frame is None:
             return None

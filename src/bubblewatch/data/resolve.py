@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.data.csv_reader import normalise_column, read_raw_table
-from bubblewatch.data.store import Store
+from bubblewatch.data.store import NUMERIC_PRICE_COLUMNS, Store
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
+from bubblewatch.series import iso_date
 
 __all__ = [
     "HISTORY_CHAINS",
@@ -281,7 +282,7 @@ class ResolvedHistory:
 
 
 def _iso(ts: Any) -> str | None:
-    return None if ts is None else pd.Timestamp(ts).date().isoformat()
+    return None if ts is None else str(iso_date(pd.Timestamp(ts).normalize()))
 
 
 def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:
@@ -314,8 +315,13 @@ def _piece_frame(store: Store, symbol: str, column: str) -> tuple[pd.DataFrame, 
     df = store.prices(symbol)
     if column == "adj_close":
         close = df["adj_close"].astype(float).where(df["adj_close"].notna(), df["close"])
-    elif column in df.columns:
+    elif column in NUMERIC_PRICE_COLUMNS:
         close = df[column].astype(float)
+    elif column in df.columns:
+        raise InputError(
+            f"column '{column}' of {symbol} holds text, not prices; choose one of "
+            f"{', '.join(NUMERIC_PRICE_COLUMNS)}"
+        )
     else:
         raise NotFoundError(
             f"{symbol} has no column '{column}'; choose one of close, adj_close, open, high, "

@@ -42,6 +42,20 @@ FUNDAMENTAL_METRICS: dict[str, str] = {
     "shares_diluted_weighted": "shares",
     "shares_outstanding": "shares",
 }
+#: the columns of the fundamentals table, in the order Store.fundamentals returns them
+FUNDAMENTALS_COLUMNS = (
+    "symbol",
+    "fiscal_period",
+    "period_end",
+    "metric",
+    "value",
+    "unit",
+    "form",
+    "filed",
+    "source",
+    "note",
+    "warning",
+)
 #: the default unit of each kind of fundamentals metric
 DEFAULT_UNITS: dict[str, str] = {"currency": "USD", "per_share": "USD/share", "shares": "shares"}
 #: currencies a fundamentals value may be stated in (units, never thousands or millions)

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from bubblewatch.data.schema import DDL, TABLES
+from bubblewatch.data.schema import DDL, FUNDAMENTALS_COLUMNS, TABLES
 from bubblewatch.data.store_file import (
     Notify,
     WriteSession,
@@ -44,10 +44,25 @@ def default_store_path() -> Path:
     return base / "store.duckdb"
 
 
+#: values up to this size are summed exactly as DECIMAL(38, 6) (room for 1e12 of them)
+_DECIMAL_MAX = 1e20
+
+
 def _exact_sum(col: str) -> str:
     # DuckDB sums doubles in parallel, so the last bits vary run to run; a DECIMAL sum of the
-    # values rounded to 6 decimals is exact and therefore reproducible
-    return f"sum(CASE WHEN isfinite({col}) THEN round({col}, 6)::DECIMAL(38, 6) END)"
+    # values rounded to 6 decimals is exact and therefore reproducible. Values too large for
+    # the DECIMAL (a close of 1e32 in an old store) add the sum of a checksum of their text
+    # instead (also exact and order-free), so the sum never fails on a stored value; stores
+    # without such values give the same text as the DECIMAL alone.
+    small = (
+        f"sum(CASE WHEN isfinite({col}) AND abs({col}) < {_DECIMAL_MAX:g} "
+        f"THEN round({col}, 6)::DECIMAL(38, 6) END)"
+    )
+    large = (
+        f"sum(CASE WHEN isfinite({col}) AND abs({col}) >= {_DECIMAL_MAX:g} "
+        f"THEN md5_number_upper(CAST({col} AS VARCHAR)) END)"
+    )
+    return f"nullif(concat_ws(' + big ', CAST({small} AS VARCHAR), CAST({large} AS VARCHAR)), '')"
 
 
 _CONTENT_SQL = """
@@ -345,6 +360,11 @@ class Store:
             df["shares"].to_numpy(float), index=pd.to_datetime(df["date"]), name=symbol
         )
 
+    def fundamentals_symbols(self) -> list[str]:
+        """The symbols that have quarterly fundamentals, sorted."""
+        df = self.query("SELECT DISTINCT symbol FROM fundamentals ORDER BY symbol")
+        return [str(x) for x in df["symbol"]]
+
     def fundamentals(self, symbol: str, metric: str | None = None) -> pd.DataFrame:
         """Quarterly figures of ``symbol`` (all metrics, or one), oldest first.
 
@@ -375,19 +395,7 @@ class Store:
                 "(bubblewatch data import FILE) or fetch them (bubblewatch data fetch --provider sec)"
             )
             raise NotFoundError(f"no fundamentals for '{symbol}'{hint}")
-        cols = [
-            "symbol",
-            "fiscal_period",
-            "period_end",
-            "metric",
-            "value",
-            "unit",
-            "form",
-            "filed",
-            "source",
-            "note",
-            "warning",
-        ]
+        cols = list(FUNDAMENTALS_COLUMNS)
         for c in cols:
             if c not in df.columns:  # a store written before these columns existed
                 df[c] = None

@@ -14,23 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.data.writer import put_rows
-from bubblewatch.errors import InputError
+from bubblewatch.data.plausible import LIMITS, first_outside
+from bubblewatch.data.writer import TABLE_COLUMNS, put_rows
+from bubblewatch.errors import InputError, quote_value
 
 __all__ = ["PRICE_COLUMNS", "check_price_frame", "write_macro", "write_prices"]
 
-#: the columns of a price frame (our price schema, without ``symbol``)
-PRICE_COLUMNS = (
-    "date",
-    "open",
-    "high",
-    "low",
-    "close",
-    "adj_close",
-    "volume",
-    "currency",
-    "source",
-)
+#: the columns of a price frame: the prices table's, without ``symbol`` and ``warning``
+PRICE_COLUMNS = tuple(c for c in TABLE_COLUMNS["prices"] if c not in ("symbol", "warning"))
 
 
 def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: bool = False) -> None:
@@ -61,8 +52,15 @@ def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: boo
     if np.any(bad):
         i = int(np.argmax(bad))
         raise InputError(
-            f"{what}: bad close {close[i]!r} on {dates[i].date().isoformat()} "
+            f"{what}: bad close {quote_value(close[i])} on {dates[i].date().isoformat()} "
             "(expected a finite positive price)"
+        )
+    limit = LIMITS["future_price" if allow_non_positive else "price"]
+    i_out = first_outside(close, limit)
+    if i_out is not None:
+        raise InputError(
+            f"{what}: implausible close {quote_value(close[i_out])} on "
+            f"{dates[i_out].date().isoformat()} (expected {limit.expected()})"
         )
 
 

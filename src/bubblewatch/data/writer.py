@@ -22,6 +22,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from bubblewatch.data.schema import FUNDAMENTALS_COLUMNS
 from bubblewatch.data.store import Store
 from bubblewatch.errors import DISK_FULL_MESSAGE, InputError, NoSpaceError, is_disk_full
 
@@ -55,19 +56,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "warning",
     ),
     "shares": ("symbol", "date", "shares", "source"),
-    "fundamentals": (
-        "symbol",
-        "fiscal_period",
-        "period_end",
-        "metric",
-        "value",
-        "unit",
-        "form",
-        "filed",
-        "source",
-        "note",
-        "warning",
-    ),
+    "fundamentals": FUNDAMENTALS_COLUMNS,
     "macro": ("series", "date", "value", "vintage", "source"),
     "fx": ("pair", "date", "rate", "source"),
     "holdings": ("index_name", "as_of", "symbol", "name", "weight", "source"),
@@ -168,10 +157,20 @@ def put_rows(
                 f"max(CAST(date AS DATE)) AS b FROM {name} GROUP BY {key}) AS r "
                 f"WHERE {table}.{key} = r.{key} AND {table}.date BETWEEN r.a AND r.b"
             )
+        else:
+            # upsert: the stored rows with an incoming key go first, then a plain INSERT
+            # (a third less memory than INSERT OR REPLACE on a large import)
+            keys = TABLE_KEYS[table]
+            distinct = ", ".join(
+                f"CAST({k} AS DATE) AS {k}" if k in DATE_COLUMNS else k for k in keys
+            )
+            cond = " AND ".join(f"{table}.{k} = k.{k}" for k in keys)
+            con.execute(
+                f"DELETE FROM {table} USING (SELECT DISTINCT {distinct} FROM {name}) AS k "
+                f"WHERE {cond}"
+            )
         select = ", ".join(f"CAST({c} AS DATE)" if c in DATE_COLUMNS else c for c in cols)
-        con.execute(
-            f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}"
-        )
+        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM {name}")
     finally:
         # after a failed statement DuckDB refuses everything but ROLLBACK: keep the first error
         with contextlib.suppress(duckdb.Error):

@@ -715,7 +715,7 @@ def fit_window(x, y, eps, box, grid, warm, out):
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
-def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
+def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out, state):
     """Fit every (window length, end index) pair; ``out`` has shape (n_len, n_end, N_OUT).
 
     ``t`` are times in days, ``y`` log prices; window ``(j, e)`` covers observations
@@ -724,6 +724,9 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
     (tc = t2 + tc_rel * span). The output tau is in scaled time of its own window.
     Parallel over lengths; each length walks its end dates in order (warm starts from the
     previous end date when ``warm_start``), so results do not depend on the thread count.
+    ``state`` (n_len, 3: tc, m, omega of the last finite fit; NaN at first) carries the warm
+    start in and out, so consecutive calls over consecutive blocks of end dates give the
+    same fits as one call over all of them.
     """
     n_len = lengths.shape[0]
     n_end = ends.shape[0]
@@ -734,9 +737,9 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
         w = lengths[j]
         box = np.zeros(12)
         warm = np.empty(3)
-        prev_tc = np.nan
-        prev_m = np.nan
-        prev_om = np.nan
+        prev_tc = state[j, 0]
+        prev_m = state[j, 1]
+        prev_om = state[j, 2]
         row = np.empty(N_OUT)
         for e in range(n_end):
             i1 = ends[e]
@@ -772,3 +775,6 @@ def fit_windows(t, y, ends, lengths, box_rel, grid, warm_start, out):
                 prev_tc = t0 + row[OUT_TAU] * span
                 prev_m = row[OUT_M]
                 prev_om = row[OUT_OMEGA]
+        state[j, 0] = prev_tc
+        state[j, 1] = prev_m
+        state[j, 2] = prev_om

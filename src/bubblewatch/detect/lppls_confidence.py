@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch import progress
 from bubblewatch.detect import _lppls_kernels as _k
 from bubblewatch.detect.lppls_inputs import _fmt, _from_ordinal, _grid_offsets, _ordinals, _prepare
 from bubblewatch.detect.lppls_model import (
@@ -286,7 +287,18 @@ def lppls_confidence(
     box = bounds.boxes(_grid_offsets(0), grid.ftol)[0]
     box_rel = np.array([bounds.tc_lo, bounds.tc_hi, *box[2:9], box[10], grid.max_oscillations])
     out = np.empty((lengths.size, ends.size, _k.N_OUT))
-    _k.fit_windows(t, y, ends, lengths, box_rel, grid.as_array(), bool(warm_start), out)
+    state = np.full((lengths.size, 3), np.nan)  # the warm start carried across blocks
+    # one kernel call, or ~20 blocks of end dates when someone watches the progress (the
+    # warm start is carried across blocks, so the fits are the same)
+    block = ends.size if not progress.listening() else max(1, -(-ends.size // 20))
+    for lo in range(0, ends.size, block):
+        hi = min(ends.size, lo + block)
+        part = np.empty((lengths.size, hi - lo, _k.N_OUT))
+        _k.fit_windows(
+            t, y, ends[lo:hi], lengths, box_rel, grid.as_array(), bool(warm_start), part, state
+        )
+        out[:, lo:hi] = part
+        progress.step("end dates", hi, ends.size)
 
     # assemble (vectorised over all fits)
     E, W = np.meshgrid(ends, lengths)  # shape (n_len, n_end)

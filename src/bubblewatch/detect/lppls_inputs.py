@@ -9,75 +9,25 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
+from bubblewatch.series import iso_date, price_series
+from bubblewatch.series import window_dates as _window_dates
 from bubblewatch.validation import Date, Integer, SeriesLike, validate_params
 
 
-def _window_dates(
-    start: Any, end: Any, what: str
-) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """``start`` and ``end`` as calendar dates (None stays None); a time zone is an error."""
-    try:
-        lo = None if start is None else pd.Timestamp(start)
-        hi = None if end is None else pd.Timestamp(end)
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"{what}: cannot read the dates {start!r}..{end!r}; use YYYY-MM-DD", parameter="start"
-        ) from exc
-    for name, value, ts in (("start", start, lo), ("end", end, hi)):
-        if ts is not None and ts.tzinfo is not None:
-            raise InputError(
-                f"{name} {str(value)!r}: a date with a time zone; give the calendar date "
-                f"YYYY-MM-DD (e.g. {ts.date().isoformat()})",
-                parameter=name,
-            )
-    return lo, hi
-
-
 def _prepare(series: pd.Series, start: Any, end: Any, what: str) -> pd.Series:
-    """Validate a price series and cut it to [start, end]."""
-    if isinstance(series, pd.DataFrame):
-        if series.shape[1] != 1:
-            raise InputError(
-                f"{what} needs one price series, got a frame with {series.shape[1]} columns"
-            )
-        series = series.iloc[:, 0]
-    if not isinstance(series, pd.Series):
-        raise InputError(
-            f"{what} needs a pandas Series of prices indexed by date, got {type(series).__name__}"
-        )
-    if not isinstance(series.index, pd.DatetimeIndex):
-        try:
-            series = series.copy()
-            series.index = pd.DatetimeIndex(pd.to_datetime(series.index))
-        except (ValueError, TypeError) as exc:
-            raise InputError(f"{what} needs a series indexed by dates ({exc})") from exc
-    s = pd.to_numeric(series, errors="coerce").astype(float)
-    if s.index.tz is not None:
-        s.index = s.index.tz_localize(None)
-    s = s.sort_index()
-    if s.index.has_duplicates:
-        raise InputError(
-            f"{what}: the series has duplicate dates (first {s.index[s.index.duplicated()][0].date()}); remove them"
-        )
-    lo, hi = _window_dates(start, end, what)
-    if lo is not None:
-        s = s[s.index >= lo]
-    if hi is not None:
-        s = s[s.index <= hi]
-    bad = ~np.isfinite(s.to_numpy())
-    if bad.any():
-        raise InputError(
-            f"{what}: {int(bad.sum())} missing or non-numeric prices (first on "
-            f"{s.index[bad.argmax()].date()}); drop or fill them first"
-        )
-    nonpos = s.to_numpy() <= 0
-    if nonpos.any():
-        i = int(nonpos.argmax())
-        raise InputError(
-            f"{what}: prices must be > 0 for a log-price fit; window "
-            f"{_fmt(s.index[0])}..{_fmt(s.index[-1])} has {float(s.iloc[i])!r} on {_fmt(s.index[i])}"
-        )
-    return s
+    """The price series cut to [start, end] and checked by the price-series policy
+    (:func:`bubblewatch.series.price_series`) inside that window."""
+    return price_series(
+        series,
+        what=what,
+        positive=True,
+        dates=True,
+        start=start,
+        end=end,
+        parameter="series",
+        nonpositive="{what}: prices must be > 0 for a log-price fit; window {first}..{last} "
+        "has {value!r} on {date}",
+    )
 
 
 #: the window ``fit_window`` gives when no start is named: the last 504 observations
@@ -146,7 +96,7 @@ def fit_window(
 
 
 def _fmt(ts: Any) -> str:
-    return pd.Timestamp(ts).date().isoformat()
+    return str(iso_date(pd.Timestamp(ts).normalize()))
 
 
 def _ordinals(index: pd.DatetimeIndex) -> np.ndarray:

@@ -51,6 +51,7 @@ from bubblewatch.detect.psy_setup import (
 )
 from bubblewatch.errors import InputError, NumericalWarning
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.series import iso_date, label_at, price_series
 from bubblewatch.validation import (
     Anything,
     ArrayLike,
@@ -80,55 +81,28 @@ __all__ = [
 ]
 
 
-def _label(index: pd.Index, i: int) -> str:
-    v = index[i]
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat() if v == v.normalize() else v.isoformat()
-    return f"position {i}" if isinstance(index, pd.RangeIndex) else str(v)
-
-
 @validate_params(
     y=ArrayLike(what="a series (array-like or pandas Series)"),
     log=Bool(),
     name=Text(),
 )
 def prepare_series(y: Any, *, log: bool = False, name: str = "y") -> pd.Series:
-    """Turn ``y`` into a float Series (keeping its index) and validate it.
-
-    Raises :class:`~bubblewatch.errors.InputError` naming the first offending date for NaN
-    or infinite values, and for non-positive values when ``log`` is true.
+    """Turn ``y`` into a float Series and check it by the price-series policy
+    (:mod:`bubblewatch.series`): a date index is sorted, repeated dates, NaN and infinite
+    values are errors naming the first date; non-positive values too when ``log`` is true.
+    A plain array gets positions; a non-date index keeps its order.
     """
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise InputError(
-                f"{name} must be one series; got a DataFrame with {y.shape[1]} columns"
-            )
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series):
-        s = y.astype(float)
-    else:
-        arr = np.asarray(y, dtype=float)
-        if arr.ndim != 1:
-            raise InputError(f"{name} must be one-dimensional; got shape {arr.shape}")
-        s = pd.Series(arr)
-    vals = s.to_numpy()
-    bad = ~np.isfinite(vals)
-    if bad.any():
-        i = int(bad.argmax())
-        raise InputError(
-            f"{name} has a missing or infinite value ({vals[i]}) at {_label(s.index, i)}; "
-            "PSY needs a complete series: drop or fill the gap first"
-        )
+    s = price_series(
+        y,
+        what=name,
+        positive=log,
+        dates=False,
+        nonpositive="{what} has a non-positive value ({value}) at {date}, so its log is "
+        "undefined; use positive prices or turn the log off (log=False)",
+        positive_parameter="log",
+    )
     if log:
-        nonpos = vals <= 0
-        if nonpos.any():
-            i = int(nonpos.argmax())
-            raise InputError(
-                f"{name} has a non-positive value ({vals[i]}) at {_label(s.index, i)}, so its "
-                "log is undefined; use positive prices or turn the log off (log=False)",
-                parameter="log",
-            )
-        s = pd.Series(np.log(vals), index=s.index, name=s.name)
+        s = pd.Series(np.log(s.to_numpy()), index=s.index, name=s.name)
     return s
 
 
@@ -477,14 +451,14 @@ class PSYResult(Result):
         b = float(self.bsadf.iloc[-1])
         c = float(self.cv.bsadf[level].iloc[-1])
         return {
-            "date": _fmt(self.bsadf.index[-1]),
+            "date": iso_date(self.bsadf.index[-1]),
             "bsadf": b,
             f"cv{level}": c,
             "explosive": bool(np.isfinite(b) and np.isfinite(c) and b > c),
         }
 
     def summary(self) -> str:
-        first, last = _label(self.y.index, 0), _label(self.y.index, self.nobs - 1)
+        first, last = label_at(self.y.index, 0), label_at(self.y.index, self.nobs - 1)
         lag_txt = (
             f"lags chosen by {self.ic.upper()} up to {self.lags}"
             if self.ic
@@ -523,9 +497,9 @@ class PSYResult(Result):
                 )
                 lines.append(f"  {label}")
                 for r in eps.itertuples():
-                    end = "ongoing" if r.ongoing else _fmt(r.end)
+                    end = "ongoing" if r.ongoing else iso_date(r.end)
                     lines.append(
-                        f"    {_fmt(r.start)} .. {end} (peak {_fmt(r.peak)}), {r.duration} obs"
+                        f"    {iso_date(r.start)} .. {end} (peak {iso_date(r.peak)}), {r.duration} obs"
                     )
             else:
                 lines.append("  No episode at 95%")
@@ -596,7 +570,7 @@ class PSYResult(Result):
             "adf": self.adf,
             "sadf": self.sadf,
             "gsadf": self.gsadf,
-            "bsadf": [{"date": _fmt(i), "value": v} for i, v in self.bsadf.items()],
+            "bsadf": [{"date": iso_date(i), "value": v} for i, v in self.bsadf.items()],
             "cv": None,
             "episodes": [],
             "params": dict(self.metadata.parameters),
@@ -604,7 +578,7 @@ class PSYResult(Result):
         if self.cv is not None:
             out["cv"] = {
                 "gsadf": {str(lv): self.cv.gsadf[lv] for lv in LEVELS},
-                "bsadf": [{"date": _fmt(i), "95": v} for i, v in self.cv.bsadf[95].items()],
+                "bsadf": [{"date": iso_date(i), "95": v} for i, v in self.cv.bsadf[95].items()],
                 "method": self.cv.method,
                 "rule": self.cv.rule,
                 "reps": self.cv.reps,
@@ -616,9 +590,9 @@ class PSYResult(Result):
             out["gsadf_rejects"] = bool(self.gsadf > self.cv.gsadf[95])
             out["episodes"] = [
                 {
-                    "start": _fmt(r.start),
-                    "peak": _fmt(r.peak),
-                    "end": None if r.ongoing else _fmt(r.end),
+                    "start": iso_date(r.start),
+                    "peak": iso_date(r.peak),
+                    "end": None if r.ongoing else iso_date(r.end),
                     "duration": int(r.duration),
                     "ongoing": bool(r.ongoing),
                 }
@@ -652,11 +626,3 @@ def cv_source(cv: Any) -> str:
     if method.startswith("wb") and cv.rule != "pointwise":
         text += " (--rule pointwise gives exuber's pointwise rule for bootstrap values)"
     return text
-
-
-def _fmt(v: Any) -> Any:
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat() if v == v.normalize() else v.isoformat()
-    if isinstance(v, np.integer):
-        return int(v)
-    return v

@@ -103,7 +103,8 @@ def critical_values_for(
 ) -> PSYCriticalValues:
     """Critical values matching a :class:`~bubblewatch.detect.psy.PSYResult` (its T, window,
     lags and index). ``method="auto"`` uses the table when it applies (lag 0, no IC,
-    default window, rule psy/pointwise), else Monte Carlo."""
+    default window, rule psy/pointwise, T within or above the table's grid), else Monte
+    Carlo."""
     T = result.nobs
     if method == "auto":
         fits = (
@@ -111,6 +112,7 @@ def critical_values_for(
             and result.ic is None
             and result.min_window == default_min_window(T)
             and rule in ("psy", "pointwise")
+            and T >= int(load_table().grid[0])  # below the table: simulate for this T
         )
         method = "table" if fits else "mc"
     lags = result.lags if result.ic is None else 0

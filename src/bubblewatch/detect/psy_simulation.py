@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch import progress
 from bubblewatch.detect import _psy_kernels as _k
 from bubblewatch.detect.psy_cv import PSYCriticalValues, _assemble
 from bubblewatch.detect.psy_setup import IC_CODES, check_window
@@ -68,6 +69,8 @@ def _run_reps(
     badf = np.empty((reps, n))
     bsadf = np.empty((reps, n))
     chunk = max(1, min(reps, 4_000_000 // max(T, 1)))
+    if progress.listening():  # about 20 steps for the watcher (same numbers: one seed per rep)
+        chunk = min(chunk, max(1, -(-reps // 20)))
     with _threads(threads):
         for lo in range(0, reps, chunk):
             hi = min(reps, lo + chunk)
@@ -77,6 +80,7 @@ def _run_reps(
             r = _stats_of(Y, min_window, K, ic)
             badf[lo:hi] = r["badf"]
             bsadf[lo:hi] = r["bsadf"]
+            progress.step("replications", hi, reps)
     return {"badf": badf, "bsadf": bsadf}
 
 

@@ -4,8 +4,9 @@ Table (``method="table"``)
     Monte Carlo values shipped in ``detect/tables/psy_cv.npz`` (lag 0, default window,
     2000 replications, streams seeded ``20151 + T``, T in {50, 100, 200, 400, 800, 1600,
     3200}), made by ``scripts/make_psy_cv_table.py``. For other T the curves are read at the
-    same relative position in the BSADF sequence and interpolated linearly in log T; outside
-    the grid the nearest end of the grid is used (the method string says which).
+    same relative position in the BSADF sequence and interpolated linearly in log T; above
+    the grid its last point is used (the method string says so); below it the table refuses
+    (``critical_values_for(method="auto")`` simulates for that T instead).
 
 """
 
@@ -106,6 +107,12 @@ def table_critical_values(
         )
     tab = load_table()
     grid = tab.grid.astype(float)
+    if T < grid[0]:
+        raise InputError(
+            f"the shipped table starts at T={int(grid[0])}; got T={T}: its critical values "
+            "would be too small for so short a series; use method='mc' (simulated for this T)",
+            parameter="T",
+        )
     n = T - m + 1
     u = np.linspace(0.0, 1.0, n)
     lt = math.log(T)

@@ -43,6 +43,7 @@ import pandas as pd
 from bubblewatch.errors import InputError, InsufficientDataError
 from bubblewatch.market.sessions import session_of
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.series import price_series
 from bubblewatch.validation import (
     ArrayLike,
     Bool,
@@ -192,11 +193,8 @@ def _closes(x: pd.Series | pd.DataFrame, name: str) -> pd.Series:
         if "close" not in x.columns:
             raise InputError(f"{name}: a price frame needs a 'close' column")
         x = x["close"]
-    s = pd.to_numeric(x, errors="coerce").astype(float).dropna()
-    s.index = pd.DatetimeIndex(pd.to_datetime(s.index)).tz_localize(None).normalize()
-    s = s[~s.index.duplicated(keep="last")].sort_index()
-    if (s <= 0).any():
-        raise InputError(f"{name}: closes must be positive for returns")
+    s = price_series(x, what=name, positive=True, dates=True)
+    s.index = s.index.normalize()
     return s
 
 

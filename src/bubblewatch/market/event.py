@@ -20,7 +20,9 @@ from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
 from bubblewatch.market.sessions import _check_prices, session_of
 from bubblewatch.market.shares import PriceBasis, _clean_shares
 from bubblewatch.results import Result, frozen_array, make_metadata
+from bubblewatch.series import USDCNY_SERIES
 from bubblewatch.validation import (
+    ArrayLike,
     Date,
     Frame,
     Integer,
@@ -35,7 +37,7 @@ from bubblewatch.validation import (
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["MarketEvent", "market_event"]
+__all__ = ["MIN_RARITY_MOVES", "MarketEvent", "market_event", "rarity_undefined"]
 
 
 # --------------------------------------------------------------------------- the event
@@ -62,16 +64,16 @@ class MarketEvent(Result):
     usdcny: float | None
     usdcny_date: pd.Timestamp | None
     market_value_change_cny: float | None
-    rank_in_year: int
+    rank_in_year: int | None
     moves_in_year: int
-    rank_in_window: int
+    rank_in_window: int | None
     moves_in_window: int
     window_years: int
     window_start: pd.Timestamp
     window_span_years: float
-    moves_as_large_10y: int
-    return_period_years: float
-    return_period_sessions: float
+    moves_as_large_10y: int | None
+    return_period_years: float | None
+    return_period_sessions: float | None
     volume: float | None
     volume_change: float | None
     volume_z: float | None
@@ -95,6 +97,8 @@ class MarketEvent(Result):
     window_dates: np.ndarray = dataclasses.field(repr=False)
     window_close: np.ndarray = dataclasses.field(repr=False)
     notes: tuple[str, ...] = ()
+    #: why the ranks and the rarity are ``None`` (too few returns, a constant series, no move)
+    rarity_undefined: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -123,6 +127,7 @@ class MarketEvent(Result):
             "moves_as_large_10y": self.moves_as_large_10y,
             "return_period_years": self.return_period_years,
             "return_period_sessions": self.return_period_sessions,
+            "rarity_undefined": self.rarity_undefined or None,
             "volume": self.volume,
             "volume_change": self.volume_change,
             "volume_z": self.volume_z,
@@ -176,13 +181,16 @@ class MarketEvent(Result):
                 f"{money(self.market_value_change_usd, 'USD')}, {money(self.market_value_change_cny, 'CNY')}"
                 + (f" at {self.usdcny:.4f} CNY/USD" if self.usdcny is not None else "")
             )
-        lines.append(
-            f"  rank {self.rank_in_year} of {self.moves_in_year} moves in {self.date.year} to "
-            f"{self.date.date()}; "
-            f"rank {self.rank_in_window} of {self.moves_in_window} since {self.window_start.date()}; "
-            f"{self.moves_as_large_10y} moves as large in {self.window_span_years:.1f} y of data "
-            f"(return period {self.return_period_years:.2f} y = {self.return_period_sessions:.0f} sessions)"
-        )
+        if self.rarity_undefined:
+            lines.append(f"  rank and rarity: undefined ({self.rarity_undefined})")
+        else:
+            lines.append(
+                f"  rank {self.rank_in_year} of {self.moves_in_year} moves in {self.date.year} "
+                f"to {self.date.date()}; rank {self.rank_in_window} of {self.moves_in_window} "
+                f"since {self.window_start.date()}; {self.moves_as_large_10y} moves as large in "
+                f"{self.window_span_years:.1f} y of data (return period "
+                f"{self.return_period_years:.2f} y = {self.return_period_sessions:.0f} sessions)"
+            )
         if self.volume is not None:
             lines.append(
                 f"  volume {self.volume:,.0f} ({pct(self.volume_change)} vs prior day, z {self.volume_z if self.volume_z is None else round(self.volume_z, 2)}); "
@@ -245,6 +253,36 @@ def _flag(x: Any) -> bool | None:
 
 #: the longest look-back (the store's dates span 1800-2100)
 MAX_YEARS = 300
+#: fewest daily returns in the window for a rank or a return period to mean anything
+MIN_RARITY_MOVES = 20
+
+
+@validate_params(ret=Real(), window=ArrayLike(what="the window's daily returns"))
+def rarity_undefined(ret: float, window: np.ndarray) -> str:
+    """Why a move's rank and return period are undefined in ``window`` (its daily returns,
+    signed in the move's direction), or ``""`` when they are defined.
+
+    Examples
+    --------
+    >>> rarity_undefined(0.01, np.array([0.01, -0.02]))
+    'only 2 daily returns in the window; a rank or return period needs at least 20'
+    >>> rarity_undefined(0.0, np.zeros(30))
+    'every daily return in the window is 0: a constant price has no rare moves'
+    """
+    window = np.asarray(window, dtype=float)
+    if len(window) < MIN_RARITY_MOVES:
+        return (
+            f"only {len(window)} daily returns in the window; a rank or return period needs "
+            f"at least {MIN_RARITY_MOVES}"
+        )
+    if float(np.ptp(window)) == 0.0:
+        return (
+            f"every daily return in the window is {abs(float(window[0])):g}: a constant price "
+            "has no rare moves"
+        )
+    if ret == 0.0:
+        return "the close did not move (a return of 0 has no direction to rank)"
+    return ""
 
 
 @validate_params(
@@ -274,7 +312,7 @@ def market_event(
     splits: pd.Series | None = None,
     price_basis: PriceBasis = "split_adjusted",
     panic_drop: float = 0.03,
-    fx_name: str = "DEXCHUS_USDCNY",
+    fx_name: str = USDCNY_SERIES,
 ) -> MarketEvent:
     """Analyse one session's move of a symbol.
 
@@ -383,6 +421,7 @@ def market_event(
     rp_sessions = len(win) / as_large if as_large else float("inf")
     span_years = min(float(years), (ts - rets.index[0]).days / 365.25)
     rp_years = span_years / as_large if as_large else float("inf")
+    undefined = rarity_undefined(r, win.to_numpy())
 
     # drawdown, peak, trough
     hist = px["close"].astype(float).iloc[: pos + 1]
@@ -428,16 +467,16 @@ def market_event(
         usdcny=rate,
         usdcny_date=rate_date,
         market_value_change_cny=cny,
-        rank_in_year=rank_year,
+        rank_in_year=None if undefined else rank_year,
         moves_in_year=len(in_year),
-        rank_in_window=rank_win,
+        rank_in_window=None if undefined else rank_win,
         moves_in_window=len(win),
         window_years=years,
         window_start=pd.Timestamp(win.index[0]),
         window_span_years=span_years,
-        moves_as_large_10y=as_large,
-        return_period_years=rp_years,
-        return_period_sessions=rp_sessions,
+        moves_as_large_10y=None if undefined else as_large,
+        return_period_years=None if undefined else rp_years,
+        return_period_sessions=None if undefined else rp_sessions,
         volume=_opt(row.get("volume")),
         volume_change=_opt(row.get("volume_change")),
         volume_z=_opt(row.get("volume_z")),
@@ -463,4 +502,5 @@ def market_event(
         window_dates=frozen_array(px.index[lo:hi].to_numpy(), dtype="datetime64[ns]"),
         window_close=frozen_array(px["close"].iloc[lo:hi].to_numpy(float)),
         notes=tuple(notes),
+        rarity_undefined=undefined,
     )

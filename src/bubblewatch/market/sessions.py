@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
+from bubblewatch.series import price_frame
 from bubblewatch.validation import ArrayLike, Date, Text, validate_params
 
 __all__ = ["session_of"]
@@ -18,32 +19,12 @@ __all__ = ["session_of"]
 
 # --------------------------------------------------------------------------- validation
 def _check_prices(prices: pd.DataFrame, *, need: tuple[str, ...] = ("close",)) -> pd.DataFrame:
-    if not isinstance(prices, pd.DataFrame):
-        raise InputError(
-            f"prices must be a DataFrame with columns open, high, low, close, volume; got {type(prices).__name__}"
-        )
-    missing = [c for c in need if c not in prices.columns]
-    if missing:
-        raise InputError(
-            f"prices lack the column(s) {', '.join(missing)}; expected a frame like Store.prices(symbol)"
-        )
-    if not isinstance(prices.index, pd.DatetimeIndex):
-        try:
-            prices = prices.set_axis(pd.DatetimeIndex(pd.to_datetime(prices.index)), axis=0)
-        except (TypeError, ValueError) as exc:
-            raise InputError("prices must be indexed by date") from exc
-    if prices.index.tz is not None:
-        prices = prices.tz_localize(None)
-    prices = prices[~prices.index.duplicated(keep="last")].sort_index()
-    prices = prices[prices["close"].notna()]
-    nonpos = prices.index[prices["close"].astype(float) <= 0]
-    if len(nonpos):
-        raise InputError(
-            f"close must be positive; it is {prices.loc[nonpos[0], 'close']} on {nonpos[0].date()}"
-        )
-    if len(prices) < 2:
-        raise InsufficientDataError(f"need at least two sessions with a close; got {len(prices)}")
-    return prices
+    """The price frame by the price-series policy (:func:`bubblewatch.series.price_frame`):
+    dates sorted, a repeated date, a missing or non-positive close are errors."""
+    px = price_frame(prices, what="prices", need=need)
+    if len(px) < 2:
+        raise InsufficientDataError(f"need at least two sessions with a close; got {len(px)}")
+    return px
 
 
 @validate_params(

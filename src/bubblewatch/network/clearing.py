@@ -304,6 +304,56 @@ def _least_vector(
     return None  # pragma: no cover
 
 
+#: totals above 2**this are solved in scaled units (row sums and inflows stay finite)
+_SAFE_LOG2 = 900
+
+
+def _overflow_exponent(L: sp.csr_matrix, e: np.ndarray) -> int:
+    """0, or the power of two ``k`` to divide the amounts by so that no total of the
+    clearing (a row sum; outside assets plus inflows) can overflow a double: the bound is
+    worked out in log2 (largest entry times count), itself never overflowing."""
+    A = abs(L).tocsr()
+    row_max = np.asarray(A.max(axis=1).todense()).ravel()
+    col_max = np.asarray(A.max(axis=0).todense()).ravel()
+    with np.errstate(divide="ignore"):
+        rows = np.log2(row_max) + np.log2(np.maximum(np.diff(A.indptr), 1))
+        cols = np.log2(col_max) + np.log2(np.maximum(np.diff(A.tocsc().indptr), 1))
+        inflow = 1.0 + np.maximum(cols, np.log2(e))  # a + b <= 2 max(a, b)
+    bound = float(max(rows.max(initial=-np.inf), inflow.max(initial=-np.inf)))
+    return 0 if bound <= _SAFE_LOG2 else int(np.ceil(bound)) - _SAFE_LOG2
+
+
+_TOO_BIG = (
+    "than the largest number a double holds (about 1.8e308); give the amounts in a larger "
+    "unit (e.g. billions)"
+)
+
+
+def _scaled_back(res: ClearingResult, k: int) -> ClearingResult:
+    """A result solved in units of ``2**k`` in the caller's units; totals beyond the largest
+    double are refused naming the party."""
+    f = 2.0**k
+    with np.errstate(over="ignore"):
+        owed = np.asarray(res.liabilities_total) * f
+        assets = np.asarray(res.assets) * f
+    for v, what in (
+        (owed, "{} owes more in all "),
+        (assets, "{}'s assets (outside assets and payments received) come to more "),
+    ):
+        bad = ~np.isfinite(v)
+        if bad.any():
+            who = res.names[int(np.argmax(bad))]
+            raise InputError(what.format(who) + _TOO_BIG, parameter="liabilities")
+    return dataclasses.replace(
+        res,
+        payments=frozen_array(np.asarray(res.payments) * f),
+        liabilities_total=frozen_array(owed),
+        outside_assets=frozen_array(np.asarray(res.outside_assets) * f),
+        assets=frozen_array(assets),
+        least=None if res.least is None else frozen_array(np.asarray(res.least) * f),
+    )
+
+
 @validate_params(
     liabilities=ArrayLike(sparse=True, what="a liabilities matrix"),
     outside_assets=ArrayLike(what="one outside asset per party"),
@@ -367,6 +417,14 @@ def clearing_vector(
     labels = tuple(str(x) for x in (names if names is not None else range(n)))
     if len(labels) != n:
         raise InputError(f"{len(labels)} names for {n} parties")
+    k = _overflow_exponent(L, e)
+    if k:
+        # amounts near the largest double: solve in units of 2**k (exact: a power of two)
+        # and scale back, refusing totals that no double can hold
+        res = clearing_vector(
+            L * 2.0**-k, e * 2.0**-k, alpha=alpha, beta=beta, names=labels, tol=tol
+        )
+        return _scaled_back(res, k)
     Pi, pbar = relative_liabilities(L)
     PiT = sp.csr_matrix(Pi.T)
     thresh = pbar - tol * np.maximum(1.0, pbar)

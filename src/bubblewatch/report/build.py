@@ -14,11 +14,13 @@ error box naming the section. A section's ``missing`` list is shown to the reade
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bubblewatch import __version__
-from bubblewatch.errors import InputError, NotFoundError
+from bubblewatch import __version__, progress
+from bubblewatch.errors import InputError, NoSpaceError, NotFoundError, is_disk_full
 from bubblewatch.report.context import ReportContext, SectionOutput
 from bubblewatch.results import Result, make_metadata
 
@@ -346,11 +348,14 @@ def render_report(
     rendered: list[dict[str, Any]] = []
     statuses: list[SectionStatus] = []
     used_ids: set[str] = set()
-    for builder in sections:
+    sections = list(sections)
+    for number, builder in enumerate(sections, start=1):
         name = _section_name(builder)
         t0 = time.perf_counter()
         try:
-            out = builder(ctx)
+            # the section's own steps (LPPLS end dates...) stay out of the sections count
+            with progress.listen(lambda *_: None):
+                out = builder(ctx)
             if not isinstance(out, SectionOutput):
                 raise TypeError(f"section builder returned {type(out).__name__}, not SectionOutput")
             sid = out.id or name
@@ -394,6 +399,12 @@ def render_report(
                 error=err,
             )
         )
+        progress.step(
+            "sections",
+            number,
+            len(sections),
+            f"{entry['title']}: {statuses[-1].seconds:.1f} s",
+        )
 
     digest = inputs_hash(ctx.store, ctx.symbols)
     sources = _sources(ctx.store)
@@ -421,6 +432,27 @@ def render_report(
         plotlyjs=Markup(get_plotlyjs()),
     )
     return page, tuple(statuses), digest
+
+
+def write_page(out: Path, page: str) -> None:
+    """Write ``page`` to ``out`` atomically: into a temporary file of its own beside ``out``
+    (named for this process and moment, so two reports written to the same file at once
+    never share it), then renamed over ``out``. The temporary file never outlives a failure;
+    a full disk is :class:`~bubblewatch.errors.NoSpaceError` (exit code 2).
+    """
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{time.time_ns()}.tmp")
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(out)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError) and is_disk_full(exc):
+            raise NoSpaceError(
+                f"no space left on the device holding {out}; nothing written (free some "
+                "space and run the command again)"
+            ) from exc
+        raise
 
 
 def build_report(
@@ -465,9 +497,7 @@ def build_report(
         raise InputError(f"--out {out} is a folder; name the HTML file to write")
     page, statuses, digest = render_report(ctx, sections)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    write_page(out, page)
     seconds = time.perf_counter() - t0
     return ReportBuild(
         metadata=make_metadata(

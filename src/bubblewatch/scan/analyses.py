@@ -1,18 +1,23 @@
 """The analyses a scan runs on each series, and the runner that isolates their faults.
 
 An analysis is a small picklable object with a ``name``, the typed ``columns`` it fills,
-the ``params`` that define its numbers (hashed into the scan's parameter hash) and a
-``run(prices, checkpoint)`` that returns its values for one series. The runner
+the ``parameters()`` that define its numbers (hashed into the scan's parameter hash) and a
+``run(prices, checkpoint, context)`` that returns its values for one series; ``context``
+is shared by the analyses of one series (the volumes, and the status' result, which the
+LPPLS analysis reuses: the status runs first). Three are built in:
+:class:`PSYAnalysis`, :class:`LPPLSAnalysis` (the status' two scales) and
+:class:`StatusAnalysis` (:func:`bubblewatch.status.asset_status`). The runner
 (:func:`run_series`) calls the requested analyses one after another and never raises:
 
-* too little data (:class:`~bubblewatch.errors.InsufficientDataError`) is recorded as
-  ``insufficient`` with its message, bad data (:class:`~bubblewatch.errors.InputError`)
-  and any other exception as ``error`` (the exception's type and message), and the other
-  analyses still run;
+* too little data (:class:`~bubblewatch.errors.InsufficientDataError`, or an LPPLS scale
+  longer than the series) is recorded as ``insufficient`` with its message, bad data
+  (:class:`~bubblewatch.errors.InputError`) and any other exception as ``error`` (the
+  exception's type and message), and the other analyses still run;
 * ``timeout``: with a time limit, ``checkpoint(stage)`` is called before each analysis
-  (and each LPPLS scale); a stage that would start after the limit is not run, and the row
-  says which stages were done. A kernel already running is not interrupted (PSY of 1,000
-  sessions takes about 15 ms, one LPPLS scale at one date about 0.3 s).
+  (and each LPPLS scale, and the wild-bootstrap p-value); a stage that would start after
+  the limit is not run, and the row names the stage that was next. A kernel already
+  running is not interrupted (on 1,000 sessions: PSY about 3 ms of CPU, one LPPLS scale at
+  one date 15-140 ms, the status about 0.5 s).
 
 Warnings raised while a series is analysed are kept in its ``notes`` column.
 
@@ -38,7 +43,8 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
-from bubblewatch.validation import ArrayLike, Real, Text, validate_params
+from bubblewatch.status.params import DEFAULT_PARAMS, LPPLS_SCALES, LPPLSScale, StatusParams
+from bubblewatch.validation import ArrayLike, Date, MappingOf, Real, Text, validate_params
 
 __all__ = [
     "KEY_COLUMNS",
@@ -46,15 +52,19 @@ __all__ = [
     "SERIES_COLUMNS",
     "Analysis",
     "LPPLSAnalysis",
-    "LPPLSScale",
     "PSYAnalysis",
     "StageTimeout",
+    "StatusAnalysis",
     "run_series",
 ]
 
 #: (name, type) pairs; types: float64, int64, bool, string, timestamp
 Columns = tuple[tuple[str, str], ...]
 Checkpoint = Callable[[str], None]
+#: what the analyses of one series share: ``symbol``, ``volume`` (a Series or None),
+#: ``extras`` (other inputs: the status' ``fundamentals`` and ``cape``), ``as_of`` (the
+#: scan's date or None) and the results an analysis leaves for the next (``status``)
+Context = dict[str, Any]
 
 KEY_COLUMNS: Columns = (("symbol", "string"), ("fingerprint", "string"), ("param_hash", "string"))
 SERIES_COLUMNS: Columns = (
@@ -88,9 +98,11 @@ class Analysis(Protocol):
 
     def columns(self) -> Columns: ...
 
-    def params(self) -> dict[str, Any]: ...
+    def parameters(self) -> dict[str, Any]: ...
 
-    def run(self, prices: pd.Series, checkpoint: Checkpoint) -> dict[str, Any]: ...
+    def run(
+        self, prices: pd.Series, checkpoint: Checkpoint, context: Context
+    ) -> dict[str, Any]: ...
 
 
 class _Problems(Exception):
@@ -101,14 +113,33 @@ class _Problems(Exception):
         super().__init__("; ".join(m for *_, m in problems))
 
 
+def _wb_pvalue(res: Any, reps: int, seed: int) -> float | None:
+    """Wild-bootstrap p-value of a PSY result's GSADF (see :class:`PSYAnalysis`)."""
+    from bubblewatch.detect.psy_bootstrap import bootstrap_bsadf
+
+    if not np.isfinite(res.gsadf):
+        return None
+    T, m = res.nobs, res.min_window
+    draws = bootstrap_bsadf(
+        res.y.to_numpy(), np.arange(m - 1, T), min_window=m, lags=res.lags, reps=reps, seed=seed
+    )
+    null = np.nanmax(draws, axis=1)
+    return float((1 + np.count_nonzero(null >= res.gsadf)) / (reps + 1))
+
+
 @dataclasses.dataclass(frozen=True)
 class PSYAnalysis:
     """PSY GSADF/BSADF of the (log) prices over the whole series, with its critical values,
     episodes and the GSADF p-value (see :mod:`bubblewatch.detect.psy_pvalue`).
 
     ``explosive`` compares GSADF with the ``level`` critical value (as ``bubblewatch psy``
-    does); ``gsadf_pvalue`` comes from the larger null table, so at the margin (p within
-    Monte Carlo error of 1 - level) the two can disagree.
+    does). ``gsadf_pvalue`` comes, with ``pvalue="table"``, from the tabulated null of
+    homoskedastic random walks (:mod:`bubblewatch.detect.psy_pvalue`; at the margin, within
+    Monte Carlo error of 1 - level, it can disagree with ``explosive``); with
+    ``pvalue="wb"`` from the wild bootstrap of the series itself (Harvey, Leybourne, Sollis
+    & Taylor 2016: ``pvalue_reps`` replications, seed ``seed``), which keeps its size under
+    volatility clustering at ``pvalue_reps`` times the cost of the test:
+    ``(1 + #{GSADF* >= GSADF}) / (pvalue_reps + 1)``.
     """
 
     lags: int = 0
@@ -118,6 +149,8 @@ class PSYAnalysis:
     cv_method: str = "auto"
     reps: int = 500
     seed: int = 0
+    pvalue: str = "table"
+    pvalue_reps: int = 199
     name: str = "psy"
 
     def __post_init__(self) -> None:
@@ -125,6 +158,12 @@ class PSYAnalysis:
             raise InputError(f"level must be 90, 95 or 99; got {self.level!r}")
         if int(self.min_obs) != self.min_obs or self.min_obs < 10:
             raise InputError(f"min_obs must be an integer of at least 10; got {self.min_obs!r}")
+        if self.pvalue not in ("table", "wb"):
+            raise InputError(f"pvalue must be 'table' or 'wb'; got {self.pvalue!r}")
+        if int(self.pvalue_reps) != self.pvalue_reps or self.pvalue_reps < 19:
+            raise InputError(
+                f"pvalue_reps must be an integer of at least 19; got {self.pvalue_reps!r}"
+            )
 
     def columns(self) -> Columns:
         return (
@@ -143,10 +182,10 @@ class PSYAnalysis:
             ("psy_error", "string"),
         )
 
-    def params(self) -> dict[str, Any]:
+    def parameters(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if k != "name"}
 
-    def run(self, prices: pd.Series, checkpoint: Checkpoint) -> dict[str, Any]:
+    def run(self, prices: pd.Series, checkpoint: Checkpoint, context: Context) -> dict[str, Any]:
         from bubblewatch.detect.psy import default_min_window, psy
         from bubblewatch.detect.psy_critical import critical_values_for
         from bubblewatch.detect.psy_pvalue import gsadf_pvalue
@@ -164,8 +203,11 @@ class PSYAnalysis:
             "bsadf_last": float(res.bsadf.iloc[-1]),
             "cv_bsadf_last": float(np.asarray(cv.bsadf[lv])[-1]),
         }
-        tabulated = res.ic is None and res.lags == 0 and res.min_window == default_min_window(n)
-        row["gsadf_pvalue"] = gsadf_pvalue(res.gsadf, n) if tabulated else None
+        if self.pvalue == "wb":
+            checkpoint("psy p-value (wild bootstrap)")
+            row["gsadf_pvalue"] = _wb_pvalue(res, self.pvalue_reps, self.seed)
+        elif res.lags == 0 and res.min_window == default_min_window(n):
+            row["gsadf_pvalue"] = gsadf_pvalue(res.gsadf, n)
         row["explosive_now"] = bool(row["bsadf_last"] > row["cv_bsadf_last"])
         eps = res.episodes(lv, cv=cv)
         row["episodes"] = int(eps.shape[0])
@@ -177,22 +219,11 @@ class PSYAnalysis:
         return row
 
 
-@dataclasses.dataclass(frozen=True)
-class LPPLSScale:
-    """One LPPLS scale: windows from ``window_max`` down to ``window_min`` sessions, step
-    ``window_step``, all ending at the scan's date."""
-
-    name: str
-    window_max: int
-    window_min: int
-    window_step: int = 5
-
-
 _LPPLS_FIELDS: Columns = (
     ("pos", "float64"),
     ("neg", "float64"),
-    ("n_qualified", "int64"),
     ("n_windows", "int64"),
+    ("n_unconverged", "int64"),
     ("tc_q10", "timestamp"),
     ("tc_q50", "timestamp"),
     ("tc_q90", "timestamp"),
@@ -202,16 +233,19 @@ _LPPLS_FIELDS: Columns = (
 
 @dataclasses.dataclass(frozen=True)
 class LPPLSAnalysis:
-    """DS LPPLS confidence at the series' last date for each scale: ``pos`` and ``neg`` (the
-    shares of windows whose fit qualifies with B < 0 and B > 0), and the 10/50/90%
-    quantiles of the critical time tc (as dates) of the qualified B < 0 fits.
+    """DS LPPLS confidence at the series' last date at each scale of the status
+    (:data:`bubblewatch.status.params.LPPLS_SCALES`), computed by the status' own
+    :func:`~bubblewatch.status.lppls_signal.lppls_scale_signal`: ``pos`` and ``neg`` (the
+    shares of the scale's windows whose fit qualifies with B < 0 and B > 0, FCO filter),
+    ``n_windows``, ``n_unconverged`` and the 10/50/90% quantiles of the critical time of the
+    qualified B < 0 fits, as dates.
 
     Columns are ``lppls_<scale>_<field>``; a scale whose largest window is longer than the
-    series is ``insufficient`` (the other scales are still computed).
+    series is ``insufficient`` (the other scales are still computed). When the status runs
+    on the same series it has computed the same signals: they are taken from it.
     """
 
-    scales: tuple[LPPLSScale, ...]
-    filters: str = "fco"
+    scales: tuple[LPPLSScale, ...] = LPPLS_SCALES
     name: str = "lppls"
 
     def __post_init__(self) -> None:
@@ -224,61 +258,122 @@ class LPPLSAnalysis:
     def columns(self) -> Columns:
         return tuple((f"lppls_{s.name}_{f}", t) for s in self.scales for f, t in _LPPLS_FIELDS)
 
-    def params(self) -> dict[str, Any]:
-        return {"scales": [dataclasses.asdict(s) for s in self.scales], "filters": self.filters}
+    def parameters(self) -> dict[str, Any]:
+        return {"scales": [dataclasses.asdict(s) for s in self.scales]}
 
-    def run(self, prices: pd.Series, checkpoint: Checkpoint) -> dict[str, Any]:
-        from bubblewatch.detect.lppls_confidence import lppls_confidence
+    def run(self, prices: pd.Series, checkpoint: Checkpoint, context: Context) -> dict[str, Any]:
+        from bubblewatch.status.lppls_signal import lppls_scale_signal
 
+        status = context.get("status")
+        done = {}
+        if status is not None and status.params.lppls and not status.params.trust:
+            done = {sig.scale: sig for sig in status.signals.lppls.scales}
         row: dict[str, Any] = {}
         problems: list[tuple[str, str, str]] = []
         for sc in self.scales:
             checkpoint(f"lppls[{sc.name}]")
             pre = f"lppls_{sc.name}_"
-            n = int(prices.shape[0])
-            if n < sc.window_max:
-                msg = (
-                    f"{n} sessions; the {sc.name} scale needs {sc.window_max} (its largest window)"
-                )
-                row[pre + "error"] = msg
-                problems.append(("insufficient", f"lppls[{sc.name}]", msg))
+            sig = done.get(sc) or lppls_scale_signal(prices, sc)
+            if not sig.available:
+                row[pre + "error"] = sig.note
+                kind = "insufficient" if sig.note.startswith("insufficient data") else "error"
+                problems.append((kind, f"lppls[{sc.name}]", sig.note))
                 continue
-            try:
-                conf = lppls_confidence(
-                    prices,
-                    window_max=sc.window_max,
-                    window_min=sc.window_min,
-                    window_step=sc.window_step,
-                    start=prices.index[-1],
-                    filters=self.filters,
-                    return_fits=True,
-                )
-            except InputError as exc:
-                row[pre + "error"] = str(exc)
-                kind = "insufficient" if isinstance(exc, InsufficientDataError) else "error"
-                problems.append((kind, f"lppls[{sc.name}]", str(exc)))
-                continue
-            last = conf.indicator.iloc[-1]
-            row[pre + "pos"] = float(last["pos"])
-            row[pre + "neg"] = float(last["neg"])
-            row[pre + "n_windows"] = int(last["n_windows"])
-            fits = conf.fits
-            assert fits is not None
-            qual = fits[fits["qualified_confidence"] & (fits["B_sign"] < 0)]
-            row[pre + "n_qualified"] = int(qual.shape[0])
-            if qual.shape[0]:
-                end = pd.Timestamp(prices.index[-1])
-                qs = np.quantile(qual["tc_days"].to_numpy(), [0.1, 0.5, 0.9])
-                for q, v in zip(("tc_q10", "tc_q50", "tc_q90"), qs, strict=True):
-                    row[pre + q] = (end + pd.Timedelta(days=float(v))).round("D")
+            row[pre + "pos"], row[pre + "neg"] = sig.pos, sig.neg
+            row[pre + "n_windows"], row[pre + "n_unconverged"] = sig.n_windows, sig.n_unconverged
+            for q, v in zip(("tc_q10", "tc_q50", "tc_q90"), sig.tc_pos, strict=True):
+                row[pre + q] = v
         if problems:
             raise _Problems(row, problems)
         return row
 
 
-def _clean_series(symbol: str, dates: np.ndarray, values: np.ndarray) -> tuple[pd.Series, int]:
-    """The float series to analyse (missing values dropped, counted) from the payload."""
+_STATUS_COLUMNS: Columns = (
+    ("status_level", "string"),
+    ("status_reasons", "string"),
+    ("status_psy_bsadf", "float64"),
+    ("status_psy_cv95", "float64"),
+    ("status_psy_explosive", "bool"),
+    ("status_psy_episode_start", "timestamp"),
+    ("status_ret_1y", "float64"),
+    ("status_ma200_z", "float64"),
+    ("status_drawdown", "float64"),
+    ("status_vol_percentile", "float64"),
+    ("status_volume_z", "float64"),
+    ("status_notes", "string"),
+    ("status_error", "string"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class StatusAnalysis:
+    """The bubble status of the series on its last date (or the scan's ``as_of``):
+    :func:`bubblewatch.status.asset_status` on the closes (and volumes, when given), with the
+    status' parameters, on the scan's ``as_of`` (or the series' last date). The series'
+    ``extras`` give it what ``bubblewatch status`` gives it: ``fundamentals`` (the
+    point-in-time P/E; without them the valuation signal says "no fundamentals") and
+    ``cape`` for index-level series (:func:`bubblewatch.data.scan_inputs.store_universe`
+    reads both from the store).
+
+    Columns: ``status_level``, ``status_reasons`` (the level's reasons as JSON: condition,
+    value, threshold, the command that recomputes it), the decisive numbers (robust PSY
+    BSADF and its 95% critical value, whether it is explosive and since when, 1-year log
+    return, distance above the 200-session average in standard deviations, drawdown,
+    volatility percentile, volume z-score) and the status' notes (e.g. a stale end).
+    """
+
+    params: StatusParams = DEFAULT_PARAMS
+    name: str = "status"
+    #: runs before the other analyses of a series, so that ``lppls`` can reuse its signals
+    order: int = -1
+
+    def columns(self) -> Columns:
+        return _STATUS_COLUMNS
+
+    def parameters(self) -> dict[str, Any]:
+        return self.params.to_dict()
+
+    def run(self, prices: pd.Series, checkpoint: Checkpoint, context: Context) -> dict[str, Any]:
+        import json
+
+        from bubblewatch.results import jsonable
+        from bubblewatch.status import asset_status
+
+        frame = pd.DataFrame({"close": prices, "volume": context.get("volume")})
+        extras = context.get("extras") or {}
+        as_of = context.get("as_of")
+        st = asset_status(
+            frame,
+            as_of=prices.index[-1] if as_of is None else as_of,
+            symbol=str(prices.name),
+            params=self.params,
+            fundamentals=extras.get("fundamentals"),
+            cape=extras.get("cape"),
+        )
+        context["status"] = st
+        sig = st.signals
+        return {
+            "status_level": st.level,
+            "status_reasons": json.dumps(jsonable([r.to_dict() for r in st.reasons])),
+            "status_psy_bsadf": sig.psy.bsadf,
+            "status_psy_cv95": sig.psy.cv95,
+            "status_psy_explosive": sig.psy.explosive if sig.psy.available else None,
+            "status_psy_episode_start": sig.psy.episode_start,
+            "status_ret_1y": sig.momentum.ret_1y,
+            "status_ma200_z": sig.momentum.ma200_z,
+            "status_drawdown": sig.stress.drawdown,
+            "status_vol_percentile": sig.stress.vol_percentile,
+            "status_volume_z": sig.stress.volume_z,
+            "status_notes": "; ".join(st.notes) or None,
+        }
+
+
+def _clean_series(
+    symbol: str, dates: np.ndarray, values: np.ndarray, volume: np.ndarray | None
+) -> tuple[pd.Series, pd.Series | None, int]:
+    """The closes to analyse (missing values dropped, counted) and their volumes."""
     s = pd.Series(values, index=pd.DatetimeIndex(dates, name="date"), dtype=float, name=symbol)
+    vol = None if volume is None else pd.Series(volume, index=s.index, dtype=float, name="volume")
     missing = int(s.isna().sum())
     s = s.dropna()
     if not s.index.is_monotonic_increasing or s.index.has_duplicates:
@@ -288,7 +383,7 @@ def _clean_series(symbol: str, dates: np.ndarray, values: np.ndarray) -> tuple[p
             f"dates must increase: {s.index[i].date()} follows {s.index[i - 1].date()} "
             "(sort the series and remove repeated dates)"
         )
-    return s, missing
+    return s, (None if vol is None else vol.loc[s.index]), missing
 
 
 def _message(exc: BaseException) -> str:
@@ -303,6 +398,9 @@ def _message(exc: BaseException) -> str:
     values=ArrayLike(what="prices"),
     analyses=ArrayLike(what="a tuple of analyses"),
     timeout=[None, Real(min=0.0, min_open=True)],
+    volume=[None, ArrayLike(what="volumes")],
+    extras=[None, MappingOf("a mapping of the analyses' other inputs")],
+    as_of=[None, Date()],
 )
 def run_series(
     symbol: str,
@@ -311,6 +409,9 @@ def run_series(
     analyses: tuple[Analysis, ...],
     *,
     timeout: float | None = None,
+    volume: np.ndarray | None = None,
+    extras: dict[str, Any] | None = None,
+    as_of: Any = None,
 ) -> dict[str, Any]:
     """One scan row for one series (never raises; see the module docstring).
 
@@ -328,8 +429,9 @@ def run_series(
     problems: list[tuple[str, str, str]] = []  # (kind, stage, message)
     notes: list[str] = []
     timed_out: StageTimeout | None = None
+    vol = None
     try:
-        s, row["missing"] = _clean_series(symbol, dates, values)
+        s, vol, row["missing"] = _clean_series(symbol, dates, values, volume)
     except InputError as exc:
         s = None
         problems.append(("error", "series", str(exc)))
@@ -343,13 +445,15 @@ def run_series(
         if timeout is not None and elapsed > timeout:
             raise StageTimeout(stage, elapsed, timeout)
 
-    for a in analyses if s is not None else ():
+    context: Context = {"symbol": symbol, "volume": vol, "extras": extras or {}, "as_of": as_of}
+    # the status runs first (order -1), so that the LPPLS analysis can reuse its signals
+    for a in sorted(analyses, key=lambda a: getattr(a, "order", 0)) if s is not None else ():
         err_col = f"{a.name}_error"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 checkpoint(a.name)
-                row.update(a.run(s, checkpoint))
+                row.update(a.run(s, checkpoint, context))
             except StageTimeout as exc:
                 timed_out = exc
             except _Problems as exc:
@@ -391,27 +495,3 @@ def lost_row(symbol: str, message: str, attempts: int, timeout: float | None) ->
         "timeout_s": timeout,
         "elapsed_s": math.nan,
     }
-
-
-def default_lppls() -> LPPLSAnalysis:
-    """LPPLS at both status scales, with the status' scale definitions."""
-    try:
-        from bubblewatch.status import params as status_params
-    except ImportError as exc:
-        raise InputError(
-            "the 'lppls' analysis uses the status scales of bubblewatch.status, which this "
-            "installation lacks"
-        ) from exc
-    return LPPLSAnalysis(
-        scales=tuple(
-            LPPLSScale(s.name, s.window_max, s.window_min, s.window_step)
-            for s in status_params.LPPLS_SCALES
-        )
-    )
-
-
-def default_status() -> Analysis:
-    """The bubble status of each series (bubblewatch.status.asset_status)."""
-    raise InputError(
-        "the 'status' analysis needs bubblewatch.status, which this installation lacks"
-    )

@@ -51,6 +51,8 @@ class Job:
     timeout: float | None = None
     #: numba threads per task (None: leave as is); 1 on pools so workers do not oversubscribe
     threads: int | None = None
+    #: the scan's date (the status judges staleness against it); None: each series' last date
+    as_of: Any = None
 
 
 @dataclasses.dataclass
@@ -89,7 +91,16 @@ def key_row(row: dict[str, Any], item: SeriesInput, job: Job) -> dict[str, Any]:
 
 
 def run_series_input(item: SeriesInput, job: Job) -> dict[str, Any]:
-    row = run_series(item.symbol, item.dates, item.values, job.analyses, timeout=job.timeout)
+    row = run_series(
+        item.symbol,
+        item.dates,
+        item.values,
+        job.analyses,
+        timeout=job.timeout,
+        volume=item.volume,
+        extras=item.extras,
+        as_of=job.as_of,
+    )
     return key_row(row, item, job)
 
 

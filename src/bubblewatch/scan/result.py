@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import numpy as np
@@ -184,7 +185,12 @@ class ScanResult(Result):
             "computed": self.computed,
             "skipped": self.skipped,
             "notes": list(self.notes),
-            "series": self.table.astype(object)
-            .where(self.table.notna(), None)
-            .to_dict(orient="records"),
+            "series": self._records(),
         }
+
+    def _records(self) -> list[dict[str, Any]]:
+        rows = self.table.astype(object).where(self.table.notna(), None).to_dict(orient="records")
+        for r in rows:  # the status' reasons as the list they are, not a JSON string
+            if r.get("status_reasons"):
+                r["status_reasons"] = json.loads(r["status_reasons"])
+        return rows

@@ -14,11 +14,18 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
-from bubblewatch.scan.analyses import OUTCOMES, Analysis, PSYAnalysis
+from bubblewatch.scan.analyses import (
+    OUTCOMES,
+    Analysis,
+    LPPLSAnalysis,
+    PSYAnalysis,
+    StatusAnalysis,
+)
 from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backend
 from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
 from bubblewatch.scan.spec import ScanSpec, prepare_inputs
+from bubblewatch.status.asset import parse_as_of
 from bubblewatch.validation import (
     Bool,
     Date,
@@ -93,13 +100,9 @@ def resolve_analyses(analyses: Iterable[str | Analysis]) -> tuple[Analysis, ...]
         if name == "psy":
             out.append(PSYAnalysis())
         elif name == "lppls":
-            from bubblewatch.scan.analyses import default_lppls
-
-            out.append(default_lppls())
+            out.append(LPPLSAnalysis())
         elif name == "status":
-            from bubblewatch.scan.analyses import default_status
-
-            out.append(default_status())
+            out.append(StatusAnalysis())
         else:
             raise InputError(
                 f"unknown analysis {a!r}: choose from {', '.join(ANALYSES)} (comma-separated)"
@@ -112,18 +115,6 @@ def _check(scheduler: str, address: str | None) -> None:
         raise InputError(f"scheduler must be one of {', '.join(SCHEDULERS)}; got {scheduler!r}")
     if address and scheduler != "dask":
         raise InputError("address is only used with scheduler='dask'")
-
-
-def _as_of(as_of: Any) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"as_of: unparsable date {as_of!r} (expected YYYY-MM-DD)") from exc
-    if pd.isna(ts):
-        raise InputError(f"as_of: unparsable date {as_of!r} (expected YYYY-MM-DD)")
-    return ts.normalize()
 
 
 @validate_params(
@@ -142,6 +133,7 @@ def _as_of(as_of: Any) -> pd.Timestamp | None:
     connect_timeout=Real(min=0.0, min_open=True),
     on_progress=[None, Function()],
     notes=Instance(list, tuple, what="a list of notes"),
+    extras=[None, MappingOf("a mapping {symbol: {name: value}}")],
 )
 def scan(
     series: Mapping[str, Any] | Iterable[tuple[str, Any]],
@@ -160,6 +152,7 @@ def scan(
     connect_timeout: float = 5.0,
     on_progress: Callable[[ScanProgress], None] | None = None,
     notes: Sequence[str] = (),
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ScanResult:
     """Run ``analyses`` on every series; rows as they arrive, to ``out`` when given.
 
@@ -197,6 +190,10 @@ def scan(
         Called with a :class:`ScanProgress` at the start and after every finished task.
     notes : sequence of str
         Remarks about the input to keep with the result (e.g. from the panel reader).
+    extras : mapping, optional
+        ``{symbol: {"fundamentals": frame, "cape": series}}``: the status' other inputs
+        (:func:`bubblewatch.data.scan_inputs.store_universe` builds them from the store);
+        they travel with the series and are part of its fingerprint.
 
     Returns
     -------
@@ -214,10 +211,10 @@ def scan(
     (3, ['S0', 'S1', 'S2'])
     """
     _check(scheduler, address)
-    spec = ScanSpec(resolve_analyses(analyses), _as_of(as_of))
-    inputs = prepare_inputs(series, spec.as_of)
+    spec = ScanSpec(resolve_analyses(analyses), None if as_of is None else parse_as_of(as_of))
+    inputs = prepare_inputs(series, spec.as_of, extras)
     n_workers = int(workers or os.cpu_count() or 1)
-    job = Job(spec.analyses, spec.param_hash, timeout)
+    job = Job(spec.analyses, spec.param_hash, timeout, as_of=spec.as_of)
     progress = ScanProgress(total=len(inputs))
     all_notes = list(notes)
     rows_mem: list[dict[str, Any]] = []

@@ -38,9 +38,13 @@ __all__ = ["SCAN_FORMAT", "ScanSpec", "SeriesInput", "fingerprint"]
 SCAN_FORMAT = 1
 
 
-@validate_params(dates=ArrayLike(what="dates"), values=ArrayLike(what="values"))
-def fingerprint(dates: np.ndarray, values: np.ndarray) -> str:
-    """Hex SHA-256 (first 16 characters) of a series' dates and values.
+@validate_params(
+    dates=ArrayLike(what="dates"),
+    values=ArrayLike(what="values"),
+    volume=[None, ArrayLike(what="volumes")],
+)
+def fingerprint(dates: np.ndarray, values: np.ndarray, volume: np.ndarray | None = None) -> str:
+    """Hex SHA-256 (first 16 characters) of a series' dates and values (and volumes).
 
     Examples
     --------
@@ -54,6 +58,9 @@ def fingerprint(dates: np.ndarray, values: np.ndarray) -> str:
     h.update(np.ascontiguousarray(dates, dtype="datetime64[ns]").view("<i8").tobytes())
     h.update(b"|")
     h.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
+    if volume is not None:
+        h.update(b"|volume|")
+        h.update(np.ascontiguousarray(volume, dtype="<f8").tobytes())
     return h.hexdigest()[:16]
 
 
@@ -65,6 +72,9 @@ class SeriesInput:
     dates: np.ndarray
     values: np.ndarray
     fingerprint: str
+    volume: np.ndarray | None = None
+    #: keyword inputs of the analyses beyond prices (the status' ``fundamentals``, ``cape``)
+    extras: dict[str, Any] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,7 +98,7 @@ class ScanSpec:
             "format": SCAN_FORMAT,
             "version": __version__,
             "as_of": None if self.as_of is None else self.as_of.date().isoformat(),
-            "analyses": [{"name": a.name, **a.params()} for a in self.analyses],
+            "analyses": [{"name": a.name, **a.parameters()} for a in self.analyses],
         }
 
     @property
@@ -105,12 +115,31 @@ class ScanSpec:
         return tuple(cols)
 
 
+def _extras_digest(extras: Mapping[str, Any]) -> bytes:
+    """Bytes that change with any value of ``extras`` (frames and series hashed by pandas)."""
+    h = hashlib.sha256()
+    for key in sorted(extras):
+        v = extras[key]
+        h.update(key.encode() + b"=")
+        if isinstance(v, pd.DataFrame | pd.Series):
+            cols = list(v.columns) if isinstance(v, pd.DataFrame) else [v.name]
+            h.update(repr(cols).encode())
+            h.update(pd.util.hash_pandas_object(v, index=True).to_numpy().tobytes())
+        else:
+            h.update(repr(v).encode())
+    return h.digest()
+
+
 def prepare_inputs(
-    series: Mapping[str, Any] | Iterable[tuple[str, Any]], as_of: pd.Timestamp | None = None
+    series: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    as_of: pd.Timestamp | None = None,
+    extras: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[SeriesInput]:
     """Turn ``{symbol: prices}`` into :class:`SeriesInput` (cut at ``as_of``, fingerprinted).
 
-    Raises :class:`~bubblewatch.errors.InputError` for an empty input, a repeated symbol or a
+    ``prices`` is a Series of closes, or a frame with ``close`` (or ``adj_close``, preferred
+    where it has values) and optionally ``volume``; ``extras[symbol]`` holds the analyses'
+    other inputs for that series (hashed into its fingerprint). Raises :class:`~bubblewatch.errors.InputError` for an empty input, a repeated symbol or a
     series without a date index; problems inside a series (gaps, non-positive prices, too
     few observations) are left to the row of that series.
     """
@@ -126,6 +155,17 @@ def prepare_inputs(
         raise InputError(f"each symbol may appear once; repeated: {', '.join(dup)}")
     out = []
     for sym, y in items:
+        vol = None
+        if isinstance(y, pd.DataFrame):
+            col = "adj_close" if "adj_close" in y and y["adj_close"].notna().any() else "close"
+            if col not in y:
+                raise InputError(
+                    f"{sym}: a price frame needs a 'close' (or 'adj_close') column; got "
+                    + ", ".join(map(str, y.columns))
+                )
+            if "volume" in y and y["volume"].notna().any():
+                vol = y["volume"]
+            y = y[col]
         s = y if isinstance(y, pd.Series) else pd.Series(y)
         if not isinstance(s.index, pd.DatetimeIndex):
             try:
@@ -140,5 +180,12 @@ def prepare_inputs(
             s = s[s.index <= as_of]
         dates = s.index.to_numpy(dtype="datetime64[ns]")
         values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
-        out.append(SeriesInput(str(sym), dates, values, fingerprint(dates, values)))
+        volume = None
+        if vol is not None:
+            volume = pd.to_numeric(vol, errors="coerce").reindex(s.index).to_numpy(dtype=float)
+        fp = fingerprint(dates, values, volume)
+        ex = dict((extras or {}).get(str(sym)) or {}) or None
+        if ex:
+            fp = hashlib.sha256(fp.encode() + _extras_digest(ex)).hexdigest()[:16]
+        out.append(SeriesInput(str(sym), dates, values, fp, volume, ex))
     return out

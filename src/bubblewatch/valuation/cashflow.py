@@ -148,6 +148,11 @@ def _totals(
     return pd.DataFrame(rows).set_index("quarter"), pairing
 
 
+def _flag(total: pd.Series) -> str:
+    """`` INCOMPLETE (missing ...)`` for a group total some company lacks, else ``""``."""
+    return "" if total["complete"] else f" INCOMPLETE (missing {total['missing']})"
+
+
 @dataclasses.dataclass(frozen=True)
 class FreeCashFlow(Result):
     """Free cash flow (operating cash flow - capex) per company and quarter, and the group's."""
@@ -166,10 +171,9 @@ class FreeCashFlow(Result):
             f"Free cash flow = operating cash flow - capex, {', '.join(self.symbols)} ({self.currency})"
         ]
         for q, r in self.totals.iterrows():
-            flag = "" if r["complete"] else f" INCOMPLETE (missing {r['missing']})"
             lines.append(
                 f"  {q}: OCF {r['operating_cash_flow'] / 1e9:,.2f} bn - capex "
-                f"{r['capex'] / 1e9:,.2f} bn = FCF {r['free_cash_flow'] / 1e9:,.2f} bn{flag}"
+                f"{r['capex'] / 1e9:,.2f} bn = FCF {r['free_cash_flow'] / 1e9:,.2f} bn{_flag(r)}"
             )
         if np.isfinite(self.change):
             lines.append(f"  change {self.first} -> {self.last}: {self.change * 100:+.1f}%")
@@ -291,10 +295,10 @@ class CapexIntensity(Result):
             f"Capex intensity of {', '.join(self.symbols)} (capex / operating cash flow, capex / revenue)"
         ]
         for q, r in self.totals.iterrows():
-            flag = "" if r["complete"] else f" INCOMPLETE (missing {r['missing']})"
             lines.append(
                 f"  {q}: capex {r['capex'] / 1e9:,.1f} bn {self.currency} = "
-                f"{r['capex_to_ocf'] * 100:.0f}% of OCF, {r['capex_to_revenue'] * 100:.0f}% of revenue{flag}"
+                f"{r['capex_to_ocf'] * 100:.0f}% of OCF, {r['capex_to_revenue'] * 100:.0f}% of "
+                f"revenue{_flag(r)}"
             )
         if self.quarters_counted:
             lines.append(

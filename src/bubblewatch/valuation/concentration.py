@@ -298,8 +298,18 @@ def concentration(
         raise InputError(
             f"holdings have non-numeric weights for {bad}; weights must be numbers (percent)"
         )
+    negative = weights_raw < 0
+    if negative.any():
+        i = int(np.argmax(negative.to_numpy()))
+        raise InputError(
+            f"negative weight {float(weights_raw.iloc[i]):g} for "
+            f"{holdings['symbol'].iloc[i]}; weights are percent of the fund, >= 0",
+            parameter="holdings",
+        )
     eq, ex = equity_lines(holdings.assign(weight=weights_raw))
-    eq = eq[eq["weight"] > 0]
+    zero = eq["weight"] == 0  # listed with the excluded lines, never dropped silently
+    ex = pd.concat([ex, eq[zero].assign(reason="zero weight")], ignore_index=True)
+    eq = eq[~zero]
     if eq.empty:
         raise InsufficientDataError("holdings have no equity lines with positive weight")
     key = eq["symbol"].map(lambda s: share_classes.get(s, s)) if by == "company" else eq["symbol"]
@@ -322,9 +332,15 @@ def concentration(
         ga[name] = tuple(sorted(mem - set(present)))
         gw[name] = float(w[list(present)].sum()) if present else 0.0
     when = pd.Timestamp(as_of) if as_of is not None else holdings.attrs.get("as_of")
+    names = ex["name"] if "name" in ex.columns else pd.Series([""] * len(ex), index=ex.index)
+    reasons = (
+        ex["reason"] if "reason" in ex.columns else pd.Series([None] * len(ex), index=ex.index)
+    )
     excl_desc = tuple(
-        f"{s or '?'} ({n})" if n else str(s)
-        for s, n in zip(ex["symbol"], ex.get("name", pd.Series([""] * len(ex))))
+        f"{s or '?'} ({r if isinstance(r, str) else n})"
+        if (isinstance(r, str) or (isinstance(n, str) and n))
+        else str(s)
+        for s, n, r in zip(ex["symbol"], names, reasons)
     )
     merged = ", ".join(f"{a}+{b}" for a, b in share_classes.items()) if by == "company" else ""
     rule = (

@@ -61,22 +61,11 @@ def claim_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _sources(st: Any) -> list[dict[str, Any]]:
+    from bubblewatch.data.catalogue import catalogue_records
     from bubblewatch.web.public_errors import public_message
 
-    cat = st.list_series()
-    out = []
-    for r in cat.itertuples(index=False):
-        out.append(
-            {
-                "symbol": r.symbol,
-                "kind": None if pd.isna(r.kind) else r.kind,
-                "rows": int(r.rows),
-                "first": str(r.first)[:10],
-                "last": str(r.last)[:10],
-                "source": "" if pd.isna(r.source) else public_message(str(r.source)),
-            }
-        )
-    return out
+    rows = catalogue_records(st.list_series())
+    return [{**r, "source": public_message(r["source"] or "")} for r in rows]
 
 
 def _pack() -> list[dict[str, Any]]:

@@ -113,16 +113,9 @@ def asset_symbol(st: Store, name: str) -> str:
 # -- the data -------------------------------------------------------------------------------
 def catalogue(st: Store) -> list[dict[str, Any]]:
     """``bubblewatch data list --json``: symbol, kind, rows, first and last date."""
-    return [
-        {
-            "symbol": r.symbol,
-            "kind": r.kind,
-            "rows": int(r.rows),
-            "first": str(r.first)[:10],
-            "last": str(r.last)[:10],
-        }
-        for r in st.list_series().itertuples()
-    ]
+    from bubblewatch.data.catalogue import catalogue_records
+
+    return catalogue_records(st.list_series(), fields=("symbol", "kind", "rows", "first", "last"))
 
 
 def _source_label(src: Any) -> str | None:
@@ -219,6 +212,7 @@ def lppls_fit(st: Store, symbol: str, start: str | None = None, end: str | None 
 def market_event(st: Store, symbol: str, date: str, end: str | None = None, years: int = 10) -> Any:
     """``bubblewatch market event SYMBOL --date D [--end E] [--years N] --json``."""
     from bubblewatch.commands.market import event_inputs
+    from bubblewatch.series import USDCNY_SERIES
     from bubblewatch.market.event import market_event as one_event
     from bubblewatch.market.event_table import market_events
 
@@ -227,7 +221,7 @@ def market_event(st: Store, symbol: str, date: str, end: str | None = None, year
     if end is not None:
         return market_events(prices, date, end, shares=sh, usdcny=usdcny, symbol=symbol)
     return one_event(
-        prices, date, shares=sh, usdcny=usdcny, years=years, symbol=symbol, fx_name="DEXCHUS_USDCNY"
+        prices, date, shares=sh, usdcny=usdcny, years=years, symbol=symbol, fx_name=USDCNY_SERIES
     )
 
 

@@ -38,16 +38,7 @@ def _tickers(raw: RawTable, spec: FileSpec, column: str) -> pd.Series:
     """A panel's ticker column, upper case, never blank, and the same as ``--symbol`` when
     one was given (a file naming AAPL is never stored as ACME, nor ACME's data as AAPL)."""
     tick = raw.text(column).str.upper()
-    blank = (tick == "").to_numpy()
-    if blank.any():
-        i = int(np.argmax(blank))
-        raise raw.error(
-            "missing value",
-            row=i,
-            column=column,
-            value=raw.cell(column, i),
-            expected="a ticker on every row",
-        )
+    raw.refuse_first((tick == "").to_numpy(), "missing value", column, "a ticker on every row")
     if spec.explicit_symbol:
         other = (tick != spec.symbol).to_numpy()
         if other.any():
@@ -136,7 +127,8 @@ def _parse(spec: FileSpec, raw: RawTable) -> Parsed:
                 keep = ~tick.isin(spec.exclude).to_numpy()
                 raw = raw.subset(keep)
                 tick = tick[keep].reset_index(drop=True)
-            df, notes = price_rows(raw, spec, kind, tick.to_numpy(dtype=object))
+            # categorical: a panel's few tickers, not one text object per row (memory)
+            df, notes = price_rows(raw, spec, kind, pd.Categorical(tick))
             cat = catalogue(df["symbol"], kind, "prices", spec.currency, spec)
             return Parsed(spec, "prices", kind, {"prices": df, "series": cat}, notes)
         df, notes = price_rows(raw, spec, kind, spec.symbol)

@@ -22,16 +22,9 @@ def parse_holdings(raw: RawTable, spec: FileSpec, ticker_col: str) -> Parsed:
     name = raw.text("name") if "name" in raw.frame.columns else pd.Series("", index=tick.index)
     placeholder = tick.isin(["", "-"])
     symbol = tick.where(~placeholder, name.str.upper())
-    empty = (symbol == "").to_numpy()
-    if empty.any():
-        i = int(np.argmax(empty))
-        raise raw.error(
-            "missing value",
-            row=i,
-            column=ticker_col,
-            value=raw.cell(ticker_col, i),
-            expected="a ticker (or a name) on every row",
-        )
+    raw.refuse_first(
+        (symbol == "").to_numpy(), "missing value", ticker_col, "a ticker (or a name) on every row"
+    )
     weight = raw.numbers("weight", required=True, what="a weight in percent")
     check_limit(raw, weight, "weight", LIMITS["weight"])
     m = re.match(r"^([A-Za-z0-9]+?)_holdings", spec.symbol, flags=re.IGNORECASE)

@@ -102,12 +102,12 @@ def require_columns(raw: RawTable, columns: Sequence[str], what: str) -> None:
 def catalogue(
     symbols: Iterable[str], kind: str, tbl: str, currency: object, spec: FileSpec
 ) -> pd.DataFrame:
-    syms = pd.unique(
-        np.asarray(
-            list(symbols) if not isinstance(symbols, pd.Series) else symbols.to_numpy(dtype=object),
-            dtype=object,
-        )
+    syms = (
+        symbols.unique()
+        if isinstance(symbols, pd.Series)
+        else pd.unique(np.asarray(list(symbols), dtype=object))
     )
+    syms = np.asarray(syms, dtype=object)
     parts = []
     if spec.shift_days:
         day = "day" if abs(spec.shift_days) == 1 else "days"

@@ -88,7 +88,7 @@ def price_rows(
     raw: RawTable,
     spec: FileSpec,
     kind: str,
-    symbols: np.ndarray | str,
+    symbols: np.ndarray | pd.Categorical | str,
     *,
     value_column: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -140,30 +140,17 @@ def price_rows(
                 out[c] = np.full(len(f), np.nan)
     for v, col in checked.values():
         if kind != "future":
-            bad = (v <= 0) & keep
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise raw.error(
-                    "non-positive price",
-                    row=i,
-                    column=col,
-                    value=raw.cell(col, i),
-                    expected=f"a price > 0 for kind '{kind}'; only kind 'future' may be zero or "
-                    "negative (--kind future)",
-                )
+            raw.refuse_first(
+                (v <= 0) & keep,
+                "non-positive price",
+                col,
+                f"a price > 0 for kind '{kind}'; only kind 'future' may be zero or negative "
+                "(--kind future)",
+            )
         check_limit(raw, v, col, LIMITS["future_price" if kind == "future" else "price"])
     if "volume" in f.columns and value_column is None:
         vol = raw.numbers("volume", what="a volume (number of shares or contracts)")
-        neg = vol < 0
-        if neg.any():
-            i = int(np.argmax(neg))
-            raise raw.error(
-                "negative volume",
-                row=i,
-                column="volume",
-                value=raw.cell("volume", i),
-                expected="a volume >= 0 or blank",
-            )
+        raw.refuse_first(vol < 0, "negative volume", "volume", "a volume >= 0 or blank")
         check_limit(raw, vol, "volume", LIMITS["volume"])
         out["volume"] = vol
     else:
@@ -219,16 +206,7 @@ def series_rows(
     keep = ~np.isnan(vals)
     notes: list[str] = []
     if table == "fx":
-        bad = (vals <= 0) & keep
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise raw.error(
-                "non-positive rate",
-                row=i,
-                column=column,
-                value=raw.cell(column, i),
-                expected="an exchange rate > 0",
-            )
+        raw.refuse_first((vals <= 0) & keep, "non-positive rate", column, "an exchange rate > 0")
         check_limit(raw, vals, column, LIMITS["rate"])
         df = pd.DataFrame(
             {"pair": name, "date": dates[keep], "rate": vals[keep], "source": source_of(spec.path)}

@@ -22,16 +22,7 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
     dates = raw.dates(date_col)
     if "symbol" in cols:
         sym = raw.text("symbol").str.upper()
-        empty = (sym == "").to_numpy()
-        if empty.any():
-            i = int(np.argmax(empty))
-            raise raw.error(
-                "missing value",
-                row=i,
-                column="symbol",
-                value=raw.cell("symbol", i),
-                expected="a symbol on every row",
-            )
+        raw.refuse_first((sym == "").to_numpy(), "missing value", "symbol", "a symbol on every row")
         symbols = sym.to_numpy(dtype=object)
         check_unique(
             raw,
@@ -43,16 +34,7 @@ def parse_shares(raw: RawTable, spec: FileSpec) -> Parsed:
         symbols = np.full(len(dates), spec.symbol, dtype=object)
         check_unique(raw, pd.Series(dates), date_col, date_col)
     shares = raw.numbers("shares", required=True, what="a share count")
-    bad = shares <= 0
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise raw.error(
-            "non-positive share count",
-            row=i,
-            column="shares",
-            value=raw.cell("shares", i),
-            expected="a number of shares > 0",
-        )
+    raw.refuse_first(shares <= 0, "non-positive share count", "shares", "a number of shares > 0")
     check_limit(raw, shares, "shares", LIMITS["shares"])
     src = pd.Series(source_of(spec.path), index=raw.frame.index)
     if "source" in cols:

@@ -50,7 +50,7 @@ def coverage_figure(
     """
     import plotly.graph_objects as go
 
-    from bubblewatch.chart_style import MAX_LINES, color, small_multiples
+    from bubblewatch.chart_style import MAX_LINES, color, display_name, small_multiples
 
     shown = {k: v for k, v in closes.items() if not v.empty}
     if len(shown) > MAX_LINES:
@@ -79,7 +79,7 @@ def coverage_figure(
                 x=s.index.strftime("%Y-%m-%d"),
                 y=s.to_numpy(float),
                 mode="lines",
-                name=sym,
+                name=display_name(sym),
                 line={"width": 1.3, "color": color(i)},
                 hovertemplate=f"{sym}<br>%{{x}}<br>%{{y:,.4g}}<extra></extra>",
             )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ARTICLE_DATES, ReportContext, SectionOutput, escape
+from bubblewatch.series import USDCNY_SERIES
 
 __all__ = ["REACTION_UNIVERSE", "SPILLOVER_SET", "build"]
 
@@ -91,10 +92,10 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
         shares = None
         missing.append(f"{EVENT_SYMBOL} shares outstanding (market value)")
     try:
-        fx = st.fx("DEXCHUS_USDCNY")
+        fx = st.fx(USDCNY_SERIES)
     except BubblewatchError:
         fx = None
-        missing.append("DEXCHUS_USDCNY (CNY figures)")
+        missing.append(f"{USDCNY_SERIES} (CNY figures)")
     rows, events = [], []
     for d in ARTICLE_DATES:
         ts = pd.Timestamp(d)
@@ -120,8 +121,10 @@ def _shock_panel(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]
                 "n/a" if ev.market_value_usd is None else f"USD {ev.market_value_usd / 1e12:.3f}T",
                 _money(ev.market_value_change_usd, "USD"),
                 _money(ev.market_value_change_cny, "CNY"),
-                f"{ev.rank_in_year} of {ev.moves_in_year}",
-                str(ev.moves_as_large_10y),
+                "undefined"
+                if ev.rank_in_year is None
+                else f"{ev.rank_in_year} of {ev.moves_in_year}",
+                "undefined" if ev.moves_as_large_10y is None else str(ev.moves_as_large_10y),
                 _pct(ev.volume_change, 1),
                 _pct(ev.traded_value_change, 1),
                 "n/a" if ev.turnover_rate is None else f"{100 * ev.turnover_rate:.2f}%",
@@ -250,11 +253,13 @@ def _reaction_heatmap(ctx: ReportContext, missing: list[str]) -> tuple[str, list
         ]
         for srow, frow in zip(when.to_numpy(), off.to_numpy(), strict=True)
     ]
+    from bubblewatch.chart_style import display_name
+
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=labels,
-            y=list(grid.index),
+            y=[display_name(s) for s in grid.index],
             colorscale="RdBu",
             zmid=0,
             colorbar={"title": "return (%)"},
@@ -359,7 +364,7 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
         return "", []
     import plotly.graph_objects as go
 
-    from bubblewatch.chart_style import color
+    from bubblewatch.chart_style import color, display_name
 
     fig = go.Figure()
     for i, r in enumerate(results):
@@ -367,7 +372,7 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
             go.Scatter(
                 x=r.correlation.index,
                 y=r.correlation.to_numpy(),
-                name=" vs ".join(r.pair),
+                name=" vs ".join(display_name(p) for p in r.pair),
                 line={"color": color(i)},
             )
         )

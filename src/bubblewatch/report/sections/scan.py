@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from bubblewatch.errors import InputError
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "scan"
@@ -110,8 +111,38 @@ def _lppls_html(t: pd.DataFrame) -> str:
     return html
 
 
+def _status_html(t: pd.DataFrame) -> str:
+    from bubblewatch.status.params import LEVELS
+
+    vc = t["status_level"].value_counts()
+    counts = ", ".join(f"{int(vc.get(lv, 0))} {lv}" for lv in reversed(LEVELS))
+    html = (
+        "<p>Status levels (the published rule of <code>bubblewatch status</code>, prices "
+        f"only): {escape(counts)}.</p>"
+    )
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    hot = t[t["status_level"].isin(LEVELS[1:])].copy()
+    if hot.empty:
+        return html
+    hot["_rank"] = hot["status_level"].map(rank)
+    hot = hot.sort_values(["_rank", "status_psy_bsadf"], ascending=False).head(TOP)
+    rows = [
+        [
+            r["symbol"],
+            r["status_level"],
+            _num(r["status_psy_bsadf"]),
+            _num(r["status_psy_cv95"]),
+            _date(r["status_psy_episode_start"]),
+            _num(r["status_drawdown"], ".0%"),
+        ]
+        for _, r in hot.iterrows()
+    ]
+    return html + _table(
+        ["series", "level", "BSADF", "95% cv (robust)", "episode since", "drawdown"], rows
+    )
+
+
 def _scan_dir(ctx: ReportContext, root: Any) -> SectionOutput:
-    from bubblewatch.errors import InputError
     from bubblewatch.scan.outdir import load_scan
 
     try:
@@ -135,10 +166,7 @@ def _scan_dir(ctx: ReportContext, root: Any) -> SectionOutput:
         figures = (result.plot(),)
     html += _lppls_html(t)
     if "status_level" in t:
-        vc = t["status_level"].value_counts()
-        html += (
-            "<p>Status levels: " + escape(", ".join(f"{n} {lv}" for lv, n in vc.items())) + "</p>"
-        )
+        html += _status_html(t)
     bad = t[t["outcome"].isin(("error", "timeout", "worker lost"))]
     if len(bad):
         html += f"<p>{len(bad)} series failed (error, time limit or lost worker); first ones:</p>"
@@ -153,20 +181,25 @@ def build(ctx: ReportContext) -> SectionOutput:
     """The scan of ``options["scan_dir"]``, else a PSY sweep of the store (module docstring)."""
     if ctx.options.get("scan_dir"):
         return _scan_dir(ctx, ctx.options["scan_dir"])
+    from bubblewatch.data.scan_inputs import store_universe
     from bubblewatch.scan import scan_psy
 
-    if ctx.options.get("fast"):
-        names = list(ctx.symbols)
-    else:
-        cat = ctx.store.list_series()
-        names = [str(s) for s, k in zip(cat["symbol"], cat["kind"], strict=True) if k in KINDS]
-    if not names:
+    names = list(ctx.symbols) if ctx.options.get("fast") else []
+    universes = []
+    for kind in KINDS if not names else ("equity",):
+        try:
+            universes.append(store_universe(ctx.store, names or None, kind=kind))
+        except InputError:
+            continue  # no series of this kind
+    series = {k: v for u in universes for k, v in u.series.items()}
+    if not series:
         return SectionOutput(id=ID, title=TITLE, missing=("equity or index price series",))
-    series = {name: ctx.store.series(name) for name in names}
     result = scan_psy(series, scheduler="threads")
     html = (
-        f"<p>{len(result.table)} series scanned: every equity and index close in the store "
+        f"<p>{len(result.table)} series scanned: every equity and index in the store, read "
+        "through the resolver (adjusted closes, long and recent pieces joined) "
         "(run <code>bubblewatch scan --out DIR</code> and <code>bubblewatch report --scan DIR</code> "
         "for LPPLS and the status over a universe of your own).</p>"
     ) + _psy_html(result, result.table)
+    html += "".join(f"<p>Note: {escape(n)}</p>" for u in universes for n in u.notes)
     return SectionOutput(id=ID, title=TITLE, html=html, figures=(result.plot(),))

@@ -75,7 +75,7 @@ def companies_part(
     )
 
     st = ctx.store
-    have = st.query("SELECT DISTINCT symbol FROM fundamentals ORDER BY symbol")["symbol"].tolist()
+    have = st.fundamentals_symbols()
     if not have:
         missing.append(_HOW_TO.format(syms=" ".join((*MAG7_COMPANIES, "ORCL"))))
         return
