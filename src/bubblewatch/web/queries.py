@@ -212,9 +212,9 @@ def lppls_fit(st: Store, symbol: str, start: str | None = None, end: str | None 
 def market_event(st: Store, symbol: str, date: str, end: str | None = None, years: int = 10) -> Any:
     """``bubblewatch market event SYMBOL --date D [--end E] [--years N] --json``."""
     from bubblewatch.commands.market import event_inputs
-    from bubblewatch.series import USDCNY_SERIES
     from bubblewatch.market.event import market_event as one_event
     from bubblewatch.market.event_table import market_events
+    from bubblewatch.series import USDCNY_SERIES
 
     symbol = store_symbol(st, symbol)
     prices, sh, usdcny = event_inputs(st, symbol)
