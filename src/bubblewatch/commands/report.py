@@ -20,6 +20,7 @@ from bubblewatch.commands.common import (
     open_data_folder,
     open_store,
     progress,
+    set_quiet,
 )
 from bubblewatch.errors import InputError
 
@@ -180,6 +181,7 @@ def serve(
             highlight=False,
             markup=False,
         )
+    set_quiet(True)  # the computations' progress lines are for terminals, not a server log
     if open_browser:
         import threading
         import webbrowser

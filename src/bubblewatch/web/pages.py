@@ -138,8 +138,10 @@ def default_jobs(state: AppState) -> list[JobSpec]:
     with state.source.open() as st:
         assets = q.asset_names(st)
         jobs += list(pages_market.contagion_defaults(st).values())
-    if "NVDA" in assets:
-        jobs += list(pages_asset.asset_jobs("NVDA", pages_asset.AssetForm()).values())
+        info = q.asset_info(st, "NVDA") if "NVDA" in assets else None
+    if info is not None:
+        form = pages_asset.AssetForm()
+        jobs += list(pages_asset.asset_jobs("NVDA", form, info).values())
     return jobs
 
 
