@@ -32,7 +32,7 @@ def test_report_without_a_store_reads_the_embedded_data(tmp_path, capsys, monkey
     payload = json.loads(captured.out)
     assert payload["out"] == str(out) and out.exists()
     assert len(payload["inputs_hash"]) == 64
-    assert payload["sections"][0]["id"] == "coverage"
+    assert payload["sections"][0]["id"] == "status"  # issue 13 item 7: the status first
     assert "reading the embedded default data" in captured.err
     assert not (tmp_path / "home" / "store.duckdb").exists()
     # the default report is the AI-2025 episode (issue 14 item 1): as of the data's end,

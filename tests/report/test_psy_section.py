@@ -29,7 +29,8 @@ def test_section_builds_and_names_missing():
     ctx = ReportContext(store=store, symbols=["AAA", "NOPE", "TINY"], as_of=idx[-1])  # type: ignore[arg-type]
     out = section.build(ctx)
     assert out.id == "psy" and len(out.figures) == 1
-    assert "AAA (" in out.html and "weekly closes" in out.html and "ongoing" in out.html
+    # the status's sample (issue 13): daily closes of the last five years, not weekly ones
+    assert "AAA (" in out.html and "daily closes" in out.html and "ongoing" in out.html
     assert any("NOPE" in m for m in out.missing) and any("TINY" in m for m in out.missing)
     empty = section.build(ReportContext(store=_Store({}), symbols=["X"], as_of=idx[-1]))  # type: ignore[arg-type]
     assert empty.missing and not empty.figures

@@ -13,7 +13,7 @@ from bubblewatch.detect.psy import psy
 from bubblewatch.detect.psy_pvalue import gsadf_pvalue
 from bubblewatch.errors import InputError
 from bubblewatch.scan import LPPLSAnalysis, PSYAnalysis, scan
-from bubblewatch.scan.analyses import run_series
+from bubblewatch.scan.series_row import run_series
 from bubblewatch.status.lppls_signal import lppls_scale_signal
 from bubblewatch.status.params import LPPLSScale
 

@@ -23,7 +23,7 @@ from scan_inputs import make_panel
 from bubblewatch.cli import main
 from bubblewatch.results import jsonable
 from bubblewatch.scan import PSYAnalysis, scan
-from bubblewatch.scan.analyses import RUN_COLUMNS
+from bubblewatch.scan.series_row import RUN_COLUMNS
 
 pytestmark = pytest.mark.slow
 

@@ -2,6 +2,8 @@
 track record.
 
     bubblewatch status [SYMBOL...] [--group ai2025] [--as-of DATE] [--trust] [--json]
+    bubblewatch status compare-2000 [--json]
+    bubblewatch status track-record [--json] [--refresh] [--workers N]
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from bubblewatch.commands import tables as t
 from bubblewatch.commands.common import DataOpt, JsonOpt, StoreOpt, data_store, emit, progress
 from bubblewatch.errors import InputError
 
-__all__ = ["command", "render_asset", "render_group"]
+__all__ = ["command", "render_asset", "render_compare", "render_group", "render_track"]
+
+_SUB = ("compare-2000", "track-record")
 
 
 def _pct(x: Any, digits: int = 1) -> str:
@@ -212,38 +216,104 @@ def _as_of(value: str | None, last_dates: list[Any]) -> Any:
     return max(last_dates)
 
 
+def _loader(st: Any) -> Any:
+    from bubblewatch.data.status_inputs import status_inputs
+
+    return lambda symbol: status_inputs(st, symbol)
+
+
 def _group(st: Any, name: str, as_of: str | None, params: Any) -> Any:
-    from bubblewatch.data.status_inputs import cape_series, price_symbols, status_inputs
-    from bubblewatch.status.group import ai_complex, group_status, loop_figures
+    from bubblewatch.data.status_inputs import cape_series, price_symbols
+    from bubblewatch.status.views import ai_complex_status
 
     if name != "ai2025":
         raise InputError(f"--group {name}: the known group is ai2025")
-    members, fund, shares, kinds, labels, missing = {}, {}, {}, {}, {}, []
-    for m in ai_complex(price_symbols(st)):
-        if m.symbol is None:
-            missing.append((f"{m.label} ({m.ticker})", m.note))
-            continue
-        inp = status_inputs(st, m.symbol)
-        members[m.symbol] = inp.history
-        fund[m.symbol] = inp.fundamentals
-        shares[m.symbol] = inp.shares
-        kinds[m.symbol] = inp.kind or m.kind
-        labels[m.symbol] = m.label
-    when = _as_of(as_of, [h.close.index[-1] for h in members.values()])
-    with progress(f"status of the {len(members)} members of {name}"):
-        return group_status(
-            members,
-            as_of=when,
-            fundamentals=fund,
-            shares=shares,
-            kinds=kinds,
-            labels=labels,
-            missing=missing,
-            cape=cape_series(st),
-            loop=loop_figures(),
-            name=name,
-            params=params,
+    with progress(f"status of the members of {name}"):
+        return ai_complex_status(
+            _loader(st), price_symbols(st), as_of=as_of, params=params, cape=cape_series(st)
         )
+
+
+def render_compare(c: Any) -> list[Any]:
+    """Rich renderables of 2000 vs now."""
+    frame = c.to_frame()
+    cols = [t.Column("Measure", "measure", wrap=True)] + [
+        t.Column(col.label, col.label, wrap=True) for col in c.columns
+    ]
+    rows = [{"measure": m, **frame.loc[m].to_dict()} for m in frame.index]
+    out: list[Any] = [t.heading("2000 vs now"), t.table(rows, cols)]
+    for col in c.columns:
+        out.append(t.note(f"{col.label}: {col.source}"))
+    for n in c.notes:
+        out.append(t.note(f"Note: {n}"))
+    return out
+
+
+def render_track(r: Any) -> list[Any]:
+    """Rich renderables of the track record."""
+    rows = [{"level": lv, **row} for lv, row in r.table.iterrows() if row["days"]]
+    pct = t.percent(1)
+    out: list[Any] = [
+        t.heading(
+            f"Track record: what followed each status within {r.horizon} sessions "
+            f"(a fall of {r.crash:.0%} below the day's close)"
+        ),
+        t.table(
+            rows,
+            [
+                t.Column("Level", "level"),
+                t.Column("Days", "days", t.integer),
+                t.Column("Episodes", "episodes", t.integer),
+                t.Column("Median return", "median_return", t.percent(1, signed=True)),
+                t.Column("P(fall)", "p_fall", pct),
+                t.Column("95% interval", "p_fall_lo", lambda v: pct(v)),
+                t.Column("to", "p_fall_hi", pct),
+                t.Column("Base rate", "base_rate", pct),
+                t.Column("Verdict", "verdict", wrap=True),
+            ],
+        ),
+        t.note(
+            f"Replayed every {r.stride} sessions (LPPLS every {r.lppls_stride}, carried forward), "
+            f"data up to each day only; {r.seconds:.0f} s (cached replays are reused)."
+        ),
+        t.note(
+            "Caveat: days 5 sessions apart share most of their outcome window, so the Wilson "
+            "intervals (which assume independent days) are too narrow; see Episodes."
+        ),
+    ]
+    for label, span in r.spans.items():
+        out.append(t.note(f"{label}: {span}"))
+    return out
+
+
+def _sub(name: str, st: Any, as_json: bool, params: Any, refresh: bool, workers: int) -> None:
+    from bubblewatch.data.status_inputs import cape_series, price_symbols
+
+    if name == "compare-2000":
+        from bubblewatch.status.views import compare_2000_view
+
+        holdings = st.query(
+            "SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'"
+        )
+        with progress("2000 vs now"):
+            res = compare_2000_view(
+                _loader(st),
+                price_symbols(st),
+                cape=cape_series(st),
+                holdings=holdings if len(holdings) else None,
+                params=params,
+            )
+        emit(res, as_json, render=render_compare)
+        return
+    from bubblewatch.data.cache import FrameCache
+    from bubblewatch.status.views import track_record_view
+
+    cache = None if refresh else FrameCache(kind="track-record")
+    with progress("track record (minutes on a first run; cached afterwards)"):
+        rec = track_record_view(_loader(st), params=params, cache=cache, workers=workers)
+    if refresh:
+        FrameCache(kind="track-record")  # the folder exists for the next run
+    emit(rec, as_json, render=render_track)
 
 
 def command(
@@ -262,6 +332,13 @@ def command(
         bool,
         typer.Option("--trust", help="Also the FCO trust indicator (residual bootstrap; slow)."),
     ] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="track-record: replay again instead of reading the cache."),
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", help="track-record: processes replaying the histories.")
+    ] = 2,
     data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -272,6 +349,14 @@ def command(
 
     names = list(symbols or [])
     params = DEFAULT_PARAMS.replace(trust=trust)
+    if workers < 1:
+        raise InputError(f"--workers {workers}: give at least 1")
+    if names and names[0] in _SUB:
+        if len(names) > 1 or group is not None or as_of is not None:
+            raise InputError(f"status {names[0]} takes no symbols, --group or --as-of")
+        with data_store(data, store) as st:
+            _sub(names[0], st, as_json, params, refresh, workers)
+        return
     if names and group is not None:
         raise InputError("give symbols or --group, not both")
     with data_store(data, store) as st:

@@ -22,7 +22,6 @@ from bubblewatch.data.store import Store, default_store_path
 from bubblewatch.data.store_file import store_defaults
 
 __all__ = [
-    "cache_base",
     "default_data_key",
     "load_default_data",
     "open_default_data",
@@ -76,10 +75,14 @@ def load_default_data(store: Store, *, replace: bool = False) -> list[dict[str, 
 
 def open_default_data(cache_dir: str | Path | None = None) -> Store:
     """The embedded default data as a read-only store (built once into the cache)."""
+    from bubblewatch.data.episode_pack import pack_label
+
     base = Path(cache_dir) if cache_dir is not None else cache_base()
     target = base / f"default-data-{default_data_key()}.duckdb"
     build_once(target, load_default_data)
-    return Store(target, read_only=True)
+    st = Store(target, read_only=True)
+    st.label = f"the embedded default data: {pack_label()} and the bundled long histories"
+    return st
 
 
 def open_reader(path: str | Path | None = None) -> Store:

@@ -136,13 +136,16 @@ def resolve_series(
 
 #: explicit chains for instruments whose history the shared data split over differently
 #: named files (oldest first); a chain member missing from the store is named, not fatal
+#: (``^IXIC``/``^GSPC``: the embedded default data's 1999-2018 histories, used when the shared
+#: files are absent, and never reported missing)
 HISTORY_CHAINS: dict[str, tuple[str, ...]] = {
     "NASDAQ_COMPOSITE": (
         "NASDAQ_COMPOSITE_1971_2020",
+        "^IXIC",
         "NASDAQCOM_fred_1971_2024",
         "NASDAQ_COMPOSITE_2025_2026",
     ),
-    "SP500": ("SP500_1927_2020", "SP500_fred_2016_2026", "SP500_2025_2026"),
+    "SP500": ("SP500_1927_2020", "^GSPC", "SP500_fred_2016_2026", "SP500_2025_2026"),
 }
 #: sessions of the overlap (the last ones before the join) compared after rebasing
 OVERLAP_SESSIONS = 63
@@ -289,7 +292,8 @@ def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:
     """The store symbols making up ``symbol``'s history, and the chain members missing.
 
     The rule: an explicit :data:`HISTORY_CHAINS` entry; else ``symbol`` itself plus
-    ``symbol_LONG`` and ``symbol_YYYY_YYYY`` when the store holds them.
+    ``symbol_LONG`` and ``symbol_YYYY_YYYY`` when the store holds them (names compared
+    ignoring case: the importer upper-cases symbols).
 
     Examples
     --------
@@ -298,35 +302,39 @@ def history_symbols(symbol: str, available: Any) -> tuple[list[str], list[str]]:
     >>> history_symbols("SP500", {"SP500_1927_2020", "SP500_2025_2026"})
     (['SP500_1927_2020', 'SP500_2025_2026'], ['SP500_fred_2016_2026'])
     """
-    have = set(available)
-    if symbol in HISTORY_CHAINS:
-        chain = HISTORY_CHAINS[symbol]
-        return [s for s in chain if s in have], [s for s in chain if s not in have]
-    out = [s for s in (f"{symbol}_LONG",) if s in have]
+    by_upper: dict[str, str] = {}
+    for name in available:
+        by_upper.setdefault(str(name).upper(), str(name))
+    key = symbol.upper()
+    chain = next((v for k, v in HISTORY_CHAINS.items() if k.upper() == key), None)
+    if chain is not None:
+        return (
+            [by_upper[s.upper()] for s in chain if s.upper() in by_upper],
+            [s for s in chain if s.upper() not in by_upper and not s.startswith("^")],
+        )
+    out = [by_upper[f"{key}_LONG"]] if f"{key}_LONG" in by_upper else []
     out += sorted(
-        s for s in have if (m := _YEARS_SUFFIX.match(s)) is not None and m.group("base") == symbol
+        actual
+        for up, actual in by_upper.items()
+        if (m := _YEARS_SUFFIX.match(up)) is not None and m.group("base") == key
     )
-    if symbol in have:
-        out.append(symbol)
+    if key in by_upper:
+        out.append(by_upper[key])
     return out, []
 
 
 def _piece_frame(store: Store, symbol: str, column: str) -> tuple[pd.DataFrame, str]:
+
     df = store.prices(symbol)
+    choose = f"choose one of {', '.join(NUMERIC_PRICE_COLUMNS)}"
+    if column not in df.columns:
+        raise NotFoundError(f"{symbol} has no column '{column}'; {choose}")
+    if column not in NUMERIC_PRICE_COLUMNS:
+        raise InputError(f"column '{column}' of {symbol} holds text, not prices; {choose}")
     if column == "adj_close":
         close = df["adj_close"].astype(float).where(df["adj_close"].notna(), df["close"])
-    elif column in NUMERIC_PRICE_COLUMNS:
-        close = df[column].astype(float)
-    elif column in df.columns:
-        raise InputError(
-            f"column '{column}' of {symbol} holds text, not prices; choose one of "
-            f"{', '.join(NUMERIC_PRICE_COLUMNS)}"
-        )
     else:
-        raise NotFoundError(
-            f"{symbol} has no column '{column}'; choose one of close, adj_close, open, high, "
-            "low, volume"
-        )
+        close = df[column].astype(float)
     out = pd.DataFrame({"close": close, "volume": df["volume"].astype(float)}).dropna(
         subset=["close"]
     )
@@ -469,7 +477,9 @@ def resolve_history(store: Store, symbol: str, *, column: str = "adj_close") -> 
             pieces.append((s, frame, src))
     if not pieces:
         raise NotFoundError(f"no {column} values for '{symbol}' in the store {store.path}")
-    hist = join_history(pieces, name=symbol, column=column, ordered=symbol in HISTORY_CHAINS)
+    name = next((s for s in symbols if s.upper() == symbol.upper()), symbol)
+    chained = any(k.upper() == symbol.upper() for k in HISTORY_CHAINS)
+    hist = join_history(pieces, name=name, column=column, ordered=chained)
     return dataclasses.replace(hist, missing=tuple(missing))
 
 

@@ -165,6 +165,13 @@ class Store:
         assert self._session.con is not None
         self.con = self._session.con
 
+    #: what the store holds, in words, when it is not a user's store (the embedded data)
+    label: str | None = None
+
+    def describe(self) -> str:
+        """The store's file, or what it holds when it is the embedded default data."""
+        return f"{self.label} (cache {self.path})" if self.label else str(self.path)
+
     # -- context management -------------------------------------------------------------
     def __enter__(self) -> Store:
         return self

@@ -31,6 +31,8 @@ References
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -97,9 +99,34 @@ def hlst_replications(
     dy = np.diff(arr[:T])
     out = np.empty((reps, T))
     out[:, 0] = 0.0
+    np.cumsum(_weights(seed, reps, T - 1) * dy, axis=1, out=out[:, 1:])
+    return out
+
+
+def _weights(seed: int | None, reps: int, n: int) -> np.ndarray:
+    """The first ``n`` draws w ~ N(0, 1) of each replication's stream (reps × n).
+
+    The draws do not depend on the data, and a stream's first draws do not depend on how
+    many are taken, so a block drawn once for a seed serves every sample of that size or
+    less (the replay of the status re-uses it thousands of times).
+    """
+    if seed is None:
+        return _draw(None, reps, n)
+    size = max(1024, 1 << math.ceil(math.log2(max(n, 1))))
+    return _draw_cached(int(seed), int(reps), size)[:, :n]
+
+
+def _draw(seed: int | None, reps: int, n: int) -> np.ndarray:
+    out = np.empty((reps, n))
     for i, ss in enumerate(np.random.SeedSequence(seed).spawn(reps)):
-        g = np.random.Generator(np.random.PCG64(ss))
-        np.cumsum(g.standard_normal(arr.shape[0] - 1)[: T - 1] * dy, out=out[i, 1:])
+        out[i] = np.random.Generator(np.random.PCG64(ss)).standard_normal(n)
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _draw_cached(seed: int, reps: int, n: int) -> np.ndarray:
+    out = _draw(seed, reps, n)
+    out.flags.writeable = False
     return out
 
 

@@ -426,7 +426,7 @@ def render_report(
         tracked_origins=_origins(tracked),
         sources=sources,
         data_dir=str(ctx.data_dir) if ctx.data_dir else None,
-        store_path=str(ctx.store.path),
+        store_path=ctx.store.describe(),
         sections=rendered,
         headline=[item for entry in rendered for item in entry["headline"]],
         plotlyjs=Markup(get_plotlyjs()),

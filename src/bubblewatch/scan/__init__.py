@@ -4,7 +4,8 @@
 analysis on each series and returns a :class:`ScanResult` (one row per series); with
 ``out`` the rows are written as they arrive and a rerun resumes. Modules:
 
-* :mod:`~bubblewatch.scan.analyses` -- the analyses and the fault-isolating runner;
+* :mod:`~bubblewatch.scan.analyses` -- the analyses (PSY, LPPLS, the status);
+* :mod:`~bubblewatch.scan.series_row` -- one series' row, every fault kept in it;
 * :mod:`~bubblewatch.scan.spec` -- the parameter hash and the series fingerprints;
 * :mod:`~bubblewatch.scan.engines`, :mod:`~bubblewatch.scan.process_pool` -- schedulers;
 * :mod:`~bubblewatch.scan.outdir` -- the output directory (parts, manifest, summary);

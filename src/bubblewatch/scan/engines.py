@@ -34,7 +34,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 from bubblewatch.errors import InputError
-from bubblewatch.scan.analyses import Analysis, lost_row, run_series
+from bubblewatch.scan.analyses import Analysis
+from bubblewatch.scan.series_row import lost_row, run_series
 from bubblewatch.scan.spec import SeriesInput
 
 __all__ = ["SCHEDULERS", "Job", "Outcome", "Task"]

@@ -182,11 +182,14 @@ class ScanDirectory:
                 "empty or new folder for the scan's results"
             )
         root.mkdir(parents=True, exist_ok=True)
-        self._lock = _lock(root / ".lock")
         if not marker.exists():
             _write_json(marker, {"format": SCAN_FORMAT, "created": _now()})
+        self._lock = _lock(root / ".lock")
         if not self.resume and self.path.exists():
-            self.discarded = sum(1 for _ in self._manifest_entries() if _.get("op") == "part")
+            entries = self._manifest_entries()
+            self.discarded = len(
+                {tuple(k[:2]) for e in entries if e.get("op") == "part" for k in e["keys"]}
+            )
             shutil.rmtree(self.path)
         (self.path / "parts").mkdir(parents=True, exist_ok=True)
         params = self.path / "params.json"

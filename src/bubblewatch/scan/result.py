@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.results import Result
-from bubblewatch.scan.analyses import OUTCOMES, RUN_COLUMNS
 from bubblewatch.scan.multiple_testing import benjamini_hochberg
+from bubblewatch.scan.series_row import OUTCOMES, RUN_COLUMNS
 from bubblewatch.validation import Frame, Real, validate_params
 
 __all__ = ["ScanResult", "add_fdr_columns"]

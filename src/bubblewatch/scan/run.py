@@ -14,17 +14,12 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
-from bubblewatch.scan.analyses import (
-    OUTCOMES,
-    Analysis,
-    LPPLSAnalysis,
-    PSYAnalysis,
-    StatusAnalysis,
-)
+from bubblewatch.scan.analyses import Analysis, LPPLSAnalysis, PSYAnalysis, StatusAnalysis
 from bubblewatch.scan.engines import SCHEDULERS, Job, Task, execute, make_backend
 from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
-from bubblewatch.scan.spec import ScanSpec, prepare_inputs
+from bubblewatch.scan.series_row import OUTCOMES
+from bubblewatch.scan.spec import ScanSpec, SeriesInput, prepare_inputs
 from bubblewatch.status.asset import parse_as_of
 from bubblewatch.validation import (
     Bool,
@@ -217,20 +212,10 @@ def scan(
     job = Job(spec.analyses, spec.param_hash, timeout, as_of=spec.as_of)
     progress = ScanProgress(total=len(inputs))
     all_notes = list(notes)
-    rows_mem: list[dict[str, Any]] = []
     folder = ScanDirectory(out, spec, resume=resume) if out is not None else None
     with folder if folder is not None else contextlib.nullcontext():
         if folder is not None:
-            if folder.discarded:
-                all_notes.append(
-                    f"discarded {folder.discarded} earlier part(s) of the same parameters (no resume)"
-                )
-            others = folder.other_parameter_sets()
-            if others:
-                all_notes.append(
-                    f"{out} also holds results of {len(others)} other parameter set(s) "
-                    f"({', '.join(others)}), kept apart"
-                )
+            all_notes += _folder_notes(folder)
         todo = [
             it
             for it in inputs
@@ -239,6 +224,7 @@ def scan(
         progress.skipped = len(inputs) - len(todo)
         if on_progress:
             on_progress(progress)
+        rows: list[dict[str, Any]] = []
         if todo:
             backend = make_backend(
                 scheduler,
@@ -256,37 +242,13 @@ def scan(
             tasks = [
                 Task(i, todo[i * size : (i + 1) * size]) for i in range(math.ceil(len(todo) / size))
             ]
-            pending: list[dict[str, Any]] = []
-            last_write = -math.inf
             try:
-                for rows in execute(tasks, backend, job, retries=retries):
-                    for r in rows:
-                        progress.counts[r["outcome"]] += 1
-                    progress.done += len(rows)
-                    if folder is None:
-                        rows_mem.extend(rows)
-                    else:
-                        pending.extend(rows)
-                        if time.monotonic() - last_write >= FLUSH_S:
-                            folder.write_rows(pending)
-                            pending, last_write = [], time.monotonic()
-                    if on_progress:
-                        on_progress(progress)
+                rows = _collect(
+                    execute(tasks, backend, job, retries=retries), folder, progress, on_progress
+                )
             finally:
-                if folder is not None:
-                    folder.write_rows(pending)
                 backend.close()
-        order = {it.symbol: i for i, it in enumerate(inputs)}
-        if folder is not None:
-            folder.compact()
-            stored = folder.read_all()
-            wanted = {(it.symbol, it.fingerprint) for it in inputs}
-            keep = [(s, f) in wanted for s, f in zip(stored["symbol"], stored["fingerprint"])]
-            table = stored[keep]
-        else:
-            table = rows_frame(rows_mem, spec.columns())
-        table = table.iloc[table["symbol"].map(order).argsort(kind="stable")]
-        table = add_fdr_columns(table.reset_index(drop=True), fdr)
+        table = add_fdr_columns(_table(inputs, rows, folder, spec), fdr)
         params = {
             **spec.to_dict(),
             "fdr": fdr,
@@ -299,12 +261,11 @@ def scan(
             "param_hash": spec.param_hash,
         }
         psy = next((a for a in spec.analyses if isinstance(a, PSYAnalysis)), None)
+        vintage = table["last"].max() if table["last"].notna().any() else None
         result = ScanResult(
             metadata=make_metadata(
                 params,
-                data_vintage=None
-                if table["last"].isna().all()
-                else pd.Timestamp(table["last"].max()).date().isoformat(),
+                data_vintage=None if vintage is None else pd.Timestamp(vintage).date().isoformat(),
                 seed=psy.seed if psy else None,
             ),
             table=table,
@@ -318,19 +279,85 @@ def scan(
             notes=tuple(all_notes),
         )
         if folder is not None:
-            folder.write_summary(
-                table,
-                {
-                    "parameters": params,
-                    "counts": result.counts(),
-                    "computed": progress.done,
-                    "skipped": progress.skipped,
-                    "notes": all_notes,
-                    "seconds": round(progress.elapsed, 3),
-                    "data_vintage": result.metadata.data_vintage,
-                },
-            )
+            run = {
+                "parameters": params,
+                "counts": result.counts(),
+                "computed": progress.done,
+                "skipped": progress.skipped,
+                "notes": all_notes,
+                "seconds": round(progress.elapsed, 3),
+                "data_vintage": result.metadata.data_vintage,
+            }
+            folder.write_summary(table, run)
     return result
+
+
+def _folder_notes(folder: ScanDirectory) -> list[str]:
+    notes = []
+    if folder.discarded:
+        notes.append(
+            f"discarded {folder.discarded} row(s) computed earlier with the same parameters "
+            "(--no-resume)"
+        )
+    others = folder.other_parameter_sets()
+    if others:
+        notes.append(
+            f"{folder.root} also holds results of {len(others)} other parameter set(s) "
+            f"({', '.join(others)}), kept apart"
+        )
+    return notes
+
+
+def _collect(
+    outcomes: Iterable[list[dict[str, Any]]],
+    folder: ScanDirectory | None,
+    progress: ScanProgress,
+    on_progress: Callable[[ScanProgress], None] | None,
+) -> list[dict[str, Any]]:
+    """Count the rows as they arrive and write them to ``folder`` (at once when the last
+    part is older than :data:`FLUSH_S`, else with the next task, and on the way out);
+    without a folder, return them."""
+    kept: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
+    last_write = -math.inf
+    try:
+        for rows in outcomes:
+            for r in rows:
+                progress.counts[r["outcome"]] += 1
+            progress.done += len(rows)
+            if folder is None:
+                kept.extend(rows)
+            else:
+                pending.extend(rows)
+                if time.monotonic() - last_write >= FLUSH_S:
+                    folder.write_rows(pending)
+                    pending, last_write = [], time.monotonic()
+            if on_progress:
+                on_progress(progress)
+    finally:
+        if folder is not None:
+            folder.write_rows(pending)
+    return kept
+
+
+def _table(
+    inputs: Sequence[SeriesInput],
+    rows: list[dict[str, Any]],
+    folder: ScanDirectory | None,
+    spec: ScanSpec,
+) -> pd.DataFrame:
+    """The run's rows in input order: from the folder (one per key, compacted) or memory."""
+    if folder is not None:
+        folder.compact()
+        stored = folder.read_all()
+        wanted = {(it.symbol, it.fingerprint) for it in inputs}
+        keep = [(s, f) in wanted for s, f in zip(stored["symbol"], stored["fingerprint"])]
+        table = stored[keep]
+    else:
+        table = rows_frame(rows, spec.columns())
+    order = {it.symbol: i for i, it in enumerate(inputs)}
+    table = table.iloc[table["symbol"].map(order).argsort(kind="stable")]
+    return table.reset_index(drop=True)
 
 
 @validate_params(
@@ -367,13 +394,11 @@ def scan_psy(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> idx = pd.bdate_range("2020-01-01", periods=200)
-    >>> rng = np.random.default_rng(0)
-    >>> panel = {f"S{i}": pd.Series(np.exp(np.cumsum(rng.normal(0, 0.01, 200))), index=idx)
-    ...          for i in range(3)}
-    >>> scan_psy(panel).to_frame().shape[0]
-    3
+    >>> from bubblewatch.scan.synthetic import synthetic_panel
+    >>> panel, truth = synthetic_panel(4, 300, seed=3)
+    >>> table = scan_psy(panel, level=90).to_frame()
+    >>> len(table), bool(table["gsadf"].notna().all())
+    (4, True)
     """
     psy = PSYAnalysis(
         lags=lags, log=log, level=level, min_obs=min_obs, cv_method=cv_method, reps=reps, seed=seed

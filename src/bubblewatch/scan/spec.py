@@ -23,13 +23,8 @@ import pandas as pd
 
 from bubblewatch import __version__
 from bubblewatch.errors import InputError
-from bubblewatch.scan.analyses import (
-    KEY_COLUMNS,
-    RUN_COLUMNS,
-    SERIES_COLUMNS,
-    Analysis,
-    Columns,
-)
+from bubblewatch.scan.analyses import Analysis, Columns
+from bubblewatch.scan.series_row import KEY_COLUMNS, RUN_COLUMNS, SERIES_COLUMNS
 from bubblewatch.validation import ArrayLike, validate_params
 
 __all__ = ["SCAN_FORMAT", "ScanSpec", "SeriesInput", "fingerprint"]

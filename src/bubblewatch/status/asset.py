@@ -280,6 +280,7 @@ def _num(v: float, digits: int = 2) -> str:
     cape=[None, SeriesLike(what="a monthly CAPE series")],
     group_pe_median=[None, Real()],
     history=[None, Anything("a ResolvedHistory")],
+    lppls=[None, Instance(LPPLSSignal)],
 )
 def asset_status(
     prices: Any,
@@ -291,6 +292,7 @@ def asset_status(
     cape: pd.Series | None = None,
     group_pe_median: float | None = None,
     history: ResolvedHistory | None = None,
+    lppls: LPPLSSignal | None = None,
 ) -> AssetStatus:
     """The bubble status of one asset on ``as_of``, from data dated on or before it only.
 
@@ -316,6 +318,9 @@ def asset_status(
         The median trailing P/E of the asset's group on ``as_of`` (see :func:`group_status`).
     history : ResolvedHistory, optional
         Provenance of ``prices`` when they are given as a Series or frame.
+    lppls : LPPLSSignal, optional
+        An LPPLS signal computed on an earlier date (on or before ``as_of``), used instead of
+        computing it: the track record's coarser LPPLS stride. Its date is in the output.
 
     Returns
     -------
@@ -340,6 +345,8 @@ def asset_status(
     (True, 1306)
     """
     when = parse_as_of(as_of)
+    if lppls is not None and any(s.date is not None and s.date > when for s in lppls.scales):
+        raise InputError("lppls: the LPPLS signal given is dated after as_of (look-ahead)")
     frame = price_frame(prices)
     if history is None and hasattr(prices, "until"):
         history = prices
@@ -376,7 +383,7 @@ def asset_status(
     )
     signals = Signals(
         psy=psy_signal(close, params, peak=peak),
-        lppls=lppls_signal(close, params),
+        lppls=lppls_signal(close, params) if lppls is None else lppls,
         valuation=valuation_signal(
             close,
             data_date,

@@ -27,6 +27,8 @@ __all__ = ["PSYSignal", "psy_sample", "psy_signal"]
 _NAN = math.nan
 #: dates whose critical values are computed per step while walking back an episode
 _WALK = 21
+#: dates per step while looking back from a peak for an exceedance
+_NEAR = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,14 +222,16 @@ def psy_signal(
             raise InputError(f"peak {peak} is not a date of the PSY sample")
         pk = int(sample.index.get_loc(peak))
         first = res.min_window - 1
-        span = list(range(max(first, pk - params.burst_lookback), pk + 1))
-        if span:
-            ex = _exceeds(bs[np.asarray(span) - first], cvs.at(span)[:, 1])
-            near = bool(ex.any())
-            if near:
-                near_date = pd.Timestamp(sample.index[span[int(np.flatnonzero(ex)[-1])]])
-        else:
-            near = False
+        lo = max(first, pk - params.burst_lookback)
+        near = False
+        q = pk
+        while q >= lo and not near:  # from the peak back: the latest exceedance first
+            chunk = list(range(q, max(lo, q - _NEAR + 1) - 1, -1))
+            ex = _exceeds(bs[np.asarray(chunk) - first], cvs.at(chunk)[:, 1])
+            if ex.any():
+                near = True
+                near_date = pd.Timestamp(sample.index[chunk[int(np.argmax(ex))]])
+            q = chunk[-1] - 1
     return PSYSignal(
         True,
         "",

@@ -8,7 +8,9 @@ that median, the breadth (share of members explosive -- PSY rejects now -- and s
 * equal weight: every day, the mean simple return of the member equities that have a close
   that day and the session before (a return spanning a gap of more than five business days
   is left out); the index is 100 on the session before the first day with at least
-  :data:`MIN_BASKET_MEMBERS` members' returns;
+  :data:`MIN_BASKET_MEMBERS` members' returns, and ends on the last day on which at least
+  :data:`END_SHARE` (75%) of the members already started have a close (a tail carried by a
+  few members whose data run longer would be another basket);
 * cap weight (where shares are known): the same with weights close x shares outstanding in
   force (split-adjusted) on the session before, over the members with shares; members
   without shares are named.
@@ -60,12 +62,15 @@ __all__ = [
     "GroupStatus",
     "ai_complex",
     "basket",
+    "group_as_of",
     "group_status",
     "loop_figures",
 ]
 
 #: a basket starts on the first day with at least this many members
 MIN_BASKET_MEMBERS = 3
+#: a basket ends on the last day when at least this share of its started members has a close
+END_SHARE = 0.75
 #: a member's return spanning more business days than this is left out of a basket
 _MAX_RETURN_SPAN = 5
 #: the AI complex's indices: label -> store names tried in order
@@ -162,6 +167,13 @@ def basket(
     if not rets:
         raise InputError(f"{name}: no member has two closes")
     R = pd.DataFrame(rets).sort_index()
+    # the basket ends on the last day on which most members (END_SHARE of those already
+    # started) still have a close: a tail carried by a few members is another basket
+    have = pd.DataFrame({k: v.reindex(R.index) for k, v in closes.items() if k in rets}).notna()
+    started = have.cummax().sum(axis=1)
+    full = have.sum(axis=1) >= END_SHARE * started
+    if full.any():
+        R = R.loc[: full[full].index[-1]]
     if shares is not None:
         from bubblewatch.market.shares import shares_in_force
 
@@ -439,6 +451,20 @@ def group_status(
         loop=loop,
         params=params,
     )
+
+
+@validate_params(last_dates=Anything("the members' last dates"))
+def group_as_of(last_dates: Sequence[Any]) -> pd.Timestamp:
+    """The default date of a group status: the latest date up to which at least
+    :data:`END_SHARE` of the members have data (the others are then flagged stale).
+
+    >>> group_as_of(pd.to_datetime(["2026-02-27"] * 3 + ["2026-08-20"])).date()
+    datetime.date(2026, 2, 27)
+    """
+    ends = sorted((pd.Timestamp(d) for d in last_dates), reverse=True)
+    if not ends:
+        raise InputError("no member has data")
+    return ends[math.ceil(END_SHARE * len(ends)) - 1]
 
 
 @validate_params()

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bubblewatch.errors import BubblewatchError
 from bubblewatch.results import jsonable
 from bubblewatch.status.explosive import psy_sample
 from bubblewatch.status.params import StatusParams
@@ -137,7 +136,7 @@ class StressSignal:
 @validate_params(close=SeriesLike(), volume=[None, SeriesLike()], params=Instance(StatusParams))
 def stress_signal(close: pd.Series, volume: pd.Series | None, params: StatusParams) -> StressSignal:
     """Drawdown, volatility and volume stress of ``close`` on its last date."""
-    from bubblewatch.market.daily import ZSCORE_WINDOW, daily_metrics
+    from bubblewatch.market.daily import ZSCORE_WINDOW, _trailing_z
 
     s = close.dropna()
     s = s[s > 0]
@@ -160,14 +159,10 @@ def stress_signal(close: pd.Series, volume: pd.Series | None, params: StatusPara
         notes.append(f"volatility: insufficient data: {r.size} returns, needs {w}")
     vz = _NAN
     if volume is not None:
-        tail = pd.DataFrame({"close": s, "volume": volume.reindex(s.index)}).iloc[
-            -(ZSCORE_WINDOW + 1) :
-        ]
-        if tail["volume"].notna().any():
-            try:
-                vz = float(daily_metrics(tail)["volume_z"].iloc[-1])
-            except (BubblewatchError, KeyError):
-                vz = _NAN
+        vol_tail = volume.reindex(s.index).iloc[-(ZSCORE_WINDOW + 1) :].astype(float)
+        vol_tail = vol_tail.where(vol_tail > 0)
+        if vol_tail.notna().any():
+            vz = float(_trailing_z(vol_tail, ZSCORE_WINDOW).iloc[-1])
         if not np.isfinite(vz):
             notes.append("volume z-score: no usable volume in the last 63 sessions")
     else:

@@ -28,10 +28,14 @@ def _builders() -> list[SectionBuilder]:
         psy,
         scan,
         sources,
+        status,
+        track_record,
         valuation,
     )
 
     return [
+        status.build,
+        track_record.build,
         coverage.build,
         market.build,
         connectedness.build,

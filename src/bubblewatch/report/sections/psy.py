@@ -1,9 +1,13 @@
 """Report section: PSY bubble tests (BSADF against its critical value) for the tracked symbols.
 
-Each symbol's close is taken over the last ten years (five with ``options["fast"]``), in
-logs: weekly (last close of the week) when that gives at least 150 weeks, else daily; the
-statistics use PSY's default window and lag 0, and the critical values come from the shipped
-Monte Carlo table (no simulation), so the section builds in well under a second per symbol.
+The sample is the status's (:mod:`bubblewatch.status.params`): the daily log adjusted closes
+of the last five years up to the report's as-of date, of each symbol's long history
+(:func:`~bubblewatch.data.resolve.resolve_history`), PSY's default window, lag 0, and the
+status's heteroskedasticity-robust critical values (wild bootstrap, 199 replications,
+exuber's pointwise rule). So the section, ``bubblewatch psy SYMBOL`` and
+``bubblewatch status SYMBOL`` reach the same verdict on the same data. With
+``options["fast"]`` the shipped homoskedastic Monte Carlo table replaces the bootstrap (said
+in the text).
 """
 
 from __future__ import annotations
@@ -15,65 +19,82 @@ from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "psy"
 TITLE = "Explosive-bubble tests (PSY)"
-YEARS = 10
-FAST_YEARS = 5
 MIN_OBS = 60
-MIN_WEEKS_FOR_WEEKLY = 150
 
 
-def _sample(s: pd.Series, years: int) -> tuple[pd.Series, str]:
-    """The last ``years`` of positive closes: weekly if long enough, else daily."""
+def _closes(ctx: ReportContext, sym: str) -> tuple[pd.Series, str]:
+    """The symbol's long history (adjusted closes) and its description; a store without the
+    resolver (a test double) gives its plain close series."""
+    from bubblewatch.data.resolve import resolve_history
+    from bubblewatch.data.store import Store
+
+    if isinstance(ctx.store, Store):
+        hist = resolve_history(ctx.store, sym).until(ctx.as_of)
+        return hist.close, hist.describe()
+    s = ctx.store.series(sym)
+    return s[s.index <= ctx.as_of], sym
+
+
+def _sample(s: pd.Series) -> tuple[pd.Series, str]:
+    """The status's PSY sample of the positive closes (daily, the last five years)."""
+    from bubblewatch.status.explosive import psy_sample
+    from bubblewatch.status.params import DEFAULT_PARAMS
+
     s = s.dropna()
     s = s[s > 0]
     if not isinstance(s.index, pd.DatetimeIndex) or s.empty:
         return s, "observations"
-    s = s[s.index >= s.index.max() - pd.DateOffset(years=years)]
-    weekly = s.resample("W-FRI").last().dropna()
-    if len(weekly) >= MIN_WEEKS_FOR_WEEKLY:
-        return weekly, "weeks"
-    return s, "days"
+    return psy_sample(s, DEFAULT_PARAMS), "days"
 
 
-def _describe(sym: str, res, eps: pd.DataFrame, unit: str) -> str:  # type: ignore[no-untyped-def]
+def _describe(sym: str, res, eps: pd.DataFrame, series: str) -> str:  # type: ignore[no-untyped-def]
     cv95 = res.cv.gsadf[95]
-    last_b = float(res.bsadf.iloc[-1])
-    last_cv = float(res.cv.bsadf[95].iloc[-1])
-    verdict = "rejects" if res.gsadf > cv95 else "does not reject"
+    now = res.latest(95)
+    rejects = res.gsadf > cv95
     text = (
-        f"{escape(sym)} ({res.nobs} {'weekly' if unit == 'weeks' else 'daily'} closes from "
-        f"{pd.Timestamp(res.y.index[0]).date()}): GSADF {res.gsadf:.2f} against a 95% critical "
-        f"value of {cv95:.2f} "
-        f"({verdict} a random walk in favour of explosive growth)"
+        f"{escape(sym)} ({res.nobs} daily closes from {pd.Timestamp(res.y.index[0]).date()}): "
+        f"GSADF {res.gsadf:.2f} against a 95% critical value of {cv95:.2f} "
+        f"({'rejects' if rejects else 'does not reject'} a random walk in favour of explosive "
+        "growth over the sample)"
     )
     if len(eps):
+        label = "" if rejects else " (not significant for the whole sample)"
         ongoing = eps[eps["ongoing"]]
         if len(ongoing):
             start = pd.Timestamp(ongoing.iloc[-1]["start"]).date().isoformat()
-            text += f"; an explosive episode is ongoing since {start}"
+            text += f"; an explosive episode{label} is ongoing since {start}"
         else:
             last = eps.iloc[-1]
             text += (
-                f"; {len(eps)} episode(s), the latest from {pd.Timestamp(last['start']).date()} "
-                f"to {pd.Timestamp(last['end']).date()}"
+                f"; {len(eps)} episode(s){label}, the latest from "
+                f"{pd.Timestamp(last['start']).date()} to {pd.Timestamp(last['end']).date()}"
             )
     else:
         text += "; no episode lasted the minimum duration"
-    text += f"; the latest BSADF is {last_b:.2f} (95% critical value {last_cv:.2f})"
+    text += (
+        f"; the latest BSADF ({now['date']}) is {now['bsadf']:.2f} against its 95% critical "
+        f"value {now['cv95']:.2f}: {'explosive' if now['explosive'] else 'not explosive'}"
+    )
+    if series != sym:
+        text += f" <small>[{escape(series)}]</small>"
     return text + "."
 
 
 def build(ctx: ReportContext) -> SectionOutput:
     """BSADF against its 95% critical value for each tracked symbol, episodes shaded."""
-    from bubblewatch.detect.psy import default_min_duration, psy
+    from bubblewatch.detect.psy import cv_source, default_min_duration, psy
+    from bubblewatch.status.params import DEFAULT_PARAMS
 
-    years = FAST_YEARS if ctx.options.get("fast") else YEARS
+    fast = bool(ctx.options.get("fast"))
     missing: list[str] = []
     figures = []
     sentences = []
     durations: list[int] = []
+    source = ""
     for sym in ctx.symbols:
         try:
-            s, unit = _sample(ctx.store.series(sym), years)
+            closes, series = _closes(ctx, sym)
+            s, _ = _sample(closes)
         except BubblewatchError:
             missing.append(f"{sym} close prices")
             continue
@@ -82,31 +103,38 @@ def build(ctx: ReportContext) -> SectionOutput:
             continue
         try:
             res = psy(s, log=True)
-            res = res.with_critical_values(method="table")
+            if fast:
+                res = res.with_critical_values(method="table")
+            else:
+                p = DEFAULT_PARAMS
+                res = res.with_critical_values(
+                    method="wb", reps=p.cv_reps, seed=p.cv_seed, rule=p.cv_rule
+                )
             eps = res.episodes(95)
         except BubblewatchError as exc:
             missing.append(f"{sym}: {exc}")
             continue
+        source = cv_source(res.cv)
         fig = res.plot()
-        freq = "weekly" if unit == "weeks" else "daily"
-        fig.update_layout(title=f"{sym}: log price and BSADF vs 95% critical value ({freq})")
+        fig.update_layout(title=f"{sym}: log price and BSADF vs 95% critical value (daily)")
         figures.append(fig)
-        sentences.append(_describe(sym, res, eps, unit))
+        sentences.append(_describe(sym, res, eps, series))
         durations.append(default_min_duration(res.nobs))
     if not sentences:
         return SectionOutput(
             id=ID, title=TITLE, missing=tuple(missing) or ("tracked symbols' close prices",)
         )
     intro = (
-        f"The PSY test (Phillips, Shi &amp; Yu 2015) asks whether a price grew faster than a random "
-        f"walk allows. On log closes over at most the last {years} years (weekly when there are "
-        f"at least {MIN_WEEKS_FOR_WEEKLY} weeks, else daily), with the smallest window "
-        f"floor((0.01 + 1.8/&radic;T)&middot;T) and no lags: "
+        "The PSY test (Phillips, Shi &amp; Yu 2015) asks whether a price grew faster than a random "
+        f"walk allows. On the status's sample, the {escape(DEFAULT_PARAMS.sample_description())} "
+        "(the same as `bubblewatch psy` and `bubblewatch status`), with the smallest window "
+        "floor((0.01 + 1.8/&radic;T)&middot;T) and no lags; critical values: "
+        f"{escape(source)}: "
     )
     outro = (
-        "Shaded spans are episodes where the BSADF stayed above its 95% critical value "
-        f"(running maximum rule, shipped Monte Carlo table) for at least round(log T) "
-        f"observations ({min(durations)}-{max(durations)} here)."
+        "Shaded spans are episodes where the BSADF stayed above its 95% critical value for at "
+        f"least round(log T) observations ({min(durations)}-{max(durations)} here); when the "
+        "GSADF does not reject, they are not significant for the whole sample."
     )
     items = "".join(f"<li>{sentence}</li>" for sentence in sentences)
     return SectionOutput(

@@ -1,0 +1,264 @@
+"""Report section: the bubble status first -- one row per tracked asset, the AI complex, 2000 vs now.
+
+Every number comes from :mod:`bubblewatch.status` with :data:`~bubblewatch.status.params.DEFAULT_PARAMS`
+(the same sample, critical values, LPPLS scales and thresholds as ``bubblewatch status``) on
+the report's as-of date, from each asset's long history
+(:func:`~bubblewatch.data.resolve.resolve_history`). With ``options["fast"]`` the LPPLS
+scales and the GSADF bootstrap are skipped (said in the section).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import BubblewatchError
+from bubblewatch.report.context import ReportContext, SectionOutput, escape
+
+ID = "status"
+TITLE = "Bubble status"
+_SUFFIX = re.compile(r"^(?P<base>.+?)(_LONG|_\d{4}_\d{4})$")
+
+
+def _params(ctx: ReportContext) -> Any:
+    from bubblewatch.status.params import DEFAULT_PARAMS
+
+    if ctx.options.get("fast"):
+        return DEFAULT_PARAMS.replace(lppls=False, gsadf_cv=False)
+    return DEFAULT_PARAMS.replace(gsadf_cv=False)
+
+
+def asset_names(symbols: list[str], available: set[str]) -> list[str]:
+    """The tracked assets: store symbols mapped to their history names (``SOX_2025_2026`` and
+    ``SOX`` are one asset ``SOX``; ``NASDAQ_COMPOSITE_2025_2026`` is ``NASDAQ_COMPOSITE``).
+
+    >>> asset_names(["NVDA", "SOX_2025_2026", "SOX", "AVGO_LONG"], {"SOX", "NVDA", "AVGO_LONG"})
+    ['NVDA', 'SOX', 'AVGO']
+    """
+    out: list[str] = []
+    for s in symbols:
+        m = _SUFFIX.match(s)
+        name = m.group("base") if m else s
+        if m and name not in available and not any(a.startswith(f"{name}_") for a in available):
+            name = s
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def badge(level: str) -> str:
+    """A coloured level badge (inline style: the report loads nothing)."""
+    from bubblewatch.status.asset import LEVEL_COLOURS
+
+    colour = LEVEL_COLOURS.get(level, "#666")
+    return (
+        f"<span class='badge' style='background:{colour};color:#fff;padding:.1rem .45rem;"
+        f"border-radius:.6rem;font-weight:600'>{escape(level)}</span>"
+    )
+
+
+def sparkline(close: pd.Series, sessions: int = 252, width: int = 120, height: int = 28) -> str:
+    """An inline SVG polyline of the last ``sessions`` closes (log scale)."""
+    s = close.dropna()
+    s = s[s > 0].iloc[-sessions:]
+    if len(s) < 2:
+        return ""
+    y = np.log(s.to_numpy())
+    lo, hi = float(y.min()), float(y.max())
+    span = hi - lo or 1.0
+    xs = np.linspace(1, width - 1, len(y))
+    ys = height - 1 - (y - lo) / span * (height - 2)
+    pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys))
+    colour = "#2e7d32" if y[-1] >= y[0] else "#c62828"
+    return (
+        f"<svg width='{width}' height='{height}' viewBox='0 0 {width} {height}' role='img' "
+        f"aria-label='last {len(y)} closes'><polyline fill='none' stroke='{colour}' "
+        f"stroke-width='1.2' points='{pts}'/></svg>"
+    )
+
+
+def _num(v: Any, fmt: str = ".2f") -> str:
+    return "n/a" if v is None or not np.isfinite(v) else format(float(v), fmt)
+
+
+def _row(st: Any, label: str) -> str:
+    p, lp, mo, sr = (
+        st.signals.psy,
+        st.signals.lppls,
+        st.signals.momentum,
+        st.signals.stress,
+    )
+    psy = f"{_num(p.bsadf)} vs {_num(p.cv95)}" if p.available else escape(p.note)
+    why = "; ".join(escape(r.condition) for r in st.reasons[:2])
+    stale = f" <small>(data to {st.data_date.date()})</small>" if st.stale_business_days > 5 else ""
+    cells = [
+        f"{escape(label)}{stale}",
+        badge(st.level),
+        psy,
+        _num(lp.pos),
+        _num(mo.ret_1y, ".0%"),
+        _num(sr.drawdown, ".0%"),
+        sparkline(st.close),
+        why,
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+_HEAD = (
+    "asset",
+    "level",
+    "BSADF vs 95% cv",
+    "LPPLS confidence",
+    "1y log return",
+    "drawdown",
+    "last year",
+    "why (first reasons)",
+)
+
+
+def _table(rows: list[str]) -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in _HEAD)
+    return (
+        f"<table class='status'><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _group_card(g: Any) -> str:
+    b = g.breadth
+    levels = ", ".join(f"{badge(lv)} {n}" for lv, n in b["levels"].items() if n)
+    baskets = "".join(
+        f"<li>{escape(label)}: {badge(st.level)}</li>"
+        for label, st in (
+            ("equal-weight basket", g.equal_weight),
+            ("cap-weight basket", g.cap_weight),
+        )
+        if st is not None
+    )
+    loop = ""
+    if g.loop:
+        lpf = g.loop
+        loop = (
+            f"<p>Beside the markets, the capital loop of the AI 2025-26 ledger: "
+            f"{lpf['n_cycles']} cycles; {lpf['circular_share']:.0%} of the USD "
+            f"{lpf['gross_usd'] / 1e9:,.0f}B of gross flows can go round (see the capital-loop "
+            "section).</p>"
+        )
+    missing = ""
+    if g.missing:
+        missing = (
+            "<p>Not in the store: "
+            + escape("; ".join(f"{a} ({b})" for a, b in g.missing))
+            + ".</p>"
+        )
+    notes = "".join(f"<li>{escape(n)}</li>" for n in g.basket_notes)
+    return (
+        "<div class='card'><h3>The AI complex</h3>"
+        f"<p>{b['n']} members on {g.as_of.date()}: {b['share_explosive']:.0%} explosive (PSY rejects "
+        f"now), {b['share_critical']:.0%} critical. Levels: {levels}.</p>"
+        f"<ul>{baskets}</ul>{loop}{missing}<details><summary>baskets</summary><ul>{notes}</ul>"
+        "</details></div>"
+    )
+
+
+def _compare_html(c: Any) -> str:
+    frame = c.to_frame()
+    th = "<th>measure</th>" + "".join(f"<th>{escape(col.label)}</th>" for col in c.columns)
+    body = "".join(
+        "<tr>"
+        + f"<td>{escape(m)}</td>"
+        + "".join(f"<td>{escape(frame.loc[m, col.label])}</td>" for col in c.columns)
+        + "</tr>"
+        for m in frame.index
+    )
+    src = "".join(f"<li>{escape(col.label)}: {escape(col.source)}</li>" for col in c.columns)
+    src += "".join(f"<li>{escape(n)}</li>" for n in c.notes)
+    return (
+        "<h3>2000 vs now</h3><table class='compare'><thead><tr>"
+        f"{th}</tr></thead><tbody>{body}</tbody></table>"
+        f"<details><summary>sources</summary><ul>{src}</ul></details>"
+    )
+
+
+def build(ctx: ReportContext) -> SectionOutput:
+    """The status table of the tracked assets, the AI-complex card, 2000 vs now."""
+    from bubblewatch.data.status_inputs import cape_series, price_symbols, status_inputs
+    from bubblewatch.status.asset import asset_status
+    from bubblewatch.status.views import ai_complex_status, compare_2000_view
+
+    params = _params(ctx)
+    store = ctx.store
+    available = price_symbols(store)
+    cape = cape_series(store)
+    load = lambda s: status_inputs(store, s)  # noqa: E731
+    missing: list[str] = []
+    figures = []
+    html = [
+        f"<p>The status of each asset on {ctx.as_of.date()} from measured signals only, data up "
+        f"to that day: PSY on the {escape(params.sample_description())} against "
+        f"{escape(params.cv_description())} critical values; the DS LPPLS confidence at "
+        + escape(", ".join(s.describe() for s in params.scales))
+        + ("" if params.lppls else " (skipped in this fast build)")
+        + "; momentum, stress and valuation. The rule and its thresholds are in docs/status.md; "
+        "every level lists the conditions that put it there (`bubblewatch status SYMBOL`).</p>"
+    ]
+    group = None
+    try:
+        group = ai_complex_status(load, available, as_of=ctx.as_of, params=params, cape=cape)
+    except BubblewatchError as exc:
+        missing.append(f"AI complex: {exc}")
+    done = {s.symbol: s for s in (group.members if group else ())}
+    labels = dict(group.labels) if group else {}
+    rows = []
+    for name in asset_names(list(ctx.symbols), set(available)):
+        st = done.get(name)
+        if st is None:
+            try:
+                inp = load(name)
+                st = asset_status(
+                    inp.history,
+                    as_of=ctx.as_of,
+                    fundamentals=inp.fundamentals,
+                    params=params,
+                    symbol=name,
+                    cape=cape if inp.index_level else None,
+                )
+            except BubblewatchError as exc:
+                missing.append(f"{name}: {exc}")
+                continue
+        rows.append(_row(st, labels.get(name, name)))
+    if group is not None:
+        for st in group.members:
+            if st.symbol not in set(asset_names(list(ctx.symbols), set(available))):
+                rows.append(_row(st, group.labels.get(st.symbol, st.symbol)))
+        for label, st in (
+            ("AI equal-weight basket", group.equal_weight),
+            ("AI cap-weight basket", group.cap_weight),
+        ):
+            if st is not None:
+                rows.append(_row(st, label))
+    if rows:
+        html.append(_table(rows))
+    if group is not None:
+        html.append(_group_card(group))
+    try:
+        hold = store.query(
+            "SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'"
+        )
+        cmp_ = compare_2000_view(
+            load, available, cape=cape, holdings=hold if len(hold) else None, params=params
+        )
+        html.append(_compare_html(cmp_))
+        figures.append(cmp_.plot())
+    except BubblewatchError as exc:
+        missing.append(f"2000 vs now: {exc}")
+    if not rows and group is None:
+        return SectionOutput(ID, TITLE, missing=tuple(missing) or ("tracked assets' prices",))
+    return SectionOutput(
+        ID, TITLE, html="".join(html), figures=tuple(figures), missing=tuple(missing)
+    )
+
+
+__all__ = ["asset_names", "badge", "build", "sparkline"]
