@@ -150,7 +150,7 @@ def test_a_poisoned_stored_value_never_fails_a_page(tmp_path):
         row["close"] = row["adj_close"] = row["high"] = 1e32
         put_rows(con, "prices", row)
     c = make_client(path, page_wait=60, timeout=120)
-    for url in ("/", "/asset/NVDA", "/contagion"):
+    for url in ("/", "/api/psy/NVDA", "/api/status?symbol=NVDA"):
         r = c.get(url)
         assert r.status_code in (200, 404, 422), (url, r.text[:300])
         _clean(r.text, path)
@@ -166,6 +166,34 @@ def test_store_change_refreshes_the_cache(tmp_path):
     with Store(path) as st:
         load_demo(st, ["^IXIC"])
     assert [r["symbol"] for r in c.get("/api/series").json()] == ["NVDA", "^IXIC"]
+
+
+def test_after_an_import_the_previous_answer_is_served_while_recomputing(tmp_path, monkeypatch):
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.data.store import Store
+
+    path = build_demo_store(tmp_path / "stale.duckdb", ["NVDA"])
+    c = make_client(path, stale_wait=0.1)
+    first = c.get("/api/series")
+    assert first.status_code == 200 and "x-bubblewatch-stale" not in first.headers
+    real = queries.catalogue
+
+    def slow(st):
+        time.sleep(1.0)
+        return real(st)
+
+    monkeypatch.setattr(queries, "catalogue", slow)
+    with Store(path) as st:
+        load_demo(st, ["^IXIC"])
+    r = c.get("/api/series")
+    assert r.status_code == 200 and r.headers["x-bubblewatch-stale"] == "true"
+    assert r.json() == first.json()
+    page = c.get("/data")
+    assert page.status_code == 200
+    time.sleep(1.2)
+    r = c.get("/api/series")
+    assert "x-bubblewatch-stale" not in r.headers
+    assert [x["symbol"] for x in r.json()] == ["NVDA", "^IXIC"]
 
 
 def test_a_store_being_written_shows_updating(tmp_path):

@@ -286,24 +286,26 @@ def render_track(r: Any) -> list[Any]:
     return out
 
 
-def _sub(name: str, st: Any, as_json: bool, params: Any, refresh: bool, workers: int) -> None:
+def compare_2000_result(st: Any, params: Any) -> Any:
+    """``status compare-2000``: the NASDAQ of 1995-2002 against the AI complex now (the
+    dashboard's ``/api/status/compare-2000`` calls this too)."""
     from bubblewatch.data.status_inputs import cape_series, price_symbols
+    from bubblewatch.status.views import compare_2000_view
 
-    if name == "compare-2000":
-        from bubblewatch.status.views import compare_2000_view
-
-        holdings = st.query(
-            "SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'"
+    holdings = st.query("SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'")
+    with progress("2000 vs now"):
+        return compare_2000_view(
+            _loader(st),
+            price_symbols(st),
+            cape=cape_series(st),
+            holdings=holdings if len(holdings) else None,
+            params=params,
         )
-        with progress("2000 vs now"):
-            res = compare_2000_view(
-                _loader(st),
-                price_symbols(st),
-                cape=cape_series(st),
-                holdings=holdings if len(holdings) else None,
-                params=params,
-            )
-        emit(res, as_json, render=render_compare)
+
+
+def _sub(name: str, st: Any, as_json: bool, params: Any, refresh: bool, workers: int) -> None:
+    if name == "compare-2000":
+        emit(compare_2000_result(st, params), as_json, render=render_compare)
         return
     from bubblewatch.data.cache import FrameCache
     from bubblewatch.status.views import track_record_view

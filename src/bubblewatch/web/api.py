@@ -67,10 +67,13 @@ def _csv(obj: Any) -> Response:
 
 
 def answer(obj: Any, fmt: str = "json") -> Response:
-    """The HTTP answer of a computed object."""
-    if fmt == "csv":
-        return _csv(obj)
-    return Response(render_json(obj), media_type="application/json")
+    """The HTTP answer of a computed object (marked when it is the previous data's)."""
+    from bubblewatch.web.compute import STALE
+
+    resp = _csv(obj) if fmt == "csv" else Response(render_json(obj), media_type="application/json")
+    if STALE.get():
+        resp.headers["X-Bubblewatch-Stale"] = "true"
+    return resp
 
 
 def make_api(state: AppState) -> APIRouter:
@@ -137,6 +140,14 @@ def make_api(state: AppState) -> APIRouter:
         params = {"symbols": tuple(names), "group": group, "as_of": parse_date("as_of", as_of)}
         what = ", ".join(names) or "the AI complex"
         return answer(await comp.result("status", q.status, params, label=f"status of {what}"))
+
+    @api.get(
+        "/status/compare-2000",
+        summary="2000 vs now (= `bubblewatch status compare-2000 --json`)",
+    )
+    async def compare_2000(format: Fmt = "json") -> Response:
+        res = await comp.result("compare_2000", q.compare_2000, label="2000 vs now")
+        return answer(res, format)
 
     @api.get("/psy/{symbol}", summary="PSY explosiveness (= `bubblewatch psy SYMBOL --json`)")
     async def psy(

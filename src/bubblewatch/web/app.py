@@ -63,6 +63,8 @@ class AppState:
     warmup: Warmup
     page_wait: float
     report_path: Path | None = None
+    #: complete pages by (store fingerprint, path, query): served again without rendering
+    pages: dict[tuple[str, str, str], str] = dataclasses.field(default_factory=dict)
 
 
 def _host_ok(host: str, allowed: Sequence[str]) -> bool:
@@ -82,6 +84,7 @@ def create_app(
     timeout: float = 30.0,
     workers: int = 2,
     page_wait: float = 4.0,
+    stale_wait: float = 2.0,
     warm: bool = True,
 ) -> FastAPI:
     """Build the dashboard over a store.
@@ -103,11 +106,14 @@ def create_app(
     page_wait : float
         Seconds a page waits for its panels before showing "computing" placeholders that
         refresh themselves.
+    stale_wait : float
+        After the store changed, seconds a request waits for the new result before it gets
+        the previous data's (marked stale).
     warm : bool
         Precompute the default pages at start-up (and when the store changes).
     """
     source = store if isinstance(store, DataSource) else DataSource(store)
-    computer = Computer(source, workers=workers, timeout=timeout)
+    computer = Computer(source, workers=workers, timeout=timeout, stale_wait=stale_wait)
     from bubblewatch.web.pages import default_jobs, make_pages
 
     state = AppState(

@@ -9,7 +9,11 @@ computation that reads no data). Jobs are keyed by (store fingerprint, name, par
   stored value that makes an analysis fail costs one computation, not one per request;
 * a request waits at most ``timeout`` seconds (30 by default) and then gets HTTP 503 with
   a message; the job goes on and fills the cache for the retry, so no request ever hangs;
-* at most ``max_pending`` jobs wait or run at once; past that a request gets 503 at once.
+* at most ``max_pending`` jobs wait or run at once; past that a request gets 503 at once;
+* after the store changed (an import finished), a request whose new result is not ready
+  within ``stale_wait`` seconds gets the last result computed on the previous data, marked
+  stale (the pages say so, the API adds ``X-Bubblewatch-Stale: true``), while the new one
+  is computed: an import never blanks the dashboard.
 
 A store busy with a foreign writer (:class:`~bubblewatch.errors.StoreBusyError`) is not
 cached: the next request tries again.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import contextvars
 import dataclasses
 import logging
 import threading
@@ -30,9 +35,12 @@ from typing import Any
 from bubblewatch.errors import BubblewatchError, StoreBusyError
 from bubblewatch.web.source import DataSource
 
-__all__ = ["ComputeFailed", "ComputeTimeout", "Computer", "Job", "Outcome", "ServerBusy"]
+__all__ = ["STALE", "ComputeFailed", "ComputeTimeout", "Computer", "Job", "Outcome", "ServerBusy"]
 
 log = logging.getLogger("bubblewatch.web")
+
+#: set in a request that was answered with a result of the previous data
+STALE: contextvars.ContextVar[bool] = contextvars.ContextVar("bubblewatch_stale", default=False)
 
 
 class ComputeTimeout(BubblewatchError):
@@ -73,6 +81,7 @@ class Job:
     submitted: float
     started: float | None = None
     finished: float | None = None
+    key: tuple[Any, ...] = ()
 
     @property
     def state(self) -> str:
@@ -93,6 +102,8 @@ class Outcome:
     result: Any = None
     error: BaseException | None = None
     pending: Job | None = None
+    #: the result is the previous data's (the new one is still computing)
+    stale: bool = False
 
     @property
     def ok(self) -> bool:
@@ -124,8 +135,12 @@ class Computer:
         timeout: float = 30.0,
         max_pending: int = 16,
         max_entries: int = 512,
+        stale_wait: float = 2.0,
     ) -> None:
         self.source = source
+        self.stale_wait = float(stale_wait)
+        #: the last good result per (name, parameters), whatever the store it came from
+        self._latest: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.timeout = float(timeout)
         self.max_pending = max_pending
         self.max_entries = max_entries
@@ -142,9 +157,17 @@ class Computer:
         self.runs[job.name] = self.runs.get(job.name, 0) + 1
         try:
             if not store:
-                return fn(**params)
-            with self.source.open() as st:
-                return fn(st, **params)
+                out = fn(**params)
+            else:
+                with self.source.open() as st:
+                    out = fn(st, **params)
+            with self._lock:
+                key = (job.name, _freeze(params))
+                self._latest[key] = out
+                self._latest.move_to_end(key)
+                while len(self._latest) > self.max_entries:
+                    self._latest.popitem(last=False)
+            return out
         except BubblewatchError:
             raise
         except Exception:
@@ -181,7 +204,7 @@ class Computer:
                     f"the server is busy with {self.pending()} computations; retry in a few seconds"
                 )
             fut: cf.Future[Any] = cf.Future()
-            job = Job(name, label or name, fut, time.monotonic())
+            job = Job(name, label or name, fut, time.monotonic(), key=(name, _freeze(params)))
             self._jobs[key] = job
             self._trim()
         inner = self._pool.submit(self._run, job, fn, params, store)
@@ -214,9 +237,25 @@ class Computer:
             return list(self._jobs.values())
 
     # -- waiting --------------------------------------------------------------------------
+    def stale(self, job: Job) -> tuple[bool, Any]:
+        """``(True, result)`` when an earlier store gave a result for the job's parameters."""
+        with self._lock:
+            if job.key in self._latest:
+                return True, self._latest[job.key]
+        return False, None
+
     async def wait(self, job: Job, timeout: float | None = None) -> Any:
-        """The job's result (or its error), waiting at most ``timeout`` (default the limit)."""
+        """The job's result (or its error), waiting at most ``timeout`` (default the limit);
+        the previous data's result after ``stale_wait`` when there is one."""
         limit = self.timeout if timeout is None else timeout
+        has_old, old = self.stale(job) if not job.future.done() else (False, None)
+        if has_old:
+            try:
+                await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), self.stale_wait)
+            except Exception:  # not ready (or failed): the previous data's answer
+                if not job.future.done() or job.future.exception() is not None:
+                    STALE.set(True)
+                    return old
         if not job.future.done():
             try:
                 await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), limit)
@@ -251,7 +290,8 @@ class Computer:
         out: dict[str, Outcome] = {}
         for key, job in jobs.items():
             if not job.future.done():
-                out[key] = Outcome(pending=job)
+                has_old, old = self.stale(job)
+                out[key] = Outcome(result=old, stale=True) if has_old else Outcome(pending=job)
             elif job.future.exception() is not None:
                 out[key] = Outcome(error=job.future.exception())
             else:

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from bubblewatch import __version__
+from bubblewatch.errors import StoreBusyError
 from bubblewatch.web import queries as q
 from bubblewatch.web.compute import Job, Outcome
 from bubblewatch.web.html import Col, date, figure, json_link, num, panel_state, pct, table
@@ -70,17 +71,46 @@ def common(request: Request) -> dict[str, Any]:
         "nav": NAV,
         "active": request.url.path if request.url.path != "/asset" else "/asset/NVDA",
         "data_label": st.source.label,
-        "updating": st.source.being_written(),
+        "updating": st.source.being_written() or getattr(request.state, "busy", False),
         "warm": warm,
         "warm_ready": warm["ready"] or not warm["total"],
         "refresh": None,
         "heading": None,
+        "stale": getattr(request.state, "stale", False),
     }
 
 
+def _page_key(request: Request) -> tuple[str, str, str]:
+    st = _state(request)
+    return (
+        st.source.fingerprint(),
+        request.url.path,
+        str(sorted(request.query_params.multi_items())),
+    )
+
+
+def from_cache(request: Request) -> HTMLResponse | None:
+    """The page as rendered before for the same data and parameters (every panel complete)."""
+    st = _state(request)
+    body = st.pages.get(_page_key(request))
+    if body is None:
+        return None
+    st.warmup.ensure()
+    return HTMLResponse(body)
+
+
 def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    """Render template ``name`` with the common frame."""
-    page = templates().get_template(name).render(**{**common(request), **ctx})
+    """Render template ``name`` with the common frame; a complete page is kept for the next
+    request with the same data and parameters."""
+    values = {**common(request), **ctx}
+    if (values["stale"] or values["updating"]) and not values["refresh"]:
+        values["refresh"] = 5
+    page = templates().get_template(name).render(**values)
+    if status == 200 and not values["refresh"] and not values["updating"] and values["warm_ready"]:
+        pages = _state(request).pages
+        pages[_page_key(request)] = page
+        while len(pages) > 256:
+            pages.pop(next(iter(pages)))
     return HTMLResponse(page, status_code=status)
 
 
@@ -124,7 +154,12 @@ async def gather(request: Request, jobs: Mapping[str, JobSpec]) -> dict[str, Out
     st = _state(request)
     st.warmup.ensure()
     submitted: dict[str, Job] = {k: s.submit(st.computer) for k, s in jobs.items()}
-    return await st.computer.outcomes(submitted, st.page_wait)
+    out = await st.computer.outcomes(submitted, st.page_wait)
+    if any(o.stale for o in out.values()):
+        request.state.stale = True
+    if any(isinstance(o.error, StoreBusyError) for o in out.values()):
+        request.state.busy = True
+    return out
 
 
 # -- default views ----------------------------------------------------------------------------
@@ -132,7 +167,7 @@ def default_jobs(state: AppState) -> list[JobSpec]:
     """The jobs of every page's default view (precomputed at start-up)."""
     from bubblewatch.web import pages_asset, pages_market
 
-    jobs = [overview_jobs(None)["status"], spec("catalogue", q.catalogue, "the catalogue")]
+    jobs = list(overview_jobs(None).values())
     jobs += list(pages_market.loop_jobs(pages_market.LoopForm()).values())
     jobs.append(spec("claims", q.claims, "the claims check", ids=()))
     with state.source.open() as st:
@@ -152,6 +187,7 @@ def overview_jobs(as_of: str | None) -> dict[str, JobSpec]:
             "status", q.status, "the status of the AI complex", symbols=(), group=None, as_of=as_of
         ),
         "catalogue": spec("catalogue", q.catalogue, "the catalogue"),
+        "compare": spec("compare_2000", q.compare_2000, "2000 vs now"),
     }
 
 
@@ -264,6 +300,8 @@ def make_pages(state: AppState) -> APIRouter:
 
     @router.get("/", response_class=HTMLResponse)
     async def overview(request: Request, as_of: str | None = None) -> HTMLResponse:
+        if (hit := from_cache(request)) is not None:
+            return hit
         when = parse_date("as_of", as_of)
         out = await gather(request, overview_jobs(when))
         status = out["status"]
@@ -271,6 +309,21 @@ def make_pages(state: AppState) -> APIRouter:
         if status.ok:
             doc = as_doc(status.result)
         fresh = freshness_rows(out["catalogue"].result) if out["catalogue"].ok else []
+        cmp_o = out["compare"]
+        compare = None
+        if cmp_o.ok:
+            frame = cmp_o.result.to_frame().reset_index()
+            compare = {
+                "table": table(
+                    "compare-2000",
+                    [Col("Measure", "measure")]
+                    + [Col(c, c) for c in frame.columns if c != "measure"],
+                    frame.to_dict("records"),
+                ),
+                "figure": fig_block(cmp_o.result.plot(), "fig-compare", "2000-vs-now", 420),
+                "sources": [f"{c.label}: {c.source}" for c in cmp_o.result.columns]
+                + list(cmp_o.result.notes),
+            }
         return render(
             request,
             "overview.html.j2",
@@ -291,6 +344,9 @@ def make_pages(state: AppState) -> APIRouter:
                 fresh,
             ),
             api=json_link("/api/status" + (f"?as_of={when}" if when else "")),
+            compare=compare,
+            compare_state=panel_state(cmp_o, "panel-compare", "2000 vs now"),
+            compare_api=json_link("/api/status/compare-2000"),
             refresh=5 if any_pending(out) else None,
             badge=_badge,
             pct=pct,

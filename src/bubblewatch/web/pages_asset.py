@@ -243,7 +243,7 @@ def _status_facts(doc: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.pages import as_doc, fig_block, gather, render
+    from bubblewatch.web.pages import as_doc, fig_block, from_cache, gather, render
 
     @router.get("/asset/{symbol}", response_class=HTMLResponse)
     async def asset(
@@ -255,6 +255,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         min_window: str | None = None,
         scale: str = Query("long", pattern="^(long|short)$"),
     ) -> HTMLResponse:
+        if (hit := from_cache(request)) is not None:
+            return hit
         from bubblewatch.errors import InputError
 
         check_symbol("symbol", symbol)

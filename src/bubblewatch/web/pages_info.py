@@ -107,7 +107,7 @@ def _coverage_figure(rows: list[dict[str, Any]]) -> Any:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.pages import fig_block, gather, render
+    from bubblewatch.web.pages import fig_block, from_cache, gather, render
 
     @router.get("/claims", response_class=HTMLResponse)
     async def claims_page(
@@ -117,6 +117,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
             "", pattern="^(|confirmed|contradicted|not checkable|no figure to check)$"
         ),
     ) -> HTMLResponse:
+        if (hit := from_cache(request)) is not None:
+            return hit
         from bubblewatch.web.pages import as_doc
 
         out = await gather(request, {"c": spec("claims", q.claims, "the claims check", ids=())})
@@ -185,6 +187,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
 
     @router.get("/data", response_class=HTMLResponse)
     async def data_page(request: Request) -> HTMLResponse:
+        if (hit := from_cache(request)) is not None:
+            return hit
         from bubblewatch.web.pages import freshness_rows
 
         out = await gather(request, {"s": spec("sources", _sources, "the data sources")})

@@ -119,6 +119,13 @@ def reaction_grid(st: Store, symbol: str, date: str, universe: tuple[str, ...]) 
     return grid.reindex(columns=sorted(grid.columns))
 
 
+def connectedness(st: Store) -> tuple[dict[str, Any], list[str]]:
+    """The AI complex's TVP-VAR connectedness (the report's section, its fast options)."""
+    from bubblewatch.report.sections.connectedness import ai_complex_results
+
+    return ai_complex_results(st, options={"fast": True})  # type: ignore[no-any-return]
+
+
 def contagion_jobs(
     symbol: str, when: str, universe: tuple[str, ...], spill: tuple[str, ...]
 ) -> dict[str, JobSpec]:
@@ -141,6 +148,7 @@ def contagion_jobs(
             universe=universe,
         ),
     }
+    jobs["connectedness"] = spec("connectedness", connectedness, "the AI complex's connectedness")
     if len(spill) >= 2:
         jobs["spill"] = spec(
             "spillover",
@@ -202,7 +210,7 @@ def _heatmap(grid: pd.DataFrame, reaction: dict[str, Any] | None, event: str) ->
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.pages import as_doc, fig_block, gather, render
+    from bubblewatch.web.pages import as_doc, fig_block, from_cache, gather, render
 
     @router.get("/loop", response_class=HTMLResponse)
     async def loop_page(
@@ -212,6 +220,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         markdown: float = Query(0.0, ge=0, le=100),
         rate_bp: float = Query(0.0, ge=-1000, le=1000),
     ) -> HTMLResponse:
+        if (hit := from_cache(request)) is not None:
+            return hit
         from bubblewatch.errors import NotFoundError
 
         parties = _parties()
@@ -338,6 +348,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         universe: str | None = Query(None, max_length=2000),
         spill: str | None = Query(None, max_length=1000),
     ) -> HTMLResponse:
+        if (hit := from_cache(request)) is not None:
+            return hit
         d0 = await gather(request, {"d": spec("default_event", default_event, "the default event")})
         if d0["d"].error is not None:
             raise d0["d"].error
@@ -420,6 +432,15 @@ def add_routes(router: APIRouter, state: AppState) -> None:
                 ctx["rolling_fig"] = fig_block(
                     r_o.result.plot(), "fig-rolling", "rolling-spillover", 380
                 )
+        co = out["connectedness"]
+        ctx["conn_state"] = panel_state(co, "panel-connectedness", "the AI complex's connectedness")
+        if co.ok:
+            results, notes = co.result
+            ctx["conn_notes"] = notes
+            tvp = results.get("tvp_var")
+            if tvp is not None:
+                ctx["conn_fig"] = fig_block(tvp.plot(), "fig-tci", "ai-complex-tci", 420)
+                ctx["conn_net"] = fig_block(tvp.plot_net(), "fig-net", "ai-complex-net", 420)
         ctx["api"] = {
             "reaction": json_link(
                 f"/api/market/reaction/{sym}?date={when}&universe={','.join(uni)}"

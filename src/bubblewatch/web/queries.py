@@ -24,6 +24,7 @@ __all__ = [
     "asset_symbol",
     "catalogue",
     "claims",
+    "compare_2000",
     "lppls_confidence",
     "lppls_fit",
     "market_event",
@@ -158,6 +159,14 @@ def status(
     names = [asset_symbol(st, s) for s in symbols]
     res = status_result(st, names, group=group, as_of=as_of, params=DEFAULT_PARAMS)
     return status_json(res)
+
+
+def compare_2000(st: Store) -> Any:
+    """``bubblewatch status compare-2000 --json``."""
+    from bubblewatch.commands.status import compare_2000_result
+    from bubblewatch.status.params import DEFAULT_PARAMS
+
+    return compare_2000_result(st, DEFAULT_PARAMS)
 
 
 # -- explosiveness and LPPLS -----------------------------------------------------------------
