@@ -38,6 +38,8 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+pytestmark = pytest.mark.slow
+
 #: seconds a control's recomputation may take before the test fails
 SLOW = 240_000
 

@@ -263,3 +263,21 @@ def test_freshness_counts_days(client):
         today=pd.Timestamp("2025-01-31").date(),
     )
     assert rows[0]["days_stale"] == 30
+
+
+def test_the_start_up_precomputation_fits_the_queue(demo_store):
+    from bubblewatch.web.pages import default_jobs
+
+    app = make_client(demo_store).app
+    state = app.state.bw
+    jobs = default_jobs(state)
+    names = {j.name for j in jobs}
+    assert {
+        "status",
+        "compare_2000",
+        "psy",
+        "lppls_confidence",
+        "network_stress",
+        "claims",
+    } <= names
+    assert len(jobs) <= state.computer.max_pending

@@ -133,7 +133,7 @@ class Computer:
         *,
         workers: int = 2,
         timeout: float = 30.0,
-        max_pending: int = 16,
+        max_pending: int = 32,
         max_entries: int = 512,
         stale_wait: float = 2.0,
     ) -> None:

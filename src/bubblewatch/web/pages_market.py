@@ -32,7 +32,7 @@ UNIVERSE = (
 #: the spillover set offered by default (US-listed: one calendar)
 SPILL_SET = ("NVDA_LONG", "AVGO_LONG", "MU_LONG", "TSM_LONG", "MSFT_LONG", "GOOGL_LONG")
 #: used when the store lacks those
-SPILL_FALLBACK = ("NVDA", "SOX", "MU", "AMD", "AVGO", "TSM")
+SPILL_FALLBACK = ("NVDA", "SOX", "MU", "AMD", "AVGO", "TSM", "^IXIC", "^GSPC")
 ROLLING_WINDOW = 200
 
 

@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from bubblewatch.errors import BubblewatchError
 from bubblewatch.web.compute import Computer, Job
 
 __all__ = ["JobSpec", "Warmup"]
@@ -68,15 +67,12 @@ class Warmup:
     def _submit(self) -> None:
         try:
             jobs = [s.submit(self.computer) for s in self.specs()]
-        except BubblewatchError as exc:
-            from bubblewatch.web.public_errors import error_text
-
-            self.error = error_text(exc, "the start-up precomputation")
-            return
         except Exception as exc:  # never let a bad default kill the server
             from bubblewatch.web.public_errors import error_text
 
             self.error = error_text(exc, "the start-up precomputation")
+            with self._lock:
+                self._fingerprint = None  # the next page tries again
             return
         self.jobs = jobs
         self.error = None
@@ -93,7 +89,7 @@ class Warmup:
             "done": done,
             "failed": sum(1 for i in items if i["state"] == "failed"),
             "running": [i["label"] for i in items if i["state"] == "running"],
-            "ready": bool(items) and done == len(items),
+            "ready": (bool(items) and done == len(items)) or self.error is not None,
             "error": self.error,
             "items": items,
         }
