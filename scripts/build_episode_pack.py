@@ -6,8 +6,10 @@ The pack is a small copy of the shared data layout in Parquet: the same relative
 file is read with the importer's own reader, so a pack file imports to exactly the rows the
 CSV imports to), cut to the episode:
 
-* daily series (median step of at most 4 days): the rows from ``DAILY_FROM`` on (``LONGER``
-  keeps the subject, NVDA, from 2021 so that every section has its data);
+* daily series (median step of at most 4 days): the rows from ``DAILY_FROM`` on, except the
+  long histories the bubble status reads (``WHOLE``: NASDAQ 1971-, S&P 500 1927-, SOX 1994-,
+  NVDA 2010-, BTC 2014-2020, gold and WTI 2000-2020, and the FRED index copies that join
+  them), kept whole;
 * weekly, monthly, quarterly and annual series, the holdings snapshots, the share counts and
   the fundamentals: every row (they are small, and valuation percentiles need the history).
 
@@ -15,8 +17,8 @@ What goes in (``SELECT``): every file the report's sections and the claims check
 tracked equities and indices, the contagion universe of US AI names and semis, SOX, NASDAQ,
 S&P 500, the Asian suppliers and indices, BTC, gold, oil, DXY, USD/CNY and the other FRED
 FX rates, the FRED macro series, Shiller's monthly data, NVDA's shares outstanding, the SPY
-holdings snapshots and the fundamentals). Left out: files that end before ``DAILY_FROM``
-(``*_1971_2020``, ``*_2000_2020``...), second uploads of the same window (``*_flippe2``),
+holdings snapshots and the fundamentals). Left out: second uploads of the same window
+(``*_flippe2``),
 the 503-name S&P 500 panel, the connectedness reference cases, Shiller's workbook and its
 duplicates (the importer skips those too).
 
@@ -84,14 +86,22 @@ SELECT: tuple[tuple[str, str], ...] = (
 #: file-name patterns left out, with the reason recorded in the manifest
 EXCLUDE: tuple[tuple[str, str], ...] = (
     (r"_flippe2\.csv$", "second upload of the *_2025_2026 window"),
-    (r"_(1927|1971|2000|2014)_2020\.csv$", "ends before the episode window"),
 )
-#: daily files kept from an earlier date, with the reason
-LONGER: dict[str, tuple[str, str]] = {
-    "prices/us/NVDA.csv": (
-        "2021-01-01",
-        "the episode's subject: the LPPLS section fits two years of windows of two years",
-    ),
+#: daily files kept whole (every row), with the reason: the long histories the bubble status
+#: reads (its track record over past episodes, 2000 vs now) and the chains that join them
+WHOLE: dict[str, str] = {
+    rel: "a long history the status reads (track record, 2000 vs now)"
+    for rel in (
+        "indices/NASDAQ_COMPOSITE_1971_2020.csv",
+        "indices/NASDAQCOM_fred_1971_2024.csv",
+        "indices/SP500_1927_2020.csv",
+        "indices/SP500_fred_2016_2026.csv",
+        "indices/SOX.csv",
+        "prices/us/NVDA.csv",
+        "fx_commodities_crypto/BTC-USD_2014_2020.csv",
+        "fx_commodities_crypto/GOLD_GC=F_2000_2020.csv",
+        "fx_commodities_crypto/WTI_CL=F_2000_2020.csv",
+    )
 }
 _DATE_COLUMNS = ("date", "as_of", "period_end")
 _DAILY_MAX_STEP = pd.Timedelta(days=4)
@@ -117,17 +127,17 @@ def selected_files(data: Path) -> tuple[list[tuple[str, str]], list[tuple[str, s
 
 
 def _window(frame: pd.DataFrame, rel: str) -> tuple[pd.DataFrame, str, str | None]:
-    """Cut a daily file to DAILY_FROM (or its LONGER date); keep lower-frequency files whole."""
+    """Cut a daily file to DAILY_FROM; keep WHOLE files and lower-frequency files whole."""
     col = next((c for c in _DATE_COLUMNS if c in frame.columns), None)
     if col is None:  # Shiller: YYYY-MM months
         return frame, "every row (monthly)", None
     dates = pd.to_datetime(frame[col].astype(str), format="%Y-%m-%d")
     step = pd.Series(np.sort(dates.unique())).diff().median()
+    if rel in WHOLE:
+        return frame, f"every row; {WHOLE[rel]}", col
     if col == "date" and pd.notna(step) and step <= _DAILY_MAX_STEP:
-        start, why = LONGER.get(rel, (DAILY_FROM, ""))
-        keep = (dates >= pd.Timestamp(start)).to_numpy()
-        note = f"rows from {start} (daily)" + (f"; {why}" if why else "")
-        return frame.loc[keep].reset_index(drop=True), note, col
+        keep = (dates >= pd.Timestamp(DAILY_FROM)).to_numpy()
+        return frame.loc[keep].reset_index(drop=True), f"rows from {DAILY_FROM} (daily)", col
     return frame, "every row", col
 
 

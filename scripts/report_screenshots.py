@@ -3,7 +3,8 @@
     python scripts/report_screenshots.py out/report.html docs/img/report [FIGURE_ID ...]
 
 Each chart of the report is a ``div.plotly-graph-div`` with the id ``<section>-fig<k>``
-(``market-fig1`` is the reaction heat map); with FIGURE_IDs only those are taken. The PNGs
+(``market-fig1`` is the reaction heat map); with FIGURE_IDs only those are taken. The id
+``first-screen`` takes what a reader sees on opening the page (the top 1100 x 900 pixels). The PNGs
 are quantized to 128 colours so that the documentation stays small. Needs the ``playwright``
 package and a chromium binary (``$CHROMIUM`` or ``/usr/bin/chromium``); no browser download.
 """
@@ -41,6 +42,11 @@ def main(argv: list[str]) -> int:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(html.as_uri())
         page.wait_for_timeout(1500)
+        if not only or "first-screen" in only:
+            target = out / "first-screen.png"
+            page.screenshot(path=str(target))
+            Image.open(target).convert("RGB").quantize(128).save(target, optimize=True)
+            print(target)
         for div in page.query_selector_all("div.plotly-graph-div"):
             fig_id = div.get_attribute("id") or ""
             if only and fig_id not in only:

@@ -13,6 +13,7 @@ from pathlib import Path
 __all__ = [
     "DISK_FULL_MESSAGE",
     "BubblewatchError",
+    "ComputationWarning",
     "ConvergenceWarning",
     "DataFileError",
     "DataQualityWarning",
@@ -279,6 +280,10 @@ class DataQualityWarning(UserWarning):
 
 class ConvergenceWarning(UserWarning):
     """An optimiser or iteration did not converge; the result says so."""
+
+
+class ComputationWarning(UserWarning):
+    """An expensive computation the caller did not ask for by name is being run (once)."""
 
 
 class NumericalWarning(UserWarning):

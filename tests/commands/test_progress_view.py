@@ -118,8 +118,12 @@ def test_first_run_compilation_is_announced(
             from numba import njit
 
             @njit(cache=True)
+            def _one():  # a helper only other kernels call: it never has an index
+                return 1
+
+            @njit(cache=True)
             def add_one(x):
-                return x + 1
+                return x + _one()
             """
         ),
         encoding="utf-8",

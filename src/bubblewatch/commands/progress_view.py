@@ -148,27 +148,35 @@ def progress_view(
 
 
 def _needs_compiling(module_name: str) -> bool:
-    """Whether any cached numba kernel of ``module_name`` has no usable on-disk cache yet."""
+    """Whether the cached numba kernels of ``module_name`` have no usable on-disk cache.
+
+    Numba keeps one index per function, invalidated when the module's source changes; a
+    helper only ever called from other kernels is compiled into them and has no index of
+    its own. So the module needs compiling when none of its kernels has a usable index
+    (the first run, or the first run after the module changed).
+    """
     try:
         from numba.core.dispatcher import Dispatcher
 
         module = importlib.import_module(module_name)
     except ImportError:  # pragma: no cover - numba is a dependency
         return False
+    loads = []
     for obj in vars(module).values():
-        if not isinstance(obj, Dispatcher):
-            continue
-        cache: Any = getattr(obj, "_cache", None)
-        cache_file = getattr(cache, "_cache_file", None)
-        load = getattr(cache_file, "_load_index", None)
-        if load is None:  # not cached on disk (or numba internals changed): say nothing
-            continue
+        if isinstance(obj, Dispatcher):
+            cache: Any = getattr(obj, "_cache", None)
+            load = getattr(getattr(cache, "_cache_file", None), "_load_index", None)
+            if load is not None:  # cached on disk (internals unknown: say nothing)
+                loads.append(load)
+    if not loads:
+        return False
+    for load in loads:
         try:
-            if not load():
-                return True
+            if load():
+                return False
         except Exception:  # a damaged index is recompiled by numba too
-            return True
-    return False
+            continue
+    return True
 
 
 def announce_kernels(console: Console, *capabilities: str, quiet: bool = False) -> bool:

@@ -129,20 +129,7 @@ def render_asset(st: Any) -> list[Any]:
 
 
 def _row(st: Any, label: str | None = None) -> dict[str, Any]:
-    d = st.to_dict()["signals"]
-    return {
-        "label": label or st.symbol,
-        "symbol": st.symbol,
-        "level": st.level,
-        "bsadf": d["psy"]["bsadf"],
-        "cv95": d["psy"]["cv95"],
-        "pos": d["lppls"]["pos"],
-        "neg": d["lppls"]["neg"],
-        "ret_1y": d["momentum"]["ret_1y"],
-        "drawdown": d["stress"]["drawdown"],
-        "pe": d["valuation"]["pe"],
-        "why": st.reasons[0].condition if st.reasons else "",
-    }
+    return {"label": label or st.symbol, **st.headline()}
 
 
 _COLUMNS = [
@@ -151,8 +138,8 @@ _COLUMNS = [
     t.Column("Level", "level"),
     t.Column("BSADF", "bsadf", t.number(2)),
     t.Column("95% cv", "cv95", t.number(2)),
-    t.Column("LPPLS +", "pos", t.number(2)),
-    t.Column("LPPLS -", "neg", t.number(2)),
+    t.Column("LPPLS +", "lppls_pos", t.number(2)),
+    t.Column("LPPLS -", "lppls_neg", t.number(2)),
     t.Column("1y return", "ret_1y", t.percent(0, signed=True)),
     t.Column("Drawdown", "drawdown", t.percent(0)),
     t.Column("P/E", "pe", t.number(1)),

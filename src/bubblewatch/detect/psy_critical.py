@@ -1,41 +1,14 @@
 """Critical values of the PSY statistics: Monte Carlo, wild bootstrap and a shipped table.
 
-The result and the BSADF rules are in :mod:`~bubblewatch.detect.psy_cv`, the simulations in
-:mod:`~bubblewatch.detect.psy_simulation`, the table in :mod:`~bubblewatch.detect.psy_table`;
-this module chooses among them for a result (:func:`critical_values_for`) and re-exports them.
+* :mod:`~bubblewatch.detect.psy_simulation` -- Monte Carlo under the PSY null (``method="mc"``)
+  and the wild bootstrap (``method="wb"``, HLST 2016 or Phillips & Shi 2020);
+* :mod:`~bubblewatch.detect.psy_table` -- the shipped Monte Carlo table (``method="table"``);
+* :mod:`~bubblewatch.detect.psy_cv` -- the result (:class:`PSYCriticalValues`) and the BSADF
+  critical-value rules (``"psy"``, ``"pointwise"``, ``"familywise"``).
 
-Monte Carlo (``method="mc"``)
-    The PSY null is a driftless random walk ``y_t = y_{t-1} + e_t``, ``e_t ~ N(0, 1)``
-    (the ``d·T^{-η}`` drift of PSY (2015) vanishes asymptotically and exuber omits it too);
-    each replication is tested with the same window and lags (fixed or chosen by AIC/BIC)
-    as the data, so critical values exist for any lag.
-Wild bootstrap (``method="wb"``)
-    ``variant="hlst"`` (Harvey, Leybourne, Sollis & Taylor 2016): ``y*_t = Σ_{i<=t} w_i Δy_i``
-    with ``w_i ~ N(0, 1)``, robust to non-stationary volatility. ``variant="ps"`` (Phillips &
-    Shi 2020): fit ``Δy_t = a + Σ φ_j Δy_{t-j} + e_t`` (``lags`` lags), then
-    ``Δy*_t = Σ φ_j Δy*_{t-j} + w_t·ê_{r_t}`` with ``r_t`` drawn uniformly from the residuals
-    and ``w_t ~ N(0, 1)``, started at the first observed differences; no drift is imposed.
-Table (``method="table"``)
-    Monte Carlo values shipped in ``detect/tables/psy_cv.npz`` (lag 0, default window,
-    2000 replications, streams seeded ``20151 + T``, T in {50, 100, 200, 400, 800, 1600,
-    3200}), made by ``scripts/make_psy_cv_table.py``. For other T the curves are read at the
-    same relative position in the BSADF sequence and interpolated linearly in log T; outside
-    the grid the nearest end of the grid is used (the method string says which).
-
-Reproducibility: replication ``i`` draws from its own stream ``SeedSequence(seed).spawn``;
-replications are computed independently (numba, parallel) and the quantiles are taken
-afterwards in a fixed order, so the values are bit-identical for any thread count.
-
-BSADF critical-value rules (``rule``):
-
-* ``"psy"`` (default): at each date, the quantile over replications of the running maximum
-  of BADF up to that date, i.e. the SADF critical value for the sample up to that date —
-  PSY (2015, eq. 8) and exuber's Monte Carlo rule;
-* ``"pointwise"``: the quantile over replications of BSADF at that date;
-* ``"familywise"`` (Phillips & Shi 2020; psymonitor's ``cvPSYwmboot``): the quantile of the
-  maximum of BSADF over the first ``span`` dates of the sequence, constant over the sample;
-  controls the probability of any false alarm in ``span`` observations (default span: the
-  whole sequence, which gives the GSADF critical value).
+This module chooses among them for a result (:func:`critical_values_for`,
+:func:`auto_method`) and re-exports their names. Replications draw from independent seeded
+streams, so the values are bit-identical for any thread count.
 
 References
 ----------
@@ -70,6 +43,7 @@ __all__ = [
     "LEVELS",
     "TABLE_FILE",
     "PSYCriticalValues",
+    "auto_method",
     "bsadf_rule",
     "critical_values_for",
     "load_table",
@@ -78,6 +52,24 @@ __all__ = [
     "table_critical_values",
     "wb_critical_values",
 ]
+
+
+@validate_params(
+    result=Anything("a PSYResult (from psy())"),
+    rule=Options("psy", "pointwise", "familywise"),
+)
+def auto_method(result: PSYResult, rule: str = "psy") -> str:
+    """What ``method="auto"`` picks for ``result``: ``"table"`` when the shipped table applies
+    (lag 0, no IC, the default window, rule psy/pointwise, T within or above the table's
+    grid), else ``"mc"``."""
+    fits = (
+        result.lags == 0
+        and result.ic is None
+        and result.min_window == default_min_window(result.nobs)
+        and rule in ("psy", "pointwise")
+        and result.nobs >= int(load_table().grid[0])  # below the table: simulate for this T
+    )
+    return "table" if fits else "mc"
 
 
 @validate_params(
@@ -107,14 +99,7 @@ def critical_values_for(
     Carlo."""
     T = result.nobs
     if method == "auto":
-        fits = (
-            result.lags == 0
-            and result.ic is None
-            and result.min_window == default_min_window(T)
-            and rule in ("psy", "pointwise")
-            and T >= int(load_table().grid[0])  # below the table: simulate for this T
-        )
-        method = "table" if fits else "mc"
+        method = auto_method(result, rule)
     lags = result.lags if result.ic is None else 0
     max_lags = result.lags if result.ic else None
     if method == "table":

@@ -19,14 +19,20 @@ from typing import Any
 import pandas as pd
 
 from bubblewatch.errors import InsufficientDataError
-from bubblewatch.market.sessions import _check_prices, session_of
+from bubblewatch.market.sessions import (
+    PANIC_DROP,
+    PRICE_BASIS,
+    PRICES,
+    SHARES,
+    SPLITS,
+    USDCNY,
+    _check_prices,
+    session_of,
+)
 from bubblewatch.market.shares import PriceBasis, shares_in_force
 from bubblewatch.validation import (
     Date,
     Frame,
-    MappingOf,
-    Options,
-    Real,
     SeriesLike,
     validate_params,
 )
@@ -114,16 +120,12 @@ def _n_high(x: pd.Series, sessions: int) -> pd.Series:
 
 
 @validate_params(
-    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
-    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
-    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
-    price_basis=Options("split_adjusted", "as_traded"),
-    panic_drop=Real(min=0, max=1, min_open=True),
+    prices=PRICES,
+    shares=[None, SHARES],
+    usdcny=USDCNY,
+    splits=SPLITS,
+    price_basis=PRICE_BASIS,
+    panic_drop=PANIC_DROP,
 )
 def daily_metrics(
     prices: pd.DataFrame,

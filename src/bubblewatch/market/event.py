@@ -17,19 +17,24 @@ import pandas as pd
 
 from bubblewatch.errors import InsufficientDataError, ParameterValueError
 from bubblewatch.market.daily import HIGH_MONTHS, PANIC_RULE, daily_metrics
-from bubblewatch.market.sessions import _check_prices, session_of
+from bubblewatch.market.sessions import (
+    PANIC_DROP,
+    PRICE_BASIS,
+    PRICES,
+    SHARES,
+    SPLITS,
+    USDCNY,
+    _check_prices,
+    session_of,
+)
 from bubblewatch.market.shares import PriceBasis, _clean_shares
 from bubblewatch.results import Result, frozen_array, make_metadata
 from bubblewatch.series import USDCNY_SERIES
 from bubblewatch.validation import (
     ArrayLike,
     Date,
-    Frame,
     Integer,
-    MappingOf,
-    Options,
     Real,
-    SeriesLike,
     Text,
     validate_params,
 )
@@ -286,19 +291,15 @@ def rarity_undefined(ret: float, window: np.ndarray) -> str:
 
 
 @validate_params(
-    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    prices=PRICES,
     date=Date(),
-    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
-    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
+    shares=[None, SHARES],
+    usdcny=USDCNY,
     years=Integer(min=1),
     symbol=[None, Text()],
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
-    price_basis=Options("split_adjusted", "as_traded"),
-    panic_drop=Real(min=0, max=1, min_open=True),
+    splits=SPLITS,
+    price_basis=PRICE_BASIS,
+    panic_drop=PANIC_DROP,
     fx_name=Text(),
 )
 def market_event(

@@ -10,16 +10,19 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, NotFoundError
 from bubblewatch.market.daily import daily_metrics
-from bubblewatch.market.sessions import _check_prices
+from bubblewatch.market.sessions import (
+    PANIC_DROP,
+    PRICE_BASIS,
+    PRICES,
+    SHARES,
+    SPLITS,
+    USDCNY,
+    _check_prices,
+)
 from bubblewatch.market.shares import PriceBasis
 from bubblewatch.results import Result, make_metadata
 from bubblewatch.validation import (
     Date,
-    Frame,
-    MappingOf,
-    Options,
-    Real,
-    SeriesLike,
     Text,
     validate_params,
 )
@@ -103,19 +106,15 @@ def _rank_to_date(r: pd.Series) -> pd.Series:
 
 
 @validate_params(
-    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
+    prices=PRICES,
     start=Date(),
     end=Date(),
-    shares=[None, SeriesLike(what="shares outstanding (a pandas Series by date)")],
-    usdcny=[None, SeriesLike(what="CNY per USD (a pandas Series by date)")],
+    shares=[None, SHARES],
+    usdcny=USDCNY,
     symbol=[None, Text()],
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
-    price_basis=Options("split_adjusted", "as_traded"),
-    panic_drop=Real(min=0, max=1, min_open=True),
+    splits=SPLITS,
+    price_basis=PRICE_BASIS,
+    panic_drop=PANIC_DROP,
 )
 def market_events(
     prices: pd.DataFrame,

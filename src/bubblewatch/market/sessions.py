@@ -12,9 +12,31 @@ import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
 from bubblewatch.series import price_frame
-from bubblewatch.validation import ArrayLike, Date, Text, validate_params
+from bubblewatch.validation import (
+    ArrayLike,
+    Date,
+    Frame,
+    MappingOf,
+    Options,
+    Real,
+    SeriesLike,
+    Text,
+    validate_params,
+)
 
 __all__ = ["session_of"]
+
+# the declarations the market analytics share (bubblewatch.validation)
+PRICES = Frame("a price frame (a DataFrame with a close column, like Store.prices)")
+SHARES = SeriesLike(what="shares outstanding (a pandas Series by date)")
+USDCNY = [None, SeriesLike(what="CNY per USD (a pandas Series by date)")]
+SPLITS = [
+    None,
+    SeriesLike(what="split ratios by date (a pandas Series)"),
+    MappingOf("a mapping date -> split ratio"),
+]
+PRICE_BASIS = Options("split_adjusted", "as_traded")
+PANIC_DROP = Real(min=0, max=1, min_open=True)
 
 
 # --------------------------------------------------------------------------- validation

@@ -18,15 +18,11 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError
-from bubblewatch.market.sessions import _check_prices
+from bubblewatch.market.sessions import PRICE_BASIS, PRICES, SHARES, SPLITS, _check_prices
 from bubblewatch.validation import (
     ArrayLike,
     Date,
-    Frame,
-    MappingOf,
-    Options,
     Real,
-    SeriesLike,
     validate_params,
 )
 
@@ -61,7 +57,7 @@ def _clean_shares(shares: pd.Series) -> pd.Series:
 
 
 @validate_params(
-    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    shares=SHARES,
     min_ratio=Real(min=1, min_open=True),
     tolerance=Real(min=0, max=1),
 )
@@ -121,12 +117,8 @@ def _splits_table(shares: pd.Series, splits: pd.Series | None) -> pd.Series:
 
 
 @validate_params(
-    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
+    shares=SHARES,
+    splits=SPLITS,
 )
 def split_adjusted_shares(shares: pd.Series, splits: pd.Series | None = None) -> pd.Series:
     """Put an as-reported share count on today's basis (after every split).
@@ -156,14 +148,10 @@ def split_adjusted_shares(shares: pd.Series, splits: pd.Series | None = None) ->
 
 
 @validate_params(
-    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    shares=SHARES,
     dates=ArrayLike(what="the sessions (a pandas DatetimeIndex)"),
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
-    price_basis=Options("split_adjusted", "as_traded"),
+    splits=SPLITS,
+    price_basis=PRICE_BASIS,
 )
 def shares_in_force(
     shares: pd.Series,
@@ -197,14 +185,10 @@ def shares_in_force(
 
 
 @validate_params(
-    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
-    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
-    price_basis=Options("split_adjusted", "as_traded"),
+    prices=PRICES,
+    shares=SHARES,
+    splits=SPLITS,
+    price_basis=PRICE_BASIS,
 )
 def market_value(
     prices: pd.DataFrame,
@@ -224,16 +208,12 @@ def market_value(
 
 
 @validate_params(
-    prices=Frame("a price frame (a DataFrame with a close column, like Store.prices)"),
-    shares=SeriesLike(what="shares outstanding (a pandas Series by date)"),
+    prices=PRICES,
+    shares=SHARES,
     threshold_usd=Real(min=0, min_open=True),
     start=[None, Date()],
-    splits=[
-        None,
-        SeriesLike(what="split ratios by date (a pandas Series)"),
-        MappingOf("a mapping date -> split ratio"),
-    ],
-    price_basis=Options("split_adjusted", "as_traded"),
+    splits=SPLITS,
+    price_basis=PRICE_BASIS,
 )
 def first_close_above(
     prices: pd.DataFrame,

@@ -203,6 +203,24 @@ class AssetStatus(Result):
             lines.append(f"  note: {n}")
         return "\n".join(lines)
 
+    def headline(self) -> dict[str, Any]:
+        """The numbers a one-row summary shows (fractions; NaN when unknown): level, BSADF
+        and its 95% critical value, the LPPLS confidences, the 1-year return, the drawdown,
+        the P/E and the first reason."""
+        s = self.signals
+        return {
+            "symbol": self.symbol,
+            "level": self.level,
+            "bsadf": s.psy.bsadf,
+            "cv95": s.psy.cv95,
+            "lppls_pos": s.lppls.pos,
+            "lppls_neg": s.lppls.neg,
+            "ret_1y": s.momentum.ret_1y,
+            "drawdown": s.stress.drawdown,
+            "pe": s.valuation.pe,
+            "why": self.reasons[0].condition if self.reasons else "",
+        }
+
     def to_frame(self) -> pd.DataFrame:
         rows = []
         for name, d in self._signals_dict().items():

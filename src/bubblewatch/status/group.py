@@ -250,21 +250,7 @@ class GroupStatus(Result):
     def to_frame(self) -> pd.DataFrame:
         rows = []
         for s in [*self.members, *(x for x in (self.equal_weight, self.cap_weight) if x)]:
-            d = s.to_dict()["signals"]
-            rows.append(
-                {
-                    "symbol": s.symbol,
-                    "label": self.labels.get(s.symbol, s.symbol),
-                    "level": s.level,
-                    "bsadf": d["psy"]["bsadf"],
-                    "cv95": d["psy"]["cv95"],
-                    "lppls_pos": d["lppls"]["pos"],
-                    "lppls_neg": d["lppls"]["neg"],
-                    "ret_1y": d["momentum"]["ret_1y"],
-                    "drawdown": d["stress"]["drawdown"],
-                    "pe": d["valuation"]["pe"],
-                }
-            )
+            rows.append({"label": self.labels.get(s.symbol, s.symbol), **s.headline()})
         return pd.DataFrame(rows)
 
     def plot(self) -> go.Figure:

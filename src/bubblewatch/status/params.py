@@ -169,8 +169,8 @@ class StatusParams:
             raise InputError(f"cv_method must be 'wb' or 'table'; got {self.cv_method!r}")
         if self.cv_rule not in ("pointwise", "psy"):
             raise InputError(f"cv_rule must be 'pointwise' or 'psy'; got {self.cv_rule!r}")
-        if self.heating_cv_level not in (90, 95, 99):
-            raise InputError(f"heating_cv_level must be 90, 95 or 99; got {self.heating_cv_level}")
+        if self.heating_cv_level not in (90, 95):
+            raise InputError(f"heating_cv_level must be 90 or 95; got {self.heating_cv_level}")
         for name in ("sample_years", "psy_min_sessions", "cv_reps", "trust_reps", "ma_sessions"):
             if int(getattr(self, name)) < 1:
                 raise InputError(f"{name} must be a positive integer; got {getattr(self, name)}")

@@ -1,6 +1,7 @@
 """Report section: LPPLS fits and the DS LPPLS confidence indicator for the tracked symbols.
 
-For each tracked symbol (daily closes): the LPPLS fit of the last ``FIT_WINDOW``
+For each tracked symbol (the daily adjusted closes of its long history, read as the status
+and ``bubblewatch lppls`` read it): the LPPLS fit of the last ``FIT_WINDOW``
 observations drawn over the price, with the spread (10%-90%) of the critical time over
 the qualified windows ending on the last date; and the DS LPPLS confidence indicator (FCO
 filter) over the last two years (one year with ``options["fast"]``), on a modest window
@@ -39,6 +40,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     """LPPLS fit over the price with the tc spread, and the confidence indicator."""
     from bubblewatch.detect.lppls import fit_lppls
     from bubblewatch.detect.lppls_confidence import FAST_CONFIDENCE_GRID, lppls_confidence
+    from bubblewatch.report.sections.psy import history_closes
 
     fast = bool(ctx.options.get("fast"))
     years = 1 if fast else 2
@@ -48,11 +50,11 @@ def build(ctx: ReportContext) -> SectionOutput:
     sentences = []
     for sym in ctx.symbols[:MAX_SYMBOLS]:
         try:
-            s = ctx.store.series(sym).dropna()
+            # the long history (X_LONG + X), as the status and `lppls` read it
+            s = history_closes(ctx, sym)[0].dropna()
         except BubblewatchError:
             missing.append(f"{sym} close prices")
             continue
-        s = s[s.index <= ctx.as_of] if len(s) else s
         need = FIT_WINDOW + 252 * years
         if len(s) < need:
             missing.append(f"{sym}: at least {need} daily closes for LPPLS (has {len(s)})")

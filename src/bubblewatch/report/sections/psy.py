@@ -22,7 +22,7 @@ TITLE = "Explosive-bubble tests (PSY)"
 MIN_OBS = 60
 
 
-def _closes(ctx: ReportContext, sym: str) -> tuple[pd.Series, str]:
+def history_closes(ctx: ReportContext, sym: str) -> tuple[pd.Series, str]:
     """The symbol's long history (adjusted closes) and its description; a store without the
     resolver (a test double) gives its plain close series."""
     from bubblewatch.data.resolve import resolve_history
@@ -48,14 +48,13 @@ def _sample(s: pd.Series) -> tuple[pd.Series, str]:
 
 
 def _describe(sym: str, res, eps: pd.DataFrame, series: str) -> str:  # type: ignore[no-untyped-def]
-    cv95 = res.cv.gsadf[95]
+    v = res.verdict(95)
     now = res.latest(95)
-    rejects = res.gsadf > cv95
+    rejects = v.rejects
     text = (
         f"{escape(sym)} ({res.nobs} daily closes from {pd.Timestamp(res.y.index[0]).date()}): "
-        f"GSADF {res.gsadf:.2f} against a 95% critical value of {cv95:.2f} "
-        f"({'rejects' if rejects else 'does not reject'} a random walk in favour of explosive "
-        "growth over the sample)"
+        f"GSADF {v.statistic:.2f} against a 95% critical value of {v.critical_value:.2f} "
+        f"({v.words} over the sample)"
     )
     if len(eps):
         label = "" if rejects else " (not significant for the whole sample)"
@@ -93,7 +92,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     source = ""
     for sym in ctx.symbols:
         try:
-            closes, series = _closes(ctx, sym)
+            closes, series = history_closes(ctx, sym)
             s, _ = _sample(closes)
         except BubblewatchError:
             missing.append(f"{sym} close prices")
@@ -146,4 +145,4 @@ def build(ctx: ReportContext) -> SectionOutput:
     )
 
 
-__all__ = ["build"]
+__all__ = ["build", "history_closes"]

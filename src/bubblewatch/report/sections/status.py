@@ -85,22 +85,18 @@ def _num(v: Any, fmt: str = ".2f") -> str:
 
 
 def _row(st: Any, label: str) -> str:
-    p, lp, mo, sr = (
-        st.signals.psy,
-        st.signals.lppls,
-        st.signals.momentum,
-        st.signals.stress,
-    )
-    psy = f"{_num(p.bsadf)} vs {_num(p.cv95)}" if p.available else escape(p.note)
+    h = st.headline()
+    p = st.signals.psy
+    psy = f"{_num(h['bsadf'])} vs {_num(h['cv95'])}" if p.available else escape(p.note)
     why = "; ".join(escape(r.condition) for r in st.reasons[:2])
     stale = f" <small>(data to {st.data_date.date()})</small>" if st.stale_business_days > 5 else ""
     cells = [
         f"{escape(label)}{stale}",
         badge(st.level),
         psy,
-        _num(lp.pos),
-        _num(mo.ret_1y, ".0%"),
-        _num(sr.drawdown, ".0%"),
+        _num(h["lppls_pos"]),
+        _num(h["ret_1y"], ".0%"),
+        _num(h["drawdown"], ".0%"),
         sparkline(st.close),
         why,
     ]
