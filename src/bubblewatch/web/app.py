@@ -33,8 +33,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from bubblewatch import __version__
 from bubblewatch.errors import BubblewatchError, StoreBusyError
 from bubblewatch.web.api import error_response, make_api, wants_json
-from bubblewatch.web.compute import Computer, ComputeTimeout
-from bubblewatch.web.public_errors import error_text, http_status
+from bubblewatch.web.compute import Computer
+from bubblewatch.web.public_errors import ComputeTimeout, error_text, http_status
 from bubblewatch.web.source import DataSource
 from bubblewatch.web.warmup import Warmup
 
@@ -167,7 +167,7 @@ def create_app(
     def failure(request: Request, status: int, message: str, retry: float | None) -> Response:
         if wants_json(request):
             return error_response(status, message, retry)
-        from bubblewatch.web.pages import error_page
+        from bubblewatch.web.page_frame import error_page
 
         return error_page(request, status, message, retry)
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from bubblewatch.errors import BubblewatchError, StoreBusyError
+from bubblewatch.web.public_errors import ComputeFailed, ComputeTimeout, ServerBusy, error_text
 from bubblewatch.web.source import DataSource
 
 __all__ = ["STALE", "ComputeFailed", "ComputeTimeout", "Computer", "Job", "Outcome", "ServerBusy"]
@@ -41,25 +42,6 @@ log = logging.getLogger("bubblewatch.web")
 
 #: set in a request that was answered with a result of the previous data
 STALE: contextvars.ContextVar[bool] = contextvars.ContextVar("bubblewatch_stale", default=False)
-
-
-class ComputeTimeout(BubblewatchError):
-    """A computation took longer than one request may wait (HTTP 503; it goes on)."""
-
-    def __init__(self, label: str, waited: float, limit: float) -> None:
-        super().__init__(
-            f"{label} takes longer than the {limit:g} s one request may wait (running for "
-            f"{waited:.0f} s); it goes on in the background: retry in a few seconds"
-        )
-        self.label = label
-
-
-class ServerBusy(BubblewatchError):
-    """Too many computations are waiting (HTTP 503)."""
-
-
-class ComputeFailed(BubblewatchError):
-    """A computation failed unexpectedly (HTTP 500; the server log has the traceback)."""
 
 
 def _freeze(params: Mapping[str, Any]) -> tuple[tuple[str, Hashable], ...]:
@@ -265,8 +247,6 @@ class Computer:
                 pass
         exc = job.future.exception()
         if exc is not None and not isinstance(exc, BubblewatchError):
-            from bubblewatch.web.public_errors import error_text
-
             raise ComputeFailed(error_text(exc, job.label)) from exc
         return job.future.result()
 

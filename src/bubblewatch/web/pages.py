@@ -8,158 +8,34 @@ again; the default view of every page is precomputed at start-up (:func:`default
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import hashlib
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from bubblewatch import __version__
-from bubblewatch.errors import StoreBusyError
 from bubblewatch.web import queries as q
-from bubblewatch.web.compute import Job, Outcome
-from bubblewatch.web.html import Col, date, figure, json_link, num, panel_state, pct, table
+from bubblewatch.web.html import Col, date, json_link, num, panel_state, pct, table
+from bubblewatch.web.page_frame import (
+    any_pending,
+    as_doc,
+    common,
+    fig_block,
+    freshness_rows,
+    from_cache,
+    gather,
+    render,
+    templates,
+)
 from bubblewatch.web.params import parse_date
 from bubblewatch.web.warmup import JobSpec, spec
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.web.app import AppState
 
-__all__ = ["default_jobs", "error_page", "make_pages", "render"]
-
-NAV = (
-    ("/", "Status"),
-    ("/asset/NVDA", "Asset"),
-    ("/loop", "Capital loop"),
-    ("/contagion", "Contagion"),
-    ("/claims", "Claims"),
-    ("/data", "Data"),
-    ("/api", "API"),
-)
-
-
-@functools.cache
-def templates() -> jinja2.Environment:
-    """The dashboard's templates, with the report's shared ones (its style) beside them."""
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.PackageLoader("bubblewatch.web", "templates"),
-                jinja2.PackageLoader("bubblewatch.report", "templates"),
-            ]
-        ),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-    )
-
-
-def _state(request: Request) -> AppState:
-    return request.app.state.bw  # type: ignore[no-any-return]
-
-
-def common(request: Request) -> dict[str, Any]:
-    """What every page's frame shows: navigation, banners, data label, version."""
-    st = _state(request)
-    warm = st.warmup.progress()
-    return {
-        "version": __version__,
-        "nav": NAV,
-        "active": request.url.path if request.url.path != "/asset" else "/asset/NVDA",
-        "data_label": st.source.label,
-        "updating": st.source.being_written() or getattr(request.state, "busy", False),
-        "warm": warm,
-        "warm_ready": warm["ready"] or not warm["total"],
-        "refresh": None,
-        "heading": None,
-        "stale": getattr(request.state, "stale", False),
-    }
-
-
-def _page_key(request: Request) -> tuple[str, str, str]:
-    st = _state(request)
-    return (
-        st.source.fingerprint(),
-        request.url.path,
-        str(sorted(request.query_params.multi_items())),
-    )
-
-
-def from_cache(request: Request) -> HTMLResponse | None:
-    """The page as rendered before for the same data and parameters (every panel complete)."""
-    st = _state(request)
-    body = st.pages.get(_page_key(request))
-    if body is None:
-        return None
-    st.warmup.ensure()
-    return HTMLResponse(body)
-
-
-def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    """Render template ``name`` with the common frame; a complete page is kept for the next
-    request with the same data and parameters."""
-    values = {**common(request), **ctx}
-    if (values["stale"] or values["updating"]) and not values["refresh"]:
-        values["refresh"] = 5
-    page = templates().get_template(name).render(**values)
-    if status == 200 and not values["refresh"] and not values["updating"] and values["warm_ready"]:
-        pages = _state(request).pages
-        pages[_page_key(request)] = page
-        while len(pages) > 256:
-            pages.pop(next(iter(pages)))
-    return HTMLResponse(page, status_code=status)
-
-
-def error_page(request: Request, status: int, message: str, retry: float | None) -> Response:
-    """An error as a page (503s refresh themselves)."""
-    suggestions = []
-    if status == 404 and "nearest: " in message and request.url.path.startswith("/asset/"):
-        names = message.split("nearest: ", 1)[1].split(", ")
-        suggestions = [{"name": n, "href": f"/asset/{n}"} for n in names]
-    resp = render(
-        request,
-        "error.html.j2",
-        status=status,
-        code=status,
-        title="Error" if status != 503 else "Please wait",
-        message=message,
-        retry=retry,
-        suggestions=suggestions,
-        refresh=int(retry) if retry else None,
-    )
-    if retry:
-        resp.headers["Retry-After"] = str(int(retry))
-    return resp
-
-
-def as_doc(obj: Any) -> Any:
-    """The JSON document the API serves for ``obj`` (pages render from the same data)."""
-    import json
-
-    from bubblewatch.web.api import render_json
-
-    return json.loads(render_json(obj))
-
-
-def any_pending(outcomes: Mapping[str, Outcome]) -> bool:
-    return any(o.pending is not None for o in outcomes.values())
-
-
-async def gather(request: Request, jobs: Mapping[str, JobSpec]) -> dict[str, Outcome]:
-    """Submit the page's jobs and wait (up to the page's wait) for them."""
-    st = _state(request)
-    st.warmup.ensure()
-    submitted: dict[str, Job] = {k: s.submit(st.computer) for k, s in jobs.items()}
-    out = await st.computer.outcomes(submitted, st.page_wait)
-    if any(o.stale for o in out.values()):
-        request.state.stale = True
-    if any(isinstance(o.error, StoreBusyError) for o in out.values()):
-        request.state.busy = True
-    return out
+__all__ = ["default_jobs", "make_pages", "status_table"]
 
 
 # -- default views ----------------------------------------------------------------------------
@@ -262,20 +138,6 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
     return Markup(html)
 
 
-def freshness_rows(
-    records: list[dict[str, Any]], today: _dt.date | None = None
-) -> list[dict[str, Any]]:
-    """Per series: last date and calendar days since (price, macro and FX series)."""
-    today = today or _dt.datetime.now(_dt.UTC).date()
-    out = []
-    for r in records:
-        if r["kind"] in ("fundamentals", "shares", "holdings"):
-            continue
-        last = pd.Timestamp(r["last"]).date()
-        out.append({**r, "days_stale": (today - last).days})
-    return sorted(out, key=lambda r: r["days_stale"])
-
-
 def make_pages(state: AppState) -> APIRouter:
     """The HTML routes, the static files and the small fragments htmx polls."""
     from bubblewatch.web import pages_asset, pages_info, pages_market
@@ -372,9 +234,3 @@ def _plotly() -> tuple[bytes, str]:
 
     body = get_plotlyjs().encode()
     return body, '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-
-
-def fig_block(fig: Any, fig_id: str, name: str, height: int = 420) -> Markup:
-    """A figure with the house layout (margins, white template)."""
-    fig.update_layout(template="plotly_white", margin={"l": 60, "r": 20, "t": 50, "b": 40})
-    return figure(fig, fig_id, height=height, name=name)

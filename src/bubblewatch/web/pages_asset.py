@@ -243,7 +243,7 @@ def _status_facts(doc: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.pages import as_doc, fig_block, from_cache, gather, render
+    from bubblewatch.web.page_frame import as_doc, fig_block, from_cache, gather, render
 
     @router.get("/asset/{symbol}", response_class=HTMLResponse)
     async def asset(

@@ -107,7 +107,7 @@ def _coverage_figure(rows: list[dict[str, Any]]) -> Any:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.pages import fig_block, from_cache, gather, render
+    from bubblewatch.web.page_frame import fig_block, from_cache, gather, render
 
     @router.get("/claims", response_class=HTMLResponse)
     async def claims_page(
@@ -119,7 +119,7 @@ def add_routes(router: APIRouter, state: AppState) -> None:
     ) -> HTMLResponse:
         if (hit := from_cache(request)) is not None:
             return hit
-        from bubblewatch.web.pages import as_doc
+        from bubblewatch.web.page_frame import as_doc
 
         out = await gather(request, {"c": spec("claims", q.claims, "the claims check", ids=())})
         o = out["c"]
@@ -189,7 +189,7 @@ def add_routes(router: APIRouter, state: AppState) -> None:
     async def data_page(request: Request) -> HTMLResponse:
         if (hit := from_cache(request)) is not None:
             return hit
-        from bubblewatch.web.pages import freshness_rows
+        from bubblewatch.web.page_frame import freshness_rows
 
         out = await gather(request, {"s": spec("sources", _sources, "the data sources")})
         o = out["s"]

@@ -210,7 +210,7 @@ def _heatmap(grid: pd.DataFrame, reaction: dict[str, Any] | None, event: str) ->
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.pages import as_doc, fig_block, from_cache, gather, render
+    from bubblewatch.web.page_frame import as_doc, fig_block, from_cache, gather, render
 
     @router.get("/loop", response_class=HTMLResponse)
     async def loop_page(

@@ -25,7 +25,15 @@ from bubblewatch.errors import (
     StoreError,
 )
 
-__all__ = ["UPDATING", "error_text", "http_status", "public_message"]
+__all__ = [
+    "UPDATING",
+    "ComputeFailed",
+    "ComputeTimeout",
+    "ServerBusy",
+    "error_text",
+    "http_status",
+    "public_message",
+]
 
 #: what a request is told while another process keeps the store locked
 UPDATING = (
@@ -38,6 +46,25 @@ _PID = re.compile(r"\b(by )?PID \d+")
 _PATH = re.compile(r"(?<![\w.~:/])/(?:[^\s'\"`;,()<>]+/)*([^\s'\"`;,()<>/]+)")
 
 
+class ComputeTimeout(BubblewatchError):
+    """A computation took longer than one request may wait (HTTP 503; it goes on)."""
+
+    def __init__(self, label: str, waited: float, limit: float) -> None:
+        super().__init__(
+            f"{label} takes longer than the {limit:g} s one request may wait (running for "
+            f"{waited:.0f} s); it goes on in the background: retry in a few seconds"
+        )
+        self.label = label
+
+
+class ServerBusy(BubblewatchError):
+    """Too many computations are waiting (HTTP 503)."""
+
+
+class ComputeFailed(BubblewatchError):
+    """A computation failed unexpectedly (HTTP 500; the server log has the traceback)."""
+
+
 def public_message(text: str) -> str:
     """``text`` without absolute paths (each cut to its last part), PIDs or catalogue dumps."""
     text = _CATALOGUE.sub("", str(text))
@@ -47,8 +74,6 @@ def public_message(text: str) -> str:
 
 def http_status(exc: BaseException) -> int:
     """The HTTP status of an error: 404 not found, 422 bad input, 503 busy/slow, else 500."""
-    from bubblewatch.web.compute import ComputeFailed, ComputeTimeout, ServerBusy
-
     if isinstance(exc, ComputeFailed):
         return 500
     if isinstance(exc, NotFoundError):
