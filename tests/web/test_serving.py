@@ -281,3 +281,11 @@ def test_the_start_up_precomputation_fits_the_queue(demo_store):
         "claims",
     } <= names
     assert len(jobs) <= state.computer.max_pending
+
+
+def test_lppls_fits_of_one_end_date(client):
+    doc = client.get("/api/lppls/fits/NVDA?scale=short&end=2024-06-28").json()
+    assert doc["end"] == "2024-06-28" and len(doc["fits"]) == 19  # 120..30 step 5
+    assert {"window", "tc", "B_sign", "qualified_confidence"} <= set(doc["fits"][0])
+    csv = client.get("/api/lppls/fits/NVDA?scale=short&end=2024-06-28&format=csv")
+    assert csv.status_code == 200 and csv.text.startswith("window,start,tc")

@@ -195,6 +195,37 @@ def make_api(state: AppState) -> APIRouter:
         )
         return answer(res)
 
+    @api.get(
+        "/lppls/fits/{symbol}",
+        summary="Every LPPLS fit ending on one date, qualified or not (the asset page's tc "
+        "distribution; no CLI twin)",
+    )
+    async def lppls_fits(
+        symbol: Symbol,
+        end: Annotated[str | None, Query(description="the end date (default: the last)")] = None,
+        scale: Annotated[
+            Literal["long", "short"], Query(description="the status's scales")
+        ] = "long",
+        format: Fmt = "json",
+    ) -> Response:
+        wmax, wmin, wstep = q.SCALES[scale]
+        params = {
+            "symbol": check_symbol("symbol", symbol),
+            "end": parse_date("end", end),
+            "window_max": wmax,
+            "window_min": wmin,
+            "window_step": wstep,
+        }
+        res = await comp.result("lppls_fits", q.lppls_fits, params, label=f"LPPLS fits of {symbol}")
+        if format == "csv":
+            import pandas as pd
+
+            return answer(
+                res["fits"].to_dict("records") if isinstance(res["fits"], pd.DataFrame) else [],
+                "csv",
+            )
+        return answer(res)
+
     @api.get("/lppls/fit/{symbol}", summary="LPPLS fit (= `bubblewatch lppls fit SYMBOL --json`)")
     async def lppls_fit(
         symbol: Symbol,

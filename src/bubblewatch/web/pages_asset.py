@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["AssetForm", "add_routes", "asset_jobs"]
 
 #: LPPLS scales (the status's): name -> (window_max, window_min, window_step)
-SCALES = {"long": (750, 125, 5), "short": (120, 30, 5)}
+SCALES = q.SCALES
 #: about this many fits for the confidence history of one page
 FITS_PER_PAGE = 2500
 #: largest moves listed

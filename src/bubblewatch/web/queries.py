@@ -20,6 +20,7 @@ from bubblewatch.data.store import Store
 from bubblewatch.errors import NotFoundError
 
 __all__ = [
+    "SCALES",
     "asset_names",
     "asset_symbol",
     "catalogue",
@@ -38,6 +39,16 @@ __all__ = [
     "status",
     "store_symbol",
 ]
+
+
+def _scales() -> dict[str, tuple[int, int, int]]:
+    from bubblewatch.status.params import LPPLS_SCALES
+
+    return {s.name: (s.window_max, s.window_min, s.window_step) for s in LPPLS_SCALES}
+
+
+#: the status's LPPLS scales: name -> (window_max, window_min, window_step)
+SCALES = _scales()
 
 _SUFFIX = re.compile(r"^(?P<base>.+?)(_LONG|_\d{4}_\d{4})$")
 
