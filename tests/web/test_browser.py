@@ -132,7 +132,16 @@ def _shot(pg, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         pg.wait_for_timeout(500)
-        pg.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        out = Path(folder) / f"{name}.png"
+        pg.screenshot(path=str(out), full_page=True)
+        try:  # 256 colours keep the docs' screenshots small
+            from PIL import Image
+
+            with Image.open(out) as im:
+                small = im.convert("RGB").quantize(colors=256)
+            small.save(out, optimize=True)
+        except ImportError:
+            pass
 
 
 def _number(text: str) -> float:

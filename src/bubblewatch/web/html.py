@@ -78,7 +78,7 @@ def money(v: Any) -> str:
 
 def date(v: Any) -> str:
     """ISO date (``n/a`` when missing)."""
-    if _missing(v):
+    if _missing(v) or v in ("NaT", ""):
         return "n/a"
     return pd.Timestamp(v).date().isoformat()
 
@@ -105,7 +105,7 @@ class Col:
 
 
 def _raw(v: Any) -> str:
-    if _missing(v):
+    if _missing(v) or v == "NaT":
         return ""
     if isinstance(v, pd.Timestamp):
         return v.date().isoformat()

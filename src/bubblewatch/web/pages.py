@@ -138,6 +138,18 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
     return Markup(html)
 
 
+def _fresh_summary(rows: list[dict[str, Any]]) -> str:
+    """One sentence: the newest series and how many lag it by more than a month."""
+    if not rows:
+        return ""
+    newest = rows[0]
+    behind = [r for r in rows if r["days_stale"] - newest["days_stale"] > 31]
+    return (
+        f"{len(rows)} series; the newest ends {newest['last']} ({newest['symbol']}, "
+        f"{newest['days_stale']} days ago); {len(behind)} end more than a month before it."
+    )
+
+
 def make_pages(state: AppState) -> APIRouter:
     """The HTML routes, the static files and the small fragments htmx polls."""
     from bubblewatch.web import pages_asset, pages_info, pages_market
@@ -194,6 +206,8 @@ def make_pages(state: AppState) -> APIRouter:
             doc=doc,
             status_state=panel_state(status, "panel-status", "the status of the AI complex"),
             status_table=status_table(doc) if doc else None,
+            fresh_summary=_fresh_summary(fresh),
+            fresh_open=len(fresh) <= 12,
             fresh_table=table(
                 "freshness",
                 [

@@ -405,26 +405,23 @@ def add_routes(router: APIRouter, state: AppState) -> None:
             ctx["spill_state"] = panel_state(s_o, "panel-spill", "the spillover table")
             if s_o.ok:
                 res = s_o.result
-                ctx["spill_total"] = res.to_dict().get("total")
-                tab = res.table()
-                net = (
-                    tab.loc[[c for c in tab.index if c in sp], "NET"]
-                    if "NET" in tab.columns
-                    else pd.Series(dtype=float)
-                )
-                ranked = net.sort_values(ascending=False)
+                d = res.to_dict()
+                ctx["spill_total"] = d["total"]
+                ranked = sorted(d["net"].items(), key=lambda kv: kv[1], reverse=True)
                 ctx["net_table"] = table(
                     "net-transmitters",
                     [
                         Col("Rank", "rank", num(0), True),
                         Col("Series", "name"),
-                        Col("Net spillover (to others − from others)", "net", num(2, True), True),
+                        Col("Net (to others − from others)", "net", pct(2, True), True),
+                        Col("To others", "to", pct(2), True),
+                        Col("From others", "from", pct(2), True),
                     ],
                     [
-                        {"rank": i + 1, "name": k, "net": v}
-                        for i, (k, v) in enumerate(ranked.items())
+                        {"rank": i + 1, "name": k, "net": v, "to": d["to"][k], "from": d["from"][k]}
+                        for i, (k, v) in enumerate(ranked)
                     ],
-                    caption="Net transmitters ranked (percentage points of forecast-error variance)",
+                    caption=f"Net transmitters ranked (shares of the forecast-error variance; total spillover {d['total']:.1%}, {d['nobs']} observations {d['start']}..{d['end']})",
                 )
                 ctx["spill_fig"] = fig_block(res.plot(), "fig-spill", "spillover-table", 420)
             ctx["rolling_state"] = panel_state(r_o, "panel-rolling", "the rolling spillover")
