@@ -180,6 +180,7 @@ def serve(
             "background; Ctrl-C stops",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
     set_quiet(True)  # the computations' progress lines are for terminals, not a server log
     if open_browser:
