@@ -63,25 +63,6 @@ MAX_LINES = 600
 #: modules over MAX_LINES whose owner is splitting them (landed before this test)
 SPLIT_PENDING = {"bubblewatch.market.contagion": "h14b-outputs (605 lines)"}
 
-#: import cycles that landed before this test, with the engineer who breaks each; a NEW
-#: cycle fails the test
-KNOWN_CYCLES = {
-    frozenset({"bubblewatch.data.data_dir_store", "bubblewatch.data.importer"}): "h10-integrity",
-    frozenset(
-        {"bubblewatch.commands.valuation", "bubblewatch.commands.valuation_fundamentals"}
-    ): "h12-fundamentals",
-    frozenset({"bubblewatch.commands.connectedness", "bubblewatch.commands.market"}): "h17",
-    frozenset({"bubblewatch.scan.engines", "bubblewatch.scan.process_pool"}): "h16-scan",
-    frozenset(
-        {
-            "bubblewatch.market.connectedness.models",
-            "bubblewatch.market.connectedness.qvar",
-            "bubblewatch.market.connectedness.tvp_var",
-        }
-    ): "h17-connectedness",
-}
-
-
 def _module_name(path: Path) -> str:
     rel = path.relative_to(SRC.parent).with_suffix("")
     parts = list(rel.parts)
@@ -164,7 +145,7 @@ def test_no_import_cycle():
     cycles = [
         sorted(c)
         for c in nx.strongly_connected_components(graph())
-        if len(c) > 1 and frozenset(c) not in KNOWN_CYCLES
+        if len(c) > 1
     ]
     assert not cycles, f"import cycles inside bubblewatch: {cycles}"
 

@@ -237,7 +237,7 @@ def connectedness_cmd(
     export: ExportOpt = None,
 ) -> None:
     """TVP-VAR, QVAR or VAR connectedness in the time or frequency domain, or joint, with bands."""
-    from bubblewatch.commands.market import load_sources
+    from bubblewatch.commands.sources import load_sources
     from bubblewatch.market.connectedness import (
         bootstrap_bands,
         connectedness,
