@@ -317,3 +317,14 @@ def test_duckdb_file_with_another_name_is_accepted(store: Path, tmp_path: Path) 
     with Store(renamed, read_only=True) as st:
         assert st.row_counts()["prices"] == 2
     assert duckdb.__version__
+
+
+def test_an_empty_duckdb_placeholder_becomes_a_store(tmp_path: Path, acme: Path) -> None:
+    target = tmp_path / "new.duckdb"
+    target.touch()
+    with pytest.raises(InputError, match="is an empty file"):
+        Store(target, read_only=True)
+    with Store(target) as st:
+        import_paths(st, [acme])
+    with Store(target, read_only=True) as st:
+        assert st.row_counts()["prices"] == 2

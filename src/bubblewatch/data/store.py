@@ -8,6 +8,7 @@ Readers open it read-only and never create it; writers replace it atomically
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -219,7 +220,9 @@ class Store:
         try:
             yield self.con
         except BaseException:
-            self.con.execute("ROLLBACK")
+            # the connection may be gone already (a writer discarded on a full disk)
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
         else:
             self.con.execute("COMMIT")

@@ -144,6 +144,8 @@ def check_store_path(path: Path, *, must_exist: bool) -> bool:
             raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from exc
         if head[8:12] == _DUCKDB_MAGIC:
             return True
+        if not head and not must_exist and path.name.endswith(STORE_SUFFIX):
+            return False  # an empty placeholder (e.g. a temporary file): a writer fills it
         what = _what_file(path, head)
         fix = (
             f"import it with `bubblewatch data import {path}` and keep the store in a "
@@ -323,13 +325,14 @@ class WriteSession:
         try:
             remove_leftovers(store)
             self._had_wal = self._wal.exists()
-            if store.exists():
+            fresh = not store.exists() or store.stat().st_size == 0
+            if not fresh:
                 shutil.copyfile(store, self.tmp)
                 if self._had_wal:  # a crashed foreign writer's log: keep its rows
                     shutil.copyfile(self._wal, _wal_of(self.tmp))
             self.con = duckdb.connect(str(self.tmp))
             self.con.execute(ddl)
-            if not store.exists():  # a new store exists (empty) from its first writer on
+            if fresh:  # a new store exists (empty) from its first writer on
                 self.publish()
         except BaseException as exc:
             self._discard()
