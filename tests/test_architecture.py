@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "bubblewatch.results": 0,
     "bubblewatch.validation": 0,
     "bubblewatch.series": 0,
+    "bubblewatch.series_names": 0,
     # data: store, importers, providers, bundled datasets, the resolver
     "bubblewatch.data": 1,
     "bubblewatch.datasets": 1,

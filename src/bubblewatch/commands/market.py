@@ -4,9 +4,8 @@ connectedness (TVP-VAR, quantile, frequency, joint)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from bubblewatch.commands import tables as t
@@ -25,7 +24,10 @@ from bubblewatch.commands.common import (
 from bubblewatch.commands.connectedness import connectedness_cmd
 from bubblewatch.commands.sources import load_sources
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
-from bubblewatch.series import USDCNY_SERIES
+from bubblewatch.series_names import USDCNY_SERIES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 app = typer.Typer(
     help="Market shocks and contagion: event analytics, reaction tables, spillovers.",
@@ -210,6 +212,8 @@ def render_events(res: Any) -> list[Any]:
 
 
 def _universe(spec: str) -> list[str]:
+    import pandas as pd
+
     p = Path(spec)
     if p.exists() and p.is_file():
         if p.suffix.lower() == ".csv":
@@ -366,6 +370,8 @@ def spillover_cmd(
 
 def _fractions(frame: pd.DataFrame) -> pd.DataFrame:
     """The spillover frames are in percent; CSV exports carry fractions."""
+    import pandas as pd
+
     out = frame / 100.0
     if isinstance(out.columns, pd.MultiIndex):
         out.columns = ["_".join(map(str, c)) for c in out.columns]
@@ -374,6 +380,8 @@ def _fractions(frame: pd.DataFrame) -> pd.DataFrame:
 
 def render_rolling(res: Any) -> list[Any]:
     """Text of ``market spillover --window``: the total spillover's path in a few figures."""
+    import pandas as pd
+
     tot = res.total.dropna()
     if tot.empty:
         return ["rolling spillovers: no estimable window"]

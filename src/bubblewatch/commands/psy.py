@@ -12,7 +12,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from bubblewatch.commands.common import (
@@ -119,6 +118,8 @@ def command(
     as_json: JsonOpt = False,
 ) -> None:
     """Test SOURCE for explosive behaviour (PSY 2015: SADF, GSADF, BSADF) and date its episodes."""
+    import pandas as pd
+
     from bubblewatch.data.resolve import resolve_source
     from bubblewatch.detect.psy import psy
     from bubblewatch.status.explosive import psy_sample
