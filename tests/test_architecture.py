@@ -64,6 +64,7 @@ MAX_LINES = 600
 #: modules over MAX_LINES whose owner is splitting them (landed before this test)
 SPLIT_PENDING = {"bubblewatch.market.contagion": "h14b-outputs (605 lines)"}
 
+
 def _module_name(path: Path) -> str:
     rel = path.relative_to(SRC.parent).with_suffix("")
     parts = list(rel.parts)
@@ -143,11 +144,7 @@ def graph() -> nx.DiGraph:
 
 
 def test_no_import_cycle():
-    cycles = [
-        sorted(c)
-        for c in nx.strongly_connected_components(graph())
-        if len(c) > 1
-    ]
+    cycles = [sorted(c) for c in nx.strongly_connected_components(graph()) if len(c) > 1]
     assert not cycles, f"import cycles inside bubblewatch: {cycles}"
 
 

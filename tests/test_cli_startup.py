@@ -63,8 +63,6 @@ def test_import_bubblewatch_loads_no_heavy_library():
 
 def test_every_help_loads_no_heavy_library():
     got = _probe(HELP_PROBE)
-    assert {"", "psy", "market", "market connectedness", "valuation pe", "scan"} <= set(
-        got["seen"]
-    )
+    assert {"", "psy", "market", "market connectedness", "valuation pe", "scan"} <= set(got["seen"])
     assert got["failed"] == []
     assert got["heavy"] == [], f"--help loaded {got['heavy']} (import them where they are used)"

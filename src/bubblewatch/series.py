@@ -70,6 +70,7 @@ NONPOSITIVE = (
     "(observation {observation} of {n})"
 )
 
+
 def iso_date(value: Any) -> Any:
     """A date as ``YYYY-MM-DD`` (a time of day other than midnight is kept, ISO 8601).
 
