@@ -6,9 +6,18 @@
 * :mod:`~bubblewatch.detect.psy_cv` -- the result (:class:`PSYCriticalValues`) and the BSADF
   critical-value rules (``"psy"``, ``"pointwise"``, ``"familywise"``).
 
-This module chooses among them for a result (:func:`critical_values_for`,
-:func:`auto_method`) and re-exports their names. Replications draw from independent seeded
-streams, so the values are bit-identical for any thread count.
+This module chooses among them for a result (:func:`critical_values`, :func:`auto_method`)
+and re-exports their names. Replications draw from independent seeded streams, so the values
+are bit-identical for any thread count.
+
+Names: the critical values of PSY are computed by ``critical_values`` everywhere --
+``critical_values(result, method=...)`` here and ``PSYResult.critical_values(method=...)``
+are the same call; the builders of one method are ``<method>_critical_values``
+(``mc_``, ``wb_``, ``table_``: the values of ``method=``). On a result,
+``with_critical_values(...)`` returns a copy with them attached and
+``critical_values_in_use()`` gives those its verdict and episodes use (the attached ones,
+else ``method="auto"`` computed once). A parameter or field holding them is ``cv``. The old
+names ``critical_values_for`` and ``PSYResult.default_critical_values`` still work and warn.
 
 References
 ----------
@@ -23,7 +32,8 @@ References
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from bubblewatch.detect.psy_cv import LEVELS, PSYCriticalValues, bsadf_rule
 from bubblewatch.detect.psy_setup import default_min_window
@@ -45,7 +55,7 @@ __all__ = [
     "PSYCriticalValues",
     "auto_method",
     "bsadf_rule",
-    "critical_values_for",
+    "critical_values",
     "load_table",
     "mc_critical_values",
     "simulate_statistics",
@@ -82,7 +92,7 @@ def auto_method(result: PSYResult, rule: str = "psy") -> str:
     variant=Options("hlst", "ps"),
     threads=[None, Integer(min=1)],
 )
-def critical_values_for(
+def critical_values(
     result: PSYResult,
     *,
     method: str = "auto",
@@ -138,3 +148,13 @@ def critical_values_for(
             max_lags=max_lags,
         )
     raise InputError(f"method must be 'auto', 'mc', 'wb' or 'table'; got {method!r}")
+
+
+def critical_values_for(result: PSYResult, **kwargs: Any) -> PSYCriticalValues:
+    """Deprecated: the old name of :func:`critical_values` (same arguments, same values)."""
+    warnings.warn(
+        "critical_values_for() is now critical_values() (bubblewatch.detect.psy_critical)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return critical_values(result, **kwargs)

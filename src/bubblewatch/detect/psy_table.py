@@ -6,7 +6,7 @@ Table (``method="table"``)
     3200}), made by ``scripts/make_psy_cv_table.py``. For other T the curves are read at the
     same relative position in the BSADF sequence and interpolated linearly in log T; above
     the grid its last point is used (the method string says so); below it the table refuses
-    (``critical_values_for(method="auto")`` simulates for that T instead).
+    (``critical_values(result, method="auto")`` simulates for that T instead).
 
 """
 

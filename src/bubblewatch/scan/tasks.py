@@ -15,7 +15,7 @@ from bubblewatch.scan.analyses import Analysis
 from bubblewatch.scan.series_row import run_series
 from bubblewatch.scan.spec import SeriesInput
 
-__all__ = ["Job", "Outcome", "Task", "key_row", "run_chunk", "run_series_input", "set_threads"]
+__all__ = ["Job", "Outcome", "Task"]
 
 
 @dataclasses.dataclass(frozen=True)
