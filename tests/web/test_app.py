@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
-
-pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
-
-with warnings.catch_warnings():
-    # starlette announces a future switch of its test client's HTTP library; not our concern
-    warnings.filterwarnings("ignore", message="Using `httpx` with")
-    from fastapi.testclient import TestClient
+from dashboard_stores import TestClient
 
 from bubblewatch.data.datasets import load_demo
 from bubblewatch.data.store import Store
@@ -25,7 +16,7 @@ def client(tmp_path_factory):
     path = tmp_path_factory.mktemp("web") / "s.duckdb"
     with Store(path) as st:
         load_demo(st, ["NVDA", "^IXIC", "DCOILWTICO"])
-    return TestClient(create_app(path))
+    return TestClient(create_app(path, warm=False))
 
 
 def test_health(client):
@@ -63,13 +54,23 @@ def test_series_index_symbol_and_macro(client):
 
 def test_series_errors(client):
     r = client.get("/api/series/NOPE")
-    assert r.status_code == 404 and "no prices for 'NOPE'" in r.json()["detail"]
-    assert client.get("/api/series/NVDA", params={"column": "vwap"}).status_code == 404
+    # the symbol asked and the nearest three, never the store's catalogue or its path
+    assert r.status_code == 404 and "no series 'NOPE'" in r.json()["detail"]
+    assert r.json()["detail"].count(",") == 2 and "holds" not in r.json()["detail"]
+    assert client.get("/api/series/NVDA", params={"column": "vwap"}).status_code == 422
     assert client.get("/api/series/NVDA", params={"start": "someday"}).status_code == 422
 
 
-def test_index_serves_the_report(client):
-    r = client.get("/")
+def test_report_is_served_at_report(client):
+    # "/" is the status overview now; the static report moved to /report
+    r = client.get("/report")
+    for _ in range(600):
+        if "inputs-hash" in r.text:
+            break
+        import time
+
+        time.sleep(1)
+        r = client.get("/report")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "Data coverage" in r.text and 'id="inputs-hash"' in r.text
 

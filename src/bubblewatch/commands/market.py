@@ -74,31 +74,7 @@ def event(
     from bubblewatch.market.event_table import market_events
 
     with data_store(data, store) as st:
-        prices = st.prices(symbol)
-        sh = None
-        sh_sym = symbol if shares is None else shares
-        if sh_sym.lower() != "none":
-            try:
-                sh = st.shares_outstanding(sh_sym)
-            except NotFoundError:
-                if shares is not None:
-                    raise
-                if not is_quiet():
-                    console.print(
-                        f"note: no shares-outstanding series {sh_sym!r} in the store: market "
-                        "value, its USD/CNY changes and the turnover rate are left empty "
-                        "(import the shares or pass --shares SYMBOL; --shares none to skip)",
-                        highlight=False,
-                        soft_wrap=True,
-                        markup=False,
-                    )
-        usdcny = None
-        if fx.lower() != "none":
-            try:
-                usdcny = st.fx(fx)
-            except NotFoundError:
-                if fx != USDCNY_SERIES:
-                    raise
+        prices, sh, usdcny = event_inputs(st, symbol, shares=shares, fx=fx, note=_shares_note)
     hints = {"shares": "use --shares none to skip the market value and turnover"}
     if end is not None:
         with flag_hints(hints):
@@ -110,6 +86,46 @@ def event(
             prices, date, shares=sh, usdcny=usdcny, years=years, symbol=symbol, fx_name=fx
         )
     emit(result, as_json, render=render_event, export=export)
+
+
+def _shares_note(text: str) -> None:
+    if not is_quiet():
+        console.print(text, highlight=False, soft_wrap=True, markup=False)
+
+
+def event_inputs(
+    st: Any,
+    symbol: str,
+    *,
+    shares: str | None = None,
+    fx: str = USDCNY_SERIES,
+    note: Any = None,
+) -> tuple[Any, Any, Any]:
+    """What ``market event`` reads from the store: the prices, the shares outstanding (None
+    when absent and not asked for, with a ``note``) and USD/CNY (None when absent or 'none')."""
+    prices = st.prices(symbol)
+    sh = None
+    sh_sym = symbol if shares is None else shares
+    if sh_sym.lower() != "none":
+        try:
+            sh = st.shares_outstanding(sh_sym)
+        except NotFoundError:
+            if shares is not None:
+                raise
+            if note is not None:
+                note(
+                    f"note: no shares-outstanding series {sh_sym!r} in the store: market "
+                    "value, its USD/CNY changes and the turnover rate are left empty "
+                    "(import the shares or pass --shares SYMBOL; --shares none to skip)"
+                )
+    usdcny = None
+    if fx.lower() != "none":
+        try:
+            usdcny = st.fx(fx)
+        except NotFoundError:
+            if fx != USDCNY_SERIES:
+                raise
+    return prices, sh, usdcny
 
 
 def render_event(ev: Any) -> list[Any]:

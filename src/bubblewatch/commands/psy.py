@@ -10,7 +10,7 @@ pointwise rule), so ``bubblewatch psy NVDA --as-of D`` recomputes the numbers of
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -121,9 +121,6 @@ def command(
     import pandas as pd
 
     from bubblewatch.data.resolve import resolve_source
-    from bubblewatch.detect.psy import psy
-    from bubblewatch.status.explosive import psy_sample
-    from bubblewatch.status.params import DEFAULT_PARAMS
 
     if ic is not None and lags is not None:
         raise InputError("give either --lags K or --ic aic|bic --max-lags K, not both")
@@ -134,13 +131,59 @@ def command(
     y, hist = resolve_source(source, column=column, store=store, keep_missing=not drop_missing)
     if y.name is None or str(y.name) == "":
         y.name = str(source)
+    with flag_hints({"log": "--no-log tests the series as given"}):
+        result, payload, header = psy_payload(
+            y,
+            hist,
+            column=column,
+            as_of=as_of,
+            years=years,
+            log=log,
+            min_window=min_window,
+            lags=lags,
+            ic=ic.value if ic is not None else None,
+            max_lags=max_lags,
+            cv=cv.value,
+            rule=rule.value if rule is not None else None,
+            reps=reps,
+            seed=seed,
+        )
+    if as_json:
+        emit(payload, True)
+    else:
+        emit(result, False, text="\n".join([*header, result.summary()]))
+
+
+def psy_payload(
+    y: pd.Series,
+    hist: Any,
+    *,
+    column: str | None = None,
+    as_of: str | None = None,
+    years: int = 5,
+    log: bool = True,
+    min_window: int | None = None,
+    lags: int | None = None,
+    ic: str | None = None,
+    max_lags: int | None = None,
+    cv: str = "wb",
+    rule: str | None = None,
+    reps: int | None = None,
+    seed: int = 0,
+) -> tuple[Any, dict[str, Any], list[str]]:
+    """``psy`` on a resolved series: the result, its ``--json`` payload and the text header
+    (the dashboard's ``/api/psy`` returns the same payload)."""
+    from bubblewatch.detect.psy import psy
+    from bubblewatch.status.explosive import psy_sample
+    from bubblewatch.status.params import DEFAULT_PARAMS
+
     if as_of is not None:
         from bubblewatch.status.asset import parse_as_of
 
         when = parse_as_of(as_of)
         y = y[y.index <= when]
         if y.empty:
-            raise InputError(f"{source} has no data on or before {when.date()}")
+            raise InputError(f"{y.name} has no data on or before {when.date()}")
         if hist is not None:
             hist = hist.until(when)
     missing = y.isna().to_numpy()
@@ -155,17 +198,10 @@ def command(
     if years and isinstance(y.index, pd.DatetimeIndex):
         y = psy_sample(y, DEFAULT_PARAMS.replace(sample_years=years))
     announce_kernels("psy")
-    with progress("PSY statistics"), flag_hints({"log": "--no-log tests the series as given"}):
-        result = psy(
-            y,
-            min_window=min_window,
-            lags=lags or 0,
-            ic=ic.value if ic is not None else None,
-            max_lags=max_lags,
-            log=log,
-        )
-    method = cv.value
-    the_rule = rule.value if rule is not None else ("pointwise" if method == "wb" else "psy")
+    with progress("PSY statistics"):
+        result = psy(y, min_window=min_window, lags=lags or 0, ic=ic, max_lags=max_lags, log=log)
+    method = cv
+    the_rule = rule if rule is not None else ("pointwise" if method == "wb" else "psy")
     n_reps = reps if reps is not None else (DEFAULT_PARAMS.cv_reps if method == "wb" else 2000)
     with progress(f"critical values ({method})"):
         result = result.with_critical_values(method=method, reps=n_reps, seed=seed, rule=the_rule)
@@ -179,10 +215,7 @@ def command(
     header = [f"PSY on {y.name}: {what}, {sample}"]
     if hist is not None:
         header.append(f"series: {hist.describe()}")
-    if as_json:
-        payload = result.to_dict()
-        payload["sample"] = {"years": years or None, "description": sample, "observations": full}
-        payload["series"] = None if hist is None else hist.to_dict()
-        emit(payload, True)
-    else:
-        emit(result, False, text="\n".join([*header, result.summary()]))
+    payload = result.to_dict()
+    payload["sample"] = {"years": years or None, "description": sample, "observations": full}
+    payload["series"] = None if hist is None else hist.to_dict()
+    return result, payload, header

@@ -9,6 +9,7 @@ import typer
 
 from bubblewatch.commands import tables as t
 from bubblewatch.commands.common import (
+    DataOpt,
     JsonOpt,
     StoreOpt,
     announce_kernels,
@@ -16,8 +17,10 @@ from bubblewatch.commands.common import (
     data_store,
     emit,
     is_quiet,
+    open_data_folder,
     open_store,
     progress,
+    set_quiet,
 )
 from bubblewatch.errors import InputError
 
@@ -107,28 +110,129 @@ def render_report(res: Any) -> list[Any]:
 
 
 def serve(
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Interface to listen on (default 127.0.0.1: this machine only). Another "
+            "address exposes the dashboard, which has no authentication, to the network.",
+        ),
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the dashboard in the default web browser.")
+    ] = False,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Serve this HTML report instead of building one."),
+        typer.Option("--report", help="Serve this HTML report at /report instead of building one."),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=1.0,
+            max=600.0,
+            help="Seconds a request waits for a computation before HTTP 503 (it goes on in "
+            "the background).",
+        ),
+    ] = 30.0,
+    data: DataOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Serve the report and the stored series (JSON at /api/series/SYMBOL) on a local port."""
+    """Serve the dashboard: status overview, asset evidence, capital loop, contagion, claims,
+    data, and the JSON API (each answer = the CLI's --json) on a local port.
+
+    The store is opened read-only; without --store or --data the default store is served,
+    or the embedded AI-2025 episode while that store is absent or empty.
+    """
     try:
         import uvicorn
 
-        from bubblewatch.web.app import create_app
+        from bubblewatch.web.app import LOOPBACK_HOSTS, create_app
     except ImportError as exc:
         raise InputError(
             f"the dashboard needs the 'web' extra ({exc.name} is missing): pip install 'bubblewatch[web]'"
         ) from exc
-    with open_store(store, read_only=True) as st:
-        path = Path(str(st.path))
     if report is not None and not report.is_file():
         raise InputError(f"--report {report}: no such file")
-    app = create_app(path, report_path=report)
+    source = _serve_source(data, store)
+    loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    if not loopback:
+        console.print(
+            f"warning: --host {host} exposes the dashboard to the network and it has no "
+            "authentication: anyone who can reach this port can read the data. Use the "
+            "default 127.0.0.1 unless that is what you want.",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
+    app = create_app(
+        source,
+        report_path=report,
+        allowed_hosts=LOOPBACK_HOSTS if loopback else None,
+        timeout=timeout,
+    )
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
     if not is_quiet():
-        console.print(f"serving http://{host}:{port}/ (store {path}); Ctrl-C stops")
+        console.print(
+            f"serving {url} (data: {source.label}); the default pages are precomputed in the "
+            "background; Ctrl-C stops",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    set_quiet(True)  # the computations' progress lines are for terminals, not a server log
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _serve_source(data: Path | None, store: Path | None) -> Any:
+    """The dashboard's data: --data's cached store (followed when the folder changes),
+    --store (must exist), or the default store / the embedded default data."""
+    from bubblewatch.web.source import DataSource
+
+    if data is not None:
+        st = open_data_folder(data, store)
+        path = Path(str(st.path))
+        st.close()
+        src = DataSource(path, label=f"folder {data.name}")
+        _follow_folder(src, data)
+        return src
+    with open_store(store, read_only=True) as st:
+        path = Path(str(st.path))
+    if store is not None:
+        label = store.name
+    elif path.name.startswith("default-data-"):
+        label = "the embedded AI-2025 episode"
+    else:
+        label = "the default store"
+    return DataSource(path, label=label)
+
+
+def _follow_folder(src: Any, folder: Path, every: float = 10.0) -> None:
+    """Rebuild --data's cached store in the background when a file under it changes."""
+    import threading
+    import time
+
+    from bubblewatch.data.data_dir_store import data_dir_fingerprint, open_data_dir_store
+
+    def loop() -> None:
+        seen = data_dir_fingerprint(folder)
+        while True:
+            time.sleep(every)
+            try:
+                now = data_dir_fingerprint(folder)
+                if now != seen:
+                    st = open_data_dir_store(folder)
+                    src.path = Path(str(st.path))
+                    st.close()
+                    seen = now
+            except Exception:  # the folder is mid-change: try again next time
+                continue
+
+    threading.Thread(target=loop, name="bw-follow-data", daemon=True).start()

@@ -273,24 +273,26 @@ def render_track(r: Any) -> list[Any]:
     return out
 
 
-def _sub(name: str, st: Any, as_json: bool, params: Any, refresh: bool, workers: int) -> None:
+def compare_2000_result(st: Any, params: Any) -> Any:
+    """``status compare-2000``: the NASDAQ of 1995-2002 against the AI complex now (the
+    dashboard's ``/api/status/compare-2000`` calls this too)."""
     from bubblewatch.data.status_inputs import cape_series, price_symbols
+    from bubblewatch.status.views import compare_2000_view
 
-    if name == "compare-2000":
-        from bubblewatch.status.views import compare_2000_view
-
-        holdings = st.query(
-            "SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'"
+    holdings = st.query("SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'")
+    with progress("2000 vs now"):
+        return compare_2000_view(
+            _loader(st),
+            price_symbols(st),
+            cape=cape_series(st),
+            holdings=holdings if len(holdings) else None,
+            params=params,
         )
-        with progress("2000 vs now"):
-            res = compare_2000_view(
-                _loader(st),
-                price_symbols(st),
-                cape=cape_series(st),
-                holdings=holdings if len(holdings) else None,
-                params=params,
-            )
-        emit(res, as_json, render=render_compare)
+
+
+def _sub(name: str, st: Any, as_json: bool, params: Any, refresh: bool, workers: int) -> None:
+    if name == "compare-2000":
+        emit(compare_2000_result(st, params), as_json, render=render_compare)
         return
     from bubblewatch.data.cache import FrameCache
     from bubblewatch.status.views import track_record_view
@@ -347,29 +349,11 @@ def command(
     if names and group is not None:
         raise InputError("give symbols or --group, not both")
     with data_store(data, store) as st:
-        if not names:
-            res = _group(st, group or "ai2025", as_of, params)
-            emit(res, as_json, render=render_group)
-            return
-        from bubblewatch.data.status_inputs import cape_series, status_inputs
-        from bubblewatch.status.asset import asset_status
-
-        inputs = [status_inputs(st, s) for s in dict.fromkeys(names)]
-        when = _as_of(as_of, [i.history.close.index[-1] for i in inputs])
-        cape = cape_series(st)
-        out = []
-        with progress(f"status of {len(inputs)} series"):
-            for inp in inputs:
-                out.append(
-                    asset_status(
-                        inp.history,
-                        as_of=when,
-                        fundamentals=inp.fundamentals,
-                        params=params,
-                        symbol=inp.symbol,
-                        cape=cape if inp.index_level else None,
-                    )
-                )
+        res = status_result(st, names, group=group, as_of=as_of, params=params)
+    if not isinstance(res, list):
+        emit(res, as_json, render=render_group)
+        return
+    out = res
     if len(out) == 1:
         emit(out[0], as_json, render=render_asset)
     elif as_json:
@@ -378,3 +362,41 @@ def command(
         from bubblewatch.commands.tables import show
 
         show(*render_many(out))
+
+
+def status_result(
+    st: Any, names: list[str], *, group: str | None, as_of: str | None, params: Any
+) -> Any:
+    """What ``status`` computes: the group's status (no symbols), else one status per symbol
+    (a list). The dashboard's ``/api/status`` calls this too."""
+    if not names:
+        return _group(st, group or "ai2025", as_of, params)
+    from bubblewatch.data.status_inputs import cape_series, status_inputs
+    from bubblewatch.status.asset import asset_status
+
+    inputs = [status_inputs(st, s) for s in dict.fromkeys(names)]
+    when = _as_of(as_of, [i.history.close.index[-1] for i in inputs])
+    cape = cape_series(st)
+    out = []
+    with progress(f"status of {len(inputs)} series"):
+        for inp in inputs:
+            out.append(
+                asset_status(
+                    inp.history,
+                    as_of=when,
+                    fundamentals=inp.fundamentals,
+                    params=params,
+                    symbol=inp.symbol,
+                    cape=cape if inp.index_level else None,
+                )
+            )
+    return out
+
+
+def status_json(res: Any) -> Any:
+    """The ``--json`` of :func:`status_result`: a result's ``to_json``, or a list of dicts."""
+    if isinstance(res, list):
+        if len(res) == 1:
+            return res[0]
+        return [s.to_dict() for s in res]
+    return res

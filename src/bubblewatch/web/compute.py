@@ -1,0 +1,300 @@
+"""The dashboard's computations: a bounded worker pool, a result cache and a time limit.
+
+Every page and API answer is computed by a *job*: a function ``fn(store, **params)`` run on
+one of a few worker threads with the store opened read-only (or ``fn(**params)`` for a
+computation that reads no data). Jobs are keyed by (store fingerprint, name, parameters):
+
+* the same key asked twice is computed once (a request arriving while it runs waits for
+  the same job), and the answer, or the error, is kept until the store changes; so a
+  stored value that makes an analysis fail costs one computation, not one per request;
+* a request waits at most ``timeout`` seconds (30 by default) and then gets HTTP 503 with
+  a message; the job goes on and fills the cache for the retry, so no request ever hangs;
+* at most ``max_pending`` jobs wait or run at once; past that a request gets 503 at once;
+* after the store changed (an import finished), a request whose new result is not ready
+  within ``stale_wait`` seconds gets the last result computed on the previous data, marked
+  stale (the pages say so, the API adds ``X-Bubblewatch-Stale: true``), while the new one
+  is computed: an import never blanks the dashboard.
+
+A store busy with a foreign writer (:class:`~bubblewatch.errors.StoreBusyError`) is not
+cached: the next request tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import contextvars
+import dataclasses
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+from bubblewatch.errors import BubblewatchError, StoreBusyError
+from bubblewatch.web.public_errors import ComputeFailed, ComputeTimeout, ServerBusy, error_text
+from bubblewatch.web.source import DataSource
+
+__all__ = ["STALE", "ComputeFailed", "ComputeTimeout", "Computer", "Job", "Outcome", "ServerBusy"]
+
+log = logging.getLogger("bubblewatch.web")
+
+#: set in a request that was answered with a result of the previous data
+STALE: contextvars.ContextVar[bool] = contextvars.ContextVar("bubblewatch_stale", default=False)
+
+
+def _freeze(params: Mapping[str, Any]) -> tuple[tuple[str, Hashable], ...]:
+    def one(v: Any) -> Hashable:
+        if isinstance(v, list | tuple):
+            return tuple(one(x) for x in v)
+        return v  # type: ignore[no-any-return]
+
+    return tuple(sorted((k, one(v)) for k, v in params.items()))
+
+
+@dataclasses.dataclass
+class Job:
+    """One computation: its future, label and timings."""
+
+    name: str
+    label: str
+    future: cf.Future[Any]
+    submitted: float
+    started: float | None = None
+    finished: float | None = None
+    key: tuple[Any, ...] = ()
+
+    @property
+    def state(self) -> str:
+        if not self.future.done():
+            return "running" if self.started is not None else "queued"
+        return "failed" if self.future.exception() is not None else "done"
+
+    def seconds(self) -> float:
+        start = self.started if self.started is not None else self.submitted
+        end = self.finished if self.finished is not None else time.monotonic()
+        return max(0.0, end - start)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What a page gets for one of its panels: a result, an error, or still computing."""
+
+    result: Any = None
+    error: BaseException | None = None
+    pending: Job | None = None
+    #: the result is the previous data's (the new one is still computing)
+    stale: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.pending is None
+
+
+class Computer:
+    """Run, deduplicate, cache and time-limit the dashboard's computations.
+
+    Parameters
+    ----------
+    source : DataSource
+        The store every job reads.
+    workers : int
+        Worker threads (default 2: one machine's worth of heavy work at a time).
+    timeout : float
+        Seconds one request waits for its computation before a 503.
+    max_pending : int
+        Jobs queued or running at once before new ones are refused with a 503.
+    max_entries : int
+        Results kept (least recently used dropped first).
+    """
+
+    def __init__(
+        self,
+        source: DataSource,
+        *,
+        workers: int = 2,
+        timeout: float = 30.0,
+        max_pending: int = 32,
+        max_entries: int = 512,
+        stale_wait: float = 2.0,
+    ) -> None:
+        self.source = source
+        self.stale_wait = float(stale_wait)
+        #: the last good result per (name, parameters), whatever the store it came from
+        self._latest: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.timeout = float(timeout)
+        self.max_pending = max_pending
+        self.max_entries = max_entries
+        self._pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bw-compute")
+        self._jobs: OrderedDict[tuple[Any, ...], Job] = OrderedDict()
+        self._lock = threading.Lock()
+        self._fingerprint: str | None = None
+        #: computations started per job name (tests check that a failure is not recomputed)
+        self.runs: dict[str, int] = {}
+
+    # -- submitting -----------------------------------------------------------------------
+    def _run(self, job: Job, fn: Callable[..., Any], params: Mapping[str, Any], store: bool) -> Any:
+        job.started = time.monotonic()
+        self.runs[job.name] = self.runs.get(job.name, 0) + 1
+        try:
+            if not store:
+                out = fn(**params)
+            else:
+                with self.source.open() as st:
+                    out = fn(st, **params)
+            with self._lock:
+                key = (job.name, _freeze(params))
+                self._latest[key] = out
+                self._latest.move_to_end(key)
+                while len(self._latest) > self.max_entries:
+                    self._latest.popitem(last=False)
+            return out
+        except BubblewatchError:
+            raise
+        except Exception:
+            log.exception("computation %s failed", job.label)
+            raise
+        finally:
+            job.finished = time.monotonic()
+
+    def submit(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        params: Mapping[str, Any] | None = None,
+        *,
+        label: str | None = None,
+        store: bool = True,
+    ) -> Job:
+        """The job of ``fn(store, **params)`` for the current store: cached, running or new."""
+        params = dict(params or {})
+        fp = self.source.fingerprint() if store else "-"
+        key = (fp, name, _freeze(params))
+        with self._lock:
+            if store and fp != self._fingerprint:
+                self._forget_old(fp)
+            job = self._jobs.get(key)
+            if job is not None:
+                err = job.future.exception() if job.future.done() else None
+                if not isinstance(err, StoreBusyError):
+                    self._jobs.move_to_end(key)
+                    return job
+                del self._jobs[key]
+            if self.pending() >= self.max_pending:
+                raise ServerBusy(
+                    f"the server is busy with {self.pending()} computations; retry in a few seconds"
+                )
+            fut: cf.Future[Any] = cf.Future()
+            job = Job(name, label or name, fut, time.monotonic(), key=(name, _freeze(params)))
+            self._jobs[key] = job
+            self._trim()
+        inner = self._pool.submit(self._run, job, fn, params, store)
+        inner.add_done_callback(lambda f: _copy(f, fut))
+        return job
+
+    def _forget_old(self, fp: str) -> None:
+        """The store changed: drop every finished result of the previous store."""
+        if self._fingerprint is not None:
+            for key in [k for k, j in self._jobs.items() if k[0] not in (fp, "-")]:
+                if self._jobs[key].future.done():
+                    del self._jobs[key]
+        self._fingerprint = fp
+
+    def _trim(self) -> None:
+        while len(self._jobs) > self.max_entries:
+            for key, job in self._jobs.items():
+                if job.future.done():
+                    del self._jobs[key]
+                    break
+            else:
+                return
+
+    def pending(self) -> int:
+        """Jobs queued or running."""
+        return sum(1 for j in self._jobs.values() if not j.future.done())
+
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    # -- waiting --------------------------------------------------------------------------
+    def stale(self, job: Job) -> tuple[bool, Any]:
+        """``(True, result)`` when an earlier store gave a result for the job's parameters."""
+        with self._lock:
+            if job.key in self._latest:
+                return True, self._latest[job.key]
+        return False, None
+
+    async def wait(self, job: Job, timeout: float | None = None) -> Any:
+        """The job's result (or its error), waiting at most ``timeout`` (default the limit);
+        the previous data's result after ``stale_wait`` when there is one."""
+        limit = self.timeout if timeout is None else timeout
+        has_old, old = self.stale(job) if not job.future.done() else (False, None)
+        if has_old:
+            try:
+                await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), self.stale_wait)
+            except Exception:  # not ready (or failed): the previous data's answer
+                if not job.future.done() or job.future.exception() is not None:
+                    STALE.set(True)
+                    return old
+        if not job.future.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), limit)
+            except TimeoutError:
+                raise ComputeTimeout(job.label, job.seconds(), self.timeout) from None
+            except Exception:  # the job's own error: reported below
+                pass
+        exc = job.future.exception()
+        if exc is not None and not isinstance(exc, BubblewatchError):
+            raise ComputeFailed(error_text(exc, job.label)) from exc
+        return job.future.result()
+
+    async def result(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        params: Mapping[str, Any] | None = None,
+        *,
+        label: str | None = None,
+        store: bool = True,
+    ) -> Any:
+        """Submit (or find) the job and wait for it within the request's limit."""
+        return await self.wait(self.submit(name, fn, params, label=label, store=store))
+
+    async def outcomes(self, jobs: Mapping[str, Job], deadline: float) -> dict[str, Outcome]:
+        """Wait up to ``deadline`` seconds for all ``jobs``; what is not done is pending."""
+        futures = [_wrapped(j.future) for j in jobs.values() if not j.future.done()]
+        if futures:
+            await asyncio.wait(futures, timeout=deadline)
+        out: dict[str, Outcome] = {}
+        for key, job in jobs.items():
+            if not job.future.done():
+                has_old, old = self.stale(job)
+                out[key] = Outcome(result=old, stale=True) if has_old else Outcome(pending=job)
+            elif job.future.exception() is not None:
+                out[key] = Outcome(error=job.future.exception())
+            else:
+                out[key] = Outcome(result=job.future.result())
+        return out
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _wrapped(fut: cf.Future[Any]) -> asyncio.Future[Any]:
+    """``fut`` as an asyncio future whose error counts as seen (the job keeps it)."""
+    out = asyncio.wrap_future(fut)
+    out.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return out
+
+
+def _copy(src: cf.Future[Any], dst: cf.Future[Any]) -> None:
+    if src.cancelled():
+        dst.cancel()
+        return
+    exc = src.exception()
+    if exc is not None:
+        dst.set_exception(exc)
+    else:
+        dst.set_result(src.result())
