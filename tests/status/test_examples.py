@@ -119,3 +119,10 @@ def test_sp500_2005_is_calm(statuses):
     assert all("not in" in r.condition or "at or below" in r.condition or "below" in r.condition
                for r in st.reasons)  # fmt: skip
     assert len(st.reasons) >= 4
+
+
+def test_cape_only_for_us_equity_indices(shared_store):
+    assert status_inputs(shared_store, "NASDAQ_COMPOSITE").index_level
+    assert status_inputs(shared_store, "SP500").index_level
+    assert not status_inputs(shared_store, "KOSPI").index_level  # not valued by the S&P CAPE
+    assert not status_inputs(shared_store, "NVDA").index_level

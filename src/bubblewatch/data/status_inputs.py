@@ -10,6 +10,7 @@ dashboard all call these, so they read the same data the same way.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pandas as pd
 
@@ -17,10 +18,22 @@ from bubblewatch.data.resolve import ResolvedHistory, resolve_history
 from bubblewatch.data.store import Store
 from bubblewatch.errors import BubblewatchError, NotFoundError
 
-__all__ = ["CAPE_SERIES", "StatusInputs", "cape_series", "price_symbols", "status_inputs"]
+__all__ = [
+    "CAPE_SERIES",
+    "US_INDICES",
+    "StatusInputs",
+    "cape_series",
+    "price_symbols",
+    "status_inputs",
+]
 
 #: the store's monthly CAPE (Shiller, S&P 500), used for index-level assets
 CAPE_SERIES = "SHILLER_CAPE"
+#: the US equity indices the (S&P 500's) CAPE is shown for; other indices (KOSPI, Nikkei...)
+#: are not valued by it
+US_INDICES = frozenset(
+    {"NASDAQ_COMPOSITE", "SP500", "SOX", "DJIA", "^IXIC", "^GSPC", "^SOX", "^DJI"}
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +48,10 @@ class StatusInputs:
 
     @property
     def index_level(self) -> bool:
-        return self.kind == "index"
+        """A US equity index (:data:`US_INDICES`): the CAPE applies."""
+        names = {self.symbol.upper(), self.history.name.upper()}
+        bases = {re.sub(r"(_LONG|_\d{4}_\d{4})$", "", n) for n in names}
+        return self.kind == "index" and bool(bases & US_INDICES)
 
 
 def price_symbols(store: Store) -> list[str]:

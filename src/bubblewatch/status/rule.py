@@ -224,8 +224,7 @@ def decide(
             (
                 met,
                 Reason(
-                    f"BSADF {'above' if met else 'at or below'} its {lvl}% critical value "
-                    f"({psy.method})",
+                    f"BSADF {'above' if met else 'at or below'} its {lvl}% critical value",
                     psy.bsadf,
                     cv,
                     cmd.psy(),
