@@ -45,7 +45,7 @@ run the script after adding a report section or a command).
 | 3 composition | `status/`, `claims/`, `episodes/` | the bubble status, the verdicts on the articles' figures, the AI 2025 ledger |
 | 2 pure computations | `detect/`, `market/`, `valuation/`, `network/`, `macro/` | numpy/pandas in, immutable results out; no file, database or network access |
 | 1 data | `data/`, `datasets.py` | the DuckDB store, importers, providers, bundled data, the series resolver |
-| 0 shared | `results.py`, `errors.py`, `validation.py`, `series.py`, `series_names.py`, `chart_style.py`, `progress.py`, `_exports.py` | the result base, typed errors, the parameter validator, the price-series policy, chart styling, progress reporting, lazy re-exports |
+| 0 shared | `results.py`, `errors.py`, `validation.py`, `series.py`, `series_names.py`, `param_constraints.py`, `chart_style.py`, `progress.py`, `_exports.py` | the result base, typed errors, the parameter validator, the price-series policy, chart styling, progress reporting, lazy re-exports |
 
 Shared rules: every public analysis function declares its parameters
 (`bubblewatch.validation.validate_params`; `tests/test_validation.py`), every result derives
