@@ -88,6 +88,7 @@ __all__ = [
     "Real",
     "Rule",
     "SeriesLike",
+    "Spec",
     "Text",
     "check_param",
     "rule_of",

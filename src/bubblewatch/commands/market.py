@@ -22,7 +22,7 @@ from bubblewatch.commands.common import (
     progress,
 )
 from bubblewatch.commands.connectedness import connectedness_cmd
-from bubblewatch.commands.sources import load_sources
+from bubblewatch.commands.sources import ColumnOpt, LagsOpt, ReturnsOpt, SourcesArg, load_sources
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
 from bubblewatch.series_names import USDCNY_SERIES
 
@@ -326,14 +326,8 @@ def render_reactions(res: Any) -> list[Any]:
 
 @app.command("spillover")
 def spillover_cmd(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            help="CSV files with a date column and value columns, or symbols in the store.",
-            show_default=False,
-        ),
-    ],
-    lags: Annotated[int, typer.Option("--lags", help="VAR order p.")] = 4,
+    sources: SourcesArg,
+    lags: LagsOpt = 4,
     horizon: Annotated[int, typer.Option("--horizon", help="Forecast horizon H.")] = 10,
     method: Annotated[
         str, typer.Option("--method", help="generalized (DY 2012) or cholesky (DY 2009).")
@@ -348,12 +342,8 @@ def spillover_cmd(
     window: Annotated[
         int | None, typer.Option("--window", help="Rolling window (observations).")
     ] = None,
-    returns: Annotated[
-        bool, typer.Option("--returns", help="Use log returns of the values (default: as given).")
-    ] = False,
-    column: Annotated[
-        str, typer.Option("--column", help="Price column for store symbols.")
-    ] = "close",
+    returns: ReturnsOpt = False,
+    column: ColumnOpt = "close",
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,

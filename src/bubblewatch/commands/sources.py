@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from bubblewatch.commands.common import data_store
 from bubblewatch.errors import NotFoundError
@@ -12,7 +14,21 @@ from bubblewatch.errors import NotFoundError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["load_sources"]
+__all__ = ["ColumnOpt", "LagsOpt", "ReturnsOpt", "SourcesArg", "load_sources"]
+
+#: the SOURCES argument and the options that say how to read them (spillover, connectedness)
+SourcesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="CSV files with a date column and value columns, or symbols in the store.",
+        show_default=False,
+    ),
+]
+ReturnsOpt = Annotated[
+    bool, typer.Option("--returns", help="Use log returns of the values (default: as given).")
+]
+ColumnOpt = Annotated[str, typer.Option("--column", help="Price column for store symbols.")]
+LagsOpt = Annotated[int, typer.Option("--lags", help="VAR order p.")]
 
 
 def load_sources(

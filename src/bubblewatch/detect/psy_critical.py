@@ -36,7 +36,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from bubblewatch.detect.psy_cv import LEVELS, PSYCriticalValues, bsadf_rule
-from bubblewatch.detect.psy_setup import default_min_window
+from bubblewatch.detect.psy_setup import CV_CHOICE, default_min_window
 from bubblewatch.detect.psy_simulation import (
     mc_critical_values,
     simulate_statistics,
@@ -44,7 +44,7 @@ from bubblewatch.detect.psy_simulation import (
 )
 from bubblewatch.detect.psy_table import TABLE_FILE, load_table, table_critical_values
 from bubblewatch.errors import InputError
-from bubblewatch.validation import Anything, Integer, Options, validate_params
+from bubblewatch.validation import Anything, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.detect.psy import PSYResult
@@ -82,16 +82,7 @@ def auto_method(result: PSYResult, rule: str = "psy") -> str:
     return "table" if fits else "mc"
 
 
-@validate_params(
-    result=Anything("a PSYResult (from psy())"),
-    method=Options("auto", "mc", "wb", "table"),
-    reps=Integer(min=10),
-    seed=[None, Integer(min=0)],
-    rule=Options("psy", "pointwise", "familywise"),
-    span=[None, Integer(min=1)],
-    variant=Options("hlst", "ps"),
-    threads=[None, Integer(min=1)],
-)
+@validate_params(result=Anything("a PSYResult (from psy())"), **CV_CHOICE)
 def critical_values(
     result: PSYResult,
     *,

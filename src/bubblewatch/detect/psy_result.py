@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.detect.psy_setup import (
+    CV_CHOICE,
     LEVELS,
     default_min_duration,
 )
@@ -181,15 +182,7 @@ class PSYResult(Result):
     def nobs(self) -> int:
         return int(self.y.shape[0])
 
-    @validate_params(
-        method=Options("auto", "mc", "wb", "table"),
-        reps=Integer(min=10),
-        seed=[None, Integer(min=0)],
-        rule=Options("psy", "pointwise", "familywise"),
-        span=[None, Integer(min=1)],
-        variant=Options("hlst", "ps"),
-        threads=[None, Integer(min=1)],
-    )
+    @validate_params(**CV_CHOICE)
     def critical_values(
         self,
         method: str = "auto",

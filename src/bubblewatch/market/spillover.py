@@ -1,37 +1,16 @@
 """Diebold-Yilmaz spillover (connectedness) tables, static and rolling.
 
-The static table is here (:func:`spillover`); the VAR and its FEVD are in
-:mod:`~bubblewatch.market.var_fevd`, the rolling windows in
-:mod:`~bubblewatch.market.spillover_rolling` (both re-exported here).
-
-A VAR(p) with intercept is estimated by OLS; its H-step forecast-error variance decomposition
-(FEVD) is either *generalized* (Pesaran-Shin, order-invariant, DY 2012 [2]_) or *Cholesky*
-(orthogonalized, depends on the column order, DY 2009 [1]_), row-normalised so each row sums
-to one. With ``theta`` that matrix (row i: the variable receiving, column j: the source):
+The static table is here (:func:`spillover`); the VAR(p), its forecast-error variance
+decomposition (generalized DY 2012 or Cholesky DY 2009), the horizon convention and the
+references are in :mod:`~bubblewatch.market.var_fevd`, the rolling windows in
+:mod:`~bubblewatch.market.spillover_rolling` (both re-exported here). With ``theta`` the
+row-normalised FEVD (row i: the variable receiving, column j: the source):
 
 * ``from_i = 100 * sum_{j != i} theta_ij`` (directional FROM others),
 * ``to_j = 100 * sum_{i != j} theta_ij`` (directional TO others),
 * ``net_i = to_i - from_i``; pairwise net ``pairwise[i, j] = 100 * (theta_ji - theta_ij)``
   (positive: i transmits more to j than it receives),
 * ``total = mean(from)`` = 100 * (sum of off-diagonal theta) / k.
-
-Horizon convention
-------------------
-``horizon=H`` sums the MA terms h = 0..H-1 (``horizon_terms="H"``, the default, as R's
-ConnectednessApproach and pyconnectedness); R's frequencyConnectedness sums h = 0..H
-(``horizon_terms="H+1"``).
-
-References
-----------
-.. [1] Diebold, F. X. & Yilmaz, K. (2009). Measuring financial asset return and volatility
-       spillovers, with application to global equity markets. *Economic Journal*, 119, 158-171.
-.. [2] Diebold, F. X. & Yilmaz, K. (2012). Better to give than to receive: Predictive
-       directional measurement of volatility spillovers. *International Journal of
-       Forecasting*, 28(1), 57-66.
-.. [3] Pesaran, M. H. & Shin, Y. (1998). Generalized impulse response analysis in linear
-       multivariate models. *Economics Letters*, 58(1), 17-29.
-.. [4] Diebold, F. X. & Yilmaz, K. (2014). On the network topology of variance decompositions.
-       *Journal of Econometrics*, 182(1), 119-134.
 """
 
 from __future__ import annotations

@@ -1,18 +1,7 @@
 """Diebold-Yilmaz spillovers re-estimated on rolling windows (:func:`rolling_spillover`).
 
-The measures and the horizon convention are those of :mod:`bubblewatch.market.spillover`.
-
-References
-----------
-.. [1] Diebold, F. X. & Yilmaz, K. (2009). Measuring financial asset return and volatility
-       spillovers, with application to global equity markets. *Economic Journal*, 119, 158-171.
-.. [2] Diebold, F. X. & Yilmaz, K. (2012). Better to give than to receive: Predictive
-       directional measurement of volatility spillovers. *International Journal of
-       Forecasting*, 28(1), 57-66.
-.. [3] Pesaran, M. H. & Shin, Y. (1998). Generalized impulse response analysis in linear
-       multivariate models. *Economics Letters*, 58(1), 17-29.
-.. [4] Diebold, F. X. & Yilmaz, K. (2014). On the network topology of variance decompositions.
-       *Journal of Econometrics*, 182(1), 119-134.
+The measures are those of :mod:`bubblewatch.market.spillover`; the VAR, its FEVD, the
+horizon convention and the references are in :mod:`bubblewatch.market.var_fevd`.
 """
 
 from __future__ import annotations

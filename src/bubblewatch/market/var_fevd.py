@@ -2,10 +2,10 @@
 decomposition (FEVD): :func:`fit_var`, :func:`fevd`, :func:`connectedness_measures`.
 
 A VAR(p) with intercept is estimated by OLS; its H-step FEVD is either *generalized*
-(Pesaran-Shin, order-invariant, DY 2012 [2]_) or *Cholesky* (orthogonalized, depends on the
-column order, DY 2009 [1]_), row-normalised so each row sums to one. The tables built on it
-are in :mod:`bubblewatch.market.spillover` (static) and
-:mod:`bubblewatch.market.spillover_rolling` (rolling windows).
+(Pesaran-Shin [3]_, order-invariant, DY 2012 [2]_) or *Cholesky* (orthogonalized, depends on the
+column order, DY 2009 [1]_), row-normalised so each row sums to one; the network reading of
+the table is DY 2014 [4]_. The tables built on it are in :mod:`bubblewatch.market.spillover`
+(static) and :mod:`bubblewatch.market.spillover_rolling` (rolling windows).
 
 Horizon convention
 ------------------
