@@ -19,15 +19,8 @@ are the same call; the builders of one method are ``<method>_critical_values``
 else ``method="auto"`` computed once). A parameter or field holding them is ``cv``. The old
 names ``critical_values_for`` and ``PSYResult.default_critical_values`` still work and warn.
 
-References
-----------
-.. [1] Phillips, P.C.B., Shi, S. & Yu, J. (2015). Testing for multiple bubbles.
-   International Economic Review 56(4), 1043-1078.
-.. [2] Harvey, D.I., Leybourne, S.J., Sollis, R. & Taylor, A.M.R. (2016). Tests for explosive
-   financial bubbles in the presence of non-stationary volatility. Journal of Empirical
-   Finance 38, 548-574.
-.. [3] Phillips, P.C.B. & Shi, S. (2020). Real time monitoring of asset markets: bubbles and
-   crises. Handbook of Statistics 42, 61-80.
+The references (PSY 2015, HLST 2016, Phillips & Shi 2020) are listed in
+:mod:`~bubblewatch.detect.psy_simulation`.
 """
 
 from __future__ import annotations
