@@ -292,13 +292,14 @@ def _reaction_heatmap(ctx: ReportContext, missing: list[str]) -> tuple[str, list
 
 
 def _spillovers(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]:
+    from bubblewatch.chart_style import display_name
     from bubblewatch.market.spillover import rolling_spillover, spillover
 
     st = ctx.store
     series = {}
     for s in ctx.options.get("spillover_set", SPILLOVER_SET):
         try:
-            series[s] = st.prices(s)["close"].astype(float)
+            series[display_name(s)] = st.prices(s)["close"].astype(float)
         except BubblewatchError:
             missing.append(f"{s} prices (spillover table)")
     if len(series) < 2:
@@ -349,6 +350,7 @@ CORRELATION_PAIRS: tuple[tuple[str, str], ...] = (
 
 
 def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]:
+    from bubblewatch.chart_style import display_name
     from bubblewatch.market.contagion import rolling_correlation
 
     st = ctx.store
@@ -357,14 +359,15 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
     for a, b in ctx.options.get("correlation_pairs", CORRELATION_PAIRS):
         try:
             sa, sb = st.prices(a)["close"], st.prices(b)["close"]
-            results.append(rolling_correlation(sa, sb, window, names=[a, b]))
+            names = [display_name(a), display_name(b)]
+            results.append(rolling_correlation(sa, sb, window, names=names))
         except BubblewatchError as exc:
             missing.append(f"rolling correlation {a}-{b}: {exc}")
     if not results:
         return "", []
     import plotly.graph_objects as go
 
-    from bubblewatch.chart_style import color, display_name
+    from bubblewatch.chart_style import color
 
     fig = go.Figure()
     for i, r in enumerate(results):
