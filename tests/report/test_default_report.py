@@ -170,6 +170,8 @@ def test_no_debug_words_in_the_visible_text(default_report):
     text = visible_text(default_report["page"])
     hits = [text[max(0, m.start() - 40) : m.end() + 20] for m in DEBUG_WORDS.finditer(text)]
     assert hits == []
+    assert "`" not in text  # commands are <code>, not Markdown
+    assert not re.search(r"\b1 sessions\b", text)
 
 
 def test_units_percent_in_text_fractions_in_json(default_report):

@@ -134,7 +134,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     intro = (
         "The PSY test (Phillips, Shi &amp; Yu 2015) asks whether a price grew faster than a random "
         f"walk allows. On the status's sample, the {escape(DEFAULT_PARAMS.sample_description())} "
-        "(the same as `bubblewatch psy` and `bubblewatch status`), with the smallest window "
+        "(the same as <code>bubblewatch psy</code> and <code>bubblewatch status</code>), with the smallest window "
         "floor((0.01 + 1.8/&radic;T)&middot;T) and no lags; critical values: "
         f"{escape(source)}: "
     )

@@ -184,7 +184,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         + escape(", ".join(s.describe() for s in params.scales))
         + ("" if params.lppls else " (skipped in this fast build)")
         + "; momentum, stress and valuation. The rule and its thresholds are in docs/status.md; "
-        "every level lists the conditions that put it there (`bubblewatch status SYMBOL`).</p>"
+        "every level lists the conditions that put it there (<code>bubblewatch status SYMBOL</code>).</p>"
     ]
     html: list[str] = []
     group = None
