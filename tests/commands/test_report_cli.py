@@ -63,6 +63,7 @@ def test_report_symbols_and_text_output(demo_store, tmp_path, capsys):
     text = capsys.readouterr().out
     assert f"report written to {out}" in text
     assert "tracked: NVDA, ^IXIC" in text
+    assert "assets: Nvidia (NVDA), NASDAQ Composite" in text  # readable names (QA pass)
 
 
 def test_report_same_inputs_same_hash(demo_store, tmp_path, capsys):

@@ -87,7 +87,8 @@ def render_report(res: Any) -> list[Any]:
     return [
         f"report written to {res.out} ({res.bytes / 1e6:.1f} MB, {res.seconds:.1f} s)",
         f"as of {res.as_of}; inputs hash {res.inputs_hash[:16]}; "
-        f"tracked: {', '.join(res.assets or res.symbols) or 'none'}",
+        f"tracked: {', '.join(res.symbols) or 'none'}",
+        f"assets: {', '.join(res.assets) or 'none'}",
         t.table(
             res.sections,
             [

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.report.context import ReportContext
 
-__all__ = ["TrackedAsset", "asset_labels", "asset_names", "tracked_assets"]
+__all__ = ["TrackedAsset", "asset_labels", "asset_names", "tracked_assets", "with_note"]
 
 _SUFFIX = re.compile(r"^(?P<base>.+?)(_LONG|_\d{4}_\d{4})$")
 
@@ -117,3 +117,14 @@ def tracked_assets(ctx: ReportContext) -> list[TrackedAsset]:
         else TrackedAsset(n, display_name(n), n if plain.fullmatch(n) else "")
         for n in names
     ]
+
+
+def with_note(label: str, note: str) -> str:
+    """``label (note)``, folded into a label's own parentheses.
+
+    >>> with_note("AMD", "251 closes"), with_note("Oracle (ORCL)", "251 closes")
+    ('AMD (251 closes)', 'Oracle (ORCL: 251 closes)')
+    """
+    if label.endswith(")"):
+        return f"{label[:-1]}: {note})"
+    return f"{label} ({note})"

@@ -271,7 +271,8 @@ class ReportBuild(Result):
         lines = [
             f"report written to {self.out} ({self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s)",
             f"as of {self.as_of}; inputs hash {self.inputs_hash[:16]}; "
-            f"tracked: {', '.join(self.assets or self.symbols) or 'none'}",
+            f"tracked: {', '.join(self.symbols) or 'none'}",
+            f"assets: {', '.join(self.assets) or 'none'}",
         ]
         for s in self.sections:
             note = {

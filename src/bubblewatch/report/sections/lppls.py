@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import BubblewatchError, ConvergenceWarning
-from bubblewatch.report.assets import tracked_assets
+from bubblewatch.report.assets import tracked_assets, with_note
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "lppls"
@@ -63,7 +63,7 @@ def build(ctx: ReportContext) -> SectionOutput:
             continue
         need = FIT_WINDOW + 252 * years
         if len(s) < need:
-            short.append(f"{label} ({len(s)} daily closes, needs {need})")
+            short.append(with_note(label, f"{len(s)} daily closes, needs {need}"))
             continue
         try:
             with warnings.catch_warnings(record=True) as caught:

@@ -350,7 +350,6 @@ CORRELATION_PAIRS: tuple[tuple[str, str], ...] = (
 
 
 def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]:
-    from bubblewatch.chart_style import display_name
     from bubblewatch.market.contagion import rolling_correlation
 
     st = ctx.store
@@ -359,15 +358,14 @@ def _correlations(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any
     for a, b in ctx.options.get("correlation_pairs", CORRELATION_PAIRS):
         try:
             sa, sb = st.prices(a)["close"], st.prices(b)["close"]
-            names = [display_name(a), display_name(b)]
-            results.append(rolling_correlation(sa, sb, window, names=names))
+            results.append(rolling_correlation(sa, sb, window, names=[a, b]))
         except BubblewatchError as exc:
             missing.append(f"rolling correlation {a}-{b}: {exc}")
     if not results:
         return "", []
     import plotly.graph_objects as go
 
-    from bubblewatch.chart_style import color
+    from bubblewatch.chart_style import color, display_name
 
     fig = go.Figure()
     for i, r in enumerate(results):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
-from bubblewatch.report.assets import tracked_assets
+from bubblewatch.report.assets import tracked_assets, with_note
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "psy"
@@ -101,7 +101,7 @@ def build(ctx: ReportContext) -> SectionOutput:
             missing.append(f"{label} close prices")
             continue
         if len(s) < MIN_OBS:
-            short.append(f"{label} ({len(s)} closes, needs {MIN_OBS})")
+            short.append(with_note(label, f"{len(s)} closes, needs {MIN_OBS}"))
             continue
         try:
             res = psy(s.rename(label), log=True)  # the chart's legend names the asset

@@ -61,6 +61,16 @@ def sparkline(close: pd.Series, sessions: int = 252, width: int = 120, height: i
     )
 
 
+def words(text: Any) -> str:
+    """A status text for the reader, escaped: parameter switches in words (a fast build
+    turns LPPLS off: ``(lppls=False)`` reads ``(skipped in this fast build)``).
+
+    >>> words("LPPLS not computed (lppls=False)")
+    'LPPLS not computed (skipped in this fast build)'
+    """
+    return escape(str(text).replace("(lppls=False)", "(skipped in this fast build)"))
+
+
 def _num(v: Any, fmt: str = ".2f") -> str:
     return "n/a" if v is None or not np.isfinite(v) else format(float(v), fmt)
 
@@ -68,8 +78,8 @@ def _num(v: Any, fmt: str = ".2f") -> str:
 def _row(st: Any, label: str) -> str:
     h = st.headline()
     p = st.signals.psy
-    psy = f"{_num(h['bsadf'])} vs {_num(h['cv95'])}" if p.available else escape(p.note)
-    why = "; ".join(escape(r.condition) for r in st.reasons[:2])
+    psy = f"{_num(h['bsadf'])} vs {_num(h['cv95'])}" if p.available else words(p.note)
+    why = "; ".join(words(r.condition) for r in st.reasons[:2])
     stale = f" <small>(data to {st.data_date.date()})</small>" if st.stale_business_days > 5 else ""
     cells = [
         f"{escape(label)}{stale}",
@@ -151,7 +161,7 @@ def _compare_html(c: Any) -> str:
     body = "".join(
         "<tr>"
         + f"<td>{escape(m)}</td>"
-        + "".join(f"<td>{escape(frame.loc[m, col.label])}</td>" for col in c.columns)
+        + "".join(f"<td>{words(frame.loc[m, col.label])}</td>" for col in c.columns)
         + "</tr>"
         for m in frame.index
     )
