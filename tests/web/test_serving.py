@@ -289,3 +289,22 @@ def test_lppls_fits_of_one_end_date(client):
     assert {"window", "tc", "B_sign", "qualified_confidence"} <= set(doc["fits"][0])
     csv = client.get("/api/lppls/fits/NVDA?scale=short&end=2024-06-28&format=csv")
     assert csv.status_code == 200 and csv.text.startswith("window,start,tc")
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/?as_of=2025-02-30", 422, "no such day"),
+        ("/asset/NVDA?start=2030-01-01", 422, "is not before"),
+        ("/asset/NVDA?lags=99", 422, "lags"),
+        ("/asset/NVDA?min_window=3", 422, "from 10 to 5000"),
+        ("/contagion?universe=" + ",".join(f"S{i}" for i in range(31)), 422, "at most 30"),
+        ("/loop?party=Nobody", 404, "nearest"),
+        ("/loop?honour=140", 422, "honour"),
+    ],
+)
+def test_bad_page_input_gets_an_error_page(client, demo_store, url, status, words):
+    r = client.get(url)
+    assert r.status_code == status and words in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    _clean(r.text, demo_store)

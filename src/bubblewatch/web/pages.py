@@ -142,7 +142,8 @@ def _fresh_summary(rows: list[dict[str, Any]]) -> str:
     """One sentence: the newest series and how many lag it by more than a month."""
     if not rows:
         return ""
-    newest = rows[0]
+    past = [r for r in rows if r["days_stale"] >= 0]  # projections (e.g. CBO's) end later
+    newest = past[0] if past else rows[0]
     behind = [r for r in rows if r["days_stale"] - newest["days_stale"] > 31]
     return (
         f"{len(rows)} series; the newest ends {newest['last']} ({newest['symbol']}, "
