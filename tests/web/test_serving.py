@@ -308,3 +308,28 @@ def test_bad_page_input_gets_an_error_page(client, demo_store, url, status, word
     assert r.status_code == status and words in r.text
     assert r.headers["content-type"].startswith("text/html")
     _clean(r.text, demo_store)
+
+
+def test_a_job_the_data_overtook_is_computed_again_on_the_new_data(tmp_path):
+    import asyncio
+
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.data.store import Store
+    from bubblewatch.web.compute import Computer
+    from bubblewatch.web.source import DataSource
+
+    path = build_demo_store(tmp_path / "overtaken.duckdb", ["NVDA"])
+    comp = Computer(DataSource(path), workers=1, stale_wait=0.0)
+    import threading
+
+    written = threading.Event()
+    blocker = comp.submit("block", lambda st: written.wait(30))  # the only worker is busy
+    queued = comp.submit("catalogue", queries.catalogue)
+    with Store(path) as st:
+        load_demo(st, ["^IXIC"])  # a new store is published while the job waits
+    written.set()
+    rows = asyncio.run(comp.result("catalogue", queries.catalogue))
+    assert blocker.future.result() is True
+    assert type(queued.future.exception()).__name__ == "Superseded"
+    assert [r["symbol"] for r in rows] == ["NVDA", "^IXIC"] and comp.runs["catalogue"] == 1
+    comp.shutdown()

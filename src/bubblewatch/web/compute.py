@@ -33,7 +33,13 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from bubblewatch.errors import BubblewatchError, StoreBusyError
-from bubblewatch.web.public_errors import ComputeFailed, ComputeTimeout, ServerBusy, error_text
+from bubblewatch.web.public_errors import (
+    ComputeFailed,
+    ComputeTimeout,
+    ServerBusy,
+    Superseded,
+    error_text,
+)
 from bubblewatch.web.source import DataSource
 
 __all__ = ["STALE", "ComputeFailed", "ComputeTimeout", "Computer", "Job", "Outcome", "ServerBusy"]
@@ -64,6 +70,8 @@ class Job:
     started: float | None = None
     finished: float | None = None
     key: tuple[Any, ...] = ()
+    #: the store version the job computes on ("-": it reads no store)
+    fingerprint: str = "-"
 
     @property
     def state(self) -> str:
@@ -136,6 +144,9 @@ class Computer:
     # -- submitting -----------------------------------------------------------------------
     def _run(self, job: Job, fn: Callable[..., Any], params: Mapping[str, Any], store: bool) -> Any:
         job.started = time.monotonic()
+        if store and job.fingerprint != self.source.fingerprint():
+            job.finished = job.started
+            raise Superseded(f"{job.label}: the data changed before it started")
         self.runs[job.name] = self.runs.get(job.name, 0) + 1
         try:
             if not store:
@@ -177,7 +188,7 @@ class Computer:
             job = self._jobs.get(key)
             if job is not None:
                 err = job.future.exception() if job.future.done() else None
-                if not isinstance(err, StoreBusyError):
+                if not isinstance(err, StoreBusyError | Superseded):
                     self._jobs.move_to_end(key)
                     return job
                 del self._jobs[key]
@@ -186,7 +197,14 @@ class Computer:
                     f"the server is busy with {self.pending()} computations; retry in a few seconds"
                 )
             fut: cf.Future[Any] = cf.Future()
-            job = Job(name, label or name, fut, time.monotonic(), key=(name, _freeze(params)))
+            job = Job(
+                name,
+                label or name,
+                fut,
+                time.monotonic(),
+                key=(name, _freeze(params)),
+                fingerprint=fp,
+            )
             self._jobs[key] = job
             self._trim()
         inner = self._pool.submit(self._run, job, fn, params, store)
@@ -211,8 +229,12 @@ class Computer:
                 return
 
     def pending(self) -> int:
-        """Jobs queued or running."""
-        return sum(1 for j in self._jobs.values() if not j.future.done())
+        """Jobs queued or running on the current data (older ones end as soon as they start)."""
+        return sum(
+            1
+            for j in self._jobs.values()
+            if not j.future.done() and j.fingerprint in ("-", self._fingerprint)
+        )
 
     def jobs(self) -> list[Job]:
         with self._lock:
@@ -259,7 +281,13 @@ class Computer:
         label: str | None = None,
         store: bool = True,
     ) -> Any:
-        """Submit (or find) the job and wait for it within the request's limit."""
+        """Submit (or find) the job and wait for it within the request's limit (a job the
+        data overtook before it started is submitted again, on the new data)."""
+        for _ in range(3):
+            try:
+                return await self.wait(self.submit(name, fn, params, label=label, store=store))
+            except Superseded:
+                continue
         return await self.wait(self.submit(name, fn, params, label=label, store=store))
 
     async def outcomes(self, jobs: Mapping[str, Job], deadline: float) -> dict[str, Outcome]:
@@ -269,7 +297,7 @@ class Computer:
             await asyncio.wait(futures, timeout=deadline)
         out: dict[str, Outcome] = {}
         for key, job in jobs.items():
-            if not job.future.done():
+            if not job.future.done() or isinstance(job.future.exception(), Superseded):
                 has_old, old = self.stale(job)
                 out[key] = Outcome(result=old, stale=True) if has_old else Outcome(pending=job)
             elif job.future.exception() is not None:
