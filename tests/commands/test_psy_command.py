@@ -72,3 +72,44 @@ def test_missing_value_in_file_names_its_date(tmp_path, capsys):
     assert main(["psy", str(path), "--drop-missing", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["params"]["nobs"] == 118
+
+
+def test_text_names_sample_cv_source_latest_and_dating_rule(tmp_path, capsys):
+    # issue 13 item 7 / issue 14 item 5: the latest BSADF against its critical value, the
+    # critical values' source and rule, the dating rule, and the label of episodes when the
+    # GSADF does not reject
+    path = _csv(tmp_path, _prices(300))
+    assert main(["psy", str(path), "--reps", "49"]) == 0
+    out = capsys.readouterr().out
+    assert "critical values: wild bootstrap (HLST 2016), 49 replications, seed 0" in out
+    assert "exuber's pointwise rule" in out
+    assert "latest BSADF (" in out and "against its 95% critical value" in out
+    assert "dating rule: an episode is a run of dates whose BSADF exceeds" in out
+    assert "whole series (300 observations)" in out  # shorter than the 5-year default
+    assert main(["psy", str(path), "--reps", "49", "--rule", "psy"]) == 0
+    assert "--rule pointwise gives exuber's pointwise rule" in capsys.readouterr().out
+    flat = _csv(
+        tmp_path, 100 * np.exp(np.cumsum(np.random.default_rng(3).normal(0, 0.01, 300))), "f.csv"
+    )
+    assert main(["psy", str(flat), "--reps", "49", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert {"latest", "dating_rule", "gsadf_rejects"} <= set(d) and d["cv"]["rule"] == "pointwise"
+
+
+def test_episodes_are_labelled_when_the_gsadf_does_not_reject():
+    import dataclasses
+
+    from bubblewatch.detect.psy import psy
+
+    r = psy(np.log(_prices(300)))
+    cv = r.critical_values("table")
+    low = dataclasses.replace(
+        cv,
+        gsadf={90: 99.0, 95: 99.0, 99: 99.0},  # the GSADF cannot reject
+        bsadf=cv.bsadf - 10.0,  # every date exceeds: one long episode
+    )
+    text = r.with_critical_values(low).summary()
+    assert "GSADF does not reject" in text
+    assert "Episodes (95%), not significant for the whole sample" in text
+    high = dataclasses.replace(cv, gsadf={90: -99.0, 95: -99.0, 99: -99.0}, bsadf=cv.bsadf - 10.0)
+    assert "not significant" not in r.with_critical_values(high).summary()

@@ -176,11 +176,15 @@ def render_group(g: Any) -> list[Any]:
     ]
     if g.loop:
         lp = g.loop
+        known = [c for c in lp["commitment_cover"] if not t.is_missing(c["cover"])]
+        cover = ", ".join(f"{c['party']} {t.multiple(1)(c['cover'])}" for c in known[:4])
         out.append(
             t.note(
                 f"Capital loop ({lp['ledger']} ledger): {lp['n_cycles']} cycles, "
                 f"{_pct(lp['circular_share'], 0)} of gross flows "
-                f"({t.money('USD')(lp['gross_usd'])}) can go round; see `{lp['command']}`"
+                f"({t.money('USD')(lp['gross_usd'])}) can go round"
+                + (f"; commitments over revenue + cash: {cover}" if cover else "")
+                + f"; see `{lp['command']}`"
             )
         )
     for n in g.basket_notes:

@@ -136,11 +136,16 @@ def _group_card(g: Any) -> str:
     loop = ""
     if g.loop:
         lpf = g.loop
+        known = [
+            c for c in lpf["commitment_cover"] if c["cover"] is not None and np.isfinite(c["cover"])
+        ]
+        cover = ", ".join(f"{escape(c['party'])} {c['cover']:.1f}x" for c in known[:4])
         loop = (
             f"<p>Beside the markets, the capital loop of the AI 2025-26 ledger: "
             f"{lpf['n_cycles']} cycles; {lpf['circular_share']:.0%} of the USD "
-            f"{lpf['gross_usd'] / 1e9:,.0f}B of gross flows can go round (see the capital-loop "
-            "section).</p>"
+            f"{lpf['gross_usd'] / 1e9:,.0f}B of gross flows can go round"
+            + (f"; commitments over revenue plus cash: {cover}" if cover else "")
+            + " (see the capital-loop section).</p>"
         )
     missing = ""
     if g.missing:
