@@ -71,7 +71,14 @@ def _badge(level: str) -> Markup:
     from bubblewatch.status.asset import LEVEL_COLOURS
 
     colour = LEVEL_COLOURS.get(level, "#666")
-    return Markup(f'<span class=level style="background:{colour}">{level}</span>')
+    return Markup('<span class=level style="background:{}">{}</span>').format(colour, level)
+
+
+def _asset_link(symbol: Any) -> Markup | str:
+    """A link to the asset's page (basket symbols have none)."""
+    if not symbol or ":" in str(symbol):
+        return str(symbol or "")
+    return Markup('<a href="/asset/{0}">{0}</a>').format(symbol)
 
 
 def _member_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,8 +116,8 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
             rows += _member_rows({"members": [{**basket, "label": f"AI {label}"}]})
     cols = [
         Col("Member", "label"),
-        Col("Symbol", "symbol"),
-        Col("Level", "level"),
+        Col("Symbol", "symbol", _asset_link),
+        Col("Level", "level", _badge),
         Col("BSADF", "bsadf", num(2), True),
         Col("95% cv", "cv95", num(2), True),
         Col("LPPLS +", "pos", num(2), True),
@@ -121,21 +128,7 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
         Col("Data to", "data_date", date),
         Col("First reason", "why"),
     ]
-    html = str(table(table_id, cols, rows, row_class=lambda r: f"level-{r['level']}"))
-    # link members to their asset page and colour the level cells
-    for r in rows:
-        if r["symbol"] and not r["label"].startswith("AI "):
-            cell = f'<td data-v="{r["symbol"]}">{r["symbol"]}</td>'
-            html = html.replace(
-                cell,
-                f'<td data-v="{r["symbol"]}"><a href="/asset/{r["symbol"]}">{r["symbol"]}</a></td>',
-                1,
-            )
-    for level in ("calm", "heating", "explosive", "critical", "bursting"):
-        html = html.replace(
-            f'data-v="{level}">{level}</td>', f'data-v="{level}">{_badge(level)}</td>'
-        )
-    return Markup(html)
+    return table(table_id, cols, rows, row_class=lambda r: f"level-{r['level']}")
 
 
 def _fresh_summary(rows: list[dict[str, Any]]) -> str:
