@@ -81,3 +81,53 @@ def test_claims_page_filters_without_javascript(demo_store, monkeypatch):
         '<tr class="verdict-no-figure-to-check" data-verdict="no figure to check" hidden>'
         in page.text
     )
+
+
+def test_missing_dates_show_as_n_a():
+    import pandas as pd
+
+    from bubblewatch.web.html import date
+
+    assert [date(v) for v in (pd.NaT, "NaT", None, "", float("nan"))] == ["n/a"] * 5
+    assert date(pd.Timestamp("2025-01-27 00:00")) == "2025-01-27"
+    out = str(table("t", [Col("Session", "d", date)], [{"d": pd.NaT}, {"d": "NaT"}]))
+    assert "NaT" not in out and out.count('<td data-v="">n/a</td>') == 2
+
+
+def test_net_transmitters_ranked_from_the_api_fractions():
+    import numpy as np
+    import pandas as pd
+
+    from bubblewatch.market.spillover import spillover
+    from bubblewatch.web.pages_market import net_transmitters
+
+    rng = np.random.default_rng(7)
+    e = rng.standard_normal((400, 3))
+    x = np.empty_like(e)
+    x[0] = e[0]
+    for t in range(1, 400):  # A drives B and C: A transmits, the others receive
+        x[t] = e[t] + np.array([0.0, 0.6 * x[t - 1, 0], 0.5 * x[t - 1, 0]])
+    d = spillover(pd.DataFrame(x, columns=["A", "B", "C"]), lags=1).to_dict()
+    net = d["net"]
+    assert abs(sum(net.values())) < 1e-9 and all(abs(v) < 1 for v in net.values())  # fractions
+    out = str(net_transmitters(d))
+    names = [m for m in ("A", "B", "C") if f'<td data-v="{m}">' in out]
+    order = sorted(names, key=lambda m: out.index(f'<td data-v="{m}">'))
+    assert order[0] == "A" == max(net, key=net.__getitem__)
+    # the cell shows percent, its CSV value keeps the fraction
+    a = net["A"]
+    assert f'data-v="{a!r}">{a * 100:+.2f}%</td>' in out
+    assert f"total spillover {d['total']:.1%}" in out
+
+
+def test_freshness_summary_skips_projections():
+    from bubblewatch.web.pages import _fresh_summary
+
+    rows = [
+        {"symbol": "CBO", "last": "2035-01-01", "days_stale": -3000},
+        {"symbol": "NVDA", "last": "2025-02-14", "days_stale": 10},
+        {"symbol": "OLD", "last": "2020-01-01", "days_stale": 1900},
+    ]
+    text = _fresh_summary(rows)
+    assert text.startswith("3 series; the newest ends 2025-02-14 (NVDA, 10 days ago)")
+    assert text.endswith("1 end more than a month before it.")
