@@ -45,7 +45,7 @@ run the script after adding a report section or a command).
 | 3 composition | `status/`, `claims/`, `episodes/` | the bubble status, the verdicts on the articles' figures, the AI 2025 ledger |
 | 2 pure computations | `detect/`, `market/`, `valuation/`, `network/`, `macro/` | numpy/pandas in, immutable results out; no file, database or network access |
 | 1 data | `data/`, `datasets.py` | the DuckDB store, importers, providers, bundled data, the series resolver |
-| 0 shared | `results.py`, `errors.py`, `validation.py`, `series.py`, `_exports.py` | the result base, typed errors, the parameter validator, the price-series policy |
+| 0 shared | `results.py`, `errors.py`, `validation.py`, `series.py`, `series_names.py`, `param_constraints.py`, `chart_style.py`, `progress.py`, `_exports.py` | the result base, typed errors, the parameter validator, the price-series policy, chart styling, progress reporting, lazy re-exports |
 
 Shared rules: every public analysis function declares its parameters
 (`bubblewatch.validation.validate_params`; `tests/test_validation.py`), every result derives
@@ -90,6 +90,43 @@ def _sections() -> list[tuple[str, str, list[str]]]:
     return rows
 
 
+def _module_tree(module: str) -> ast.Module:
+    return ast.parse(Path(inspect.getfile(sys.modules[module])).read_text(encoding="utf-8"))
+
+
+def _helpers(tree: ast.AST, module: str, depth: int = 2) -> list[ast.FunctionDef]:
+    """The functions ``tree`` (code of ``module``) calls by name that are defined in ``module``
+    or imported from a ``bubblewatch.commands`` module, and theirs (``depth`` calls deep)."""
+    import importlib
+
+    mod_tree = _module_tree(module)
+    called = {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
+    found = [
+        (n, module) for n in mod_tree.body if isinstance(n, ast.FunctionDef) and n.name in called
+    ]
+    imports = [n for t in (mod_tree, tree) for n in ast.walk(t) if isinstance(n, ast.ImportFrom)]
+    for node in imports:
+        if not (node.module or "").startswith("bubblewatch.commands."):
+            continue
+        for a in node.names:
+            if a.name in called and a.asname is None:
+                importlib.import_module(str(node.module))
+                found += [
+                    (n, str(node.module))
+                    for n in _module_tree(str(node.module)).body
+                    if isinstance(n, ast.FunctionDef) and n.name == a.name
+                ]
+    out = [n for n, _ in found]
+    if depth > 1:
+        for h, where in found:
+            out += [n for n in _helpers(h, where, depth - 1) if n not in out]
+    return out
+
+
 def _commands() -> list[tuple[str, str, list[str]]]:
     import typer.main
 
@@ -103,18 +140,9 @@ def _commands() -> list[tuple[str, str, list[str]]]:
             fn = cmd.callback
             src = textwrap.dedent(inspect.getsource(fn))
             tree = ast.parse(src)
-            # also the module's top-level imports and the helpers the command calls
-            mod_tree = ast.parse(Path(inspect.getfile(fn)).read_text(encoding="utf-8"))
-            called = {
-                n.func.id
-                for n in ast.walk(tree)
-                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-            }
-            helpers = [
-                n for n in mod_tree.body if isinstance(n, ast.FunctionDef) and n.name in called
-            ]
             names = _analysis_imports(tree)
-            for h in helpers:
+            # also the helpers the command calls (its module's, or another command module's)
+            for h in _helpers(tree, fn.__module__):
                 for item in _analysis_imports(h):
                     if item not in names:
                         names.append(item)

@@ -154,3 +154,38 @@ def test_plot_returns_a_figure_and_metadata_is_present(cls):
         fig = obj.plot()
     assert isinstance(fig, go.Figure)
     assert isinstance(obj.summary(), str) and obj.summary()
+
+
+# -- names (issue 11 item 5) -----------------------------------------------------------------
+#: result classes keep the ``Result`` suffix only where their function is named for the method
+#: itself (``psy``, ``scan``), which is no noun for what they hold
+RESULT_SUFFIX = {"PSYResult", "ScanResult"}
+
+#: old class names that still work: (module, old name) -> new name
+OLD_NAMES = {
+    ("bubblewatch.valuation.cape", "CapeResult"): "CapePercentile",
+    ("bubblewatch.valuation.concentration", "ConcentrationResult"): "Concentration",
+    ("bubblewatch.valuation.decomposition", "Decomposition"): "ReturnDecomposition",
+    ("bubblewatch.network.clearing", "ClearingResult"): "ClearingVector",
+    ("bubblewatch.network.debtrank", "DebtRankResult"): "DebtRank",
+    ("bubblewatch.network.loops", "LoopResult"): "LoopAnalysis",
+    ("bubblewatch.network.spiral", "StressResult"): "LedgerStress",
+}
+
+
+def test_result_classes_are_named_for_what_they_hold():
+    names = [c.__name__ for c in CLASSES]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    assert not twice, f"two result classes share a name: {twice}"
+    suffixed = sorted(n for n in names if n.endswith("Result") and n not in RESULT_SUFFIX)
+    assert not suffixed, f"name result classes for what they hold (not ...Result): {suffixed}"
+
+
+@pytest.mark.parametrize(("where", "new"), list(OLD_NAMES.items()), ids=lambda x: str(x))
+def test_old_result_class_names_still_work(where, new):
+    module, old = where
+    mod = importlib.import_module(module)
+    assert getattr(mod, old) is getattr(mod, new)
+    assert old in mod.__all__ and new in mod.__all__
+    package = importlib.import_module(module.rpartition(".")[0])
+    assert getattr(package, old) is getattr(package, new) is getattr(mod, new)

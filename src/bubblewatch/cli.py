@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from bubblewatch import __version__
 from bubblewatch.commands.common import configure_store, console, set_quiet
-from bubblewatch.data.store_file import DEFAULT_WAIT
+from bubblewatch.data.store_settings import DEFAULT_WAIT
 from bubblewatch.errors import DISK_FULL_MESSAGE, BubblewatchError, is_disk_full
 
 app = typer.Typer(

@@ -29,7 +29,8 @@ Reference series that are looked up rather than analysed (an FX rate on a day, s
 outstanding in force) skip their blanks instead; their readers say so.
 
 This module also holds the one date formatter of the results (:func:`iso_date`) and the
-name of the FX series that turns USD into CNY (:data:`USDCNY_SERIES`).
+name of the FX series that turns USD into CNY (:data:`USDCNY_SERIES`, defined in
+:mod:`bubblewatch.series_names`).
 
 Examples
 --------
@@ -51,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import InputError
+from bubblewatch.series_names import USDCNY_SERIES
 
 __all__ = [
     "NONPOSITIVE",
@@ -67,9 +69,6 @@ NONPOSITIVE = (
     "{what}: prices must be > 0; the series has {value!r} on {date} "
     "(observation {observation} of {n})"
 )
-
-#: the FRED series of CNY per USD that turns a USD market value into CNY
-USDCNY_SERIES = "DEXCHUS_USDCNY"
 
 
 def iso_date(value: Any) -> Any:

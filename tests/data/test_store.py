@@ -70,3 +70,20 @@ def test_holdings_date_unavailable_or_unreadable_lists_dates(tmp_path: Path) -> 
             st.holdings("SPY", "2025-09-29")
         with pytest.raises(InputError, match=r"cannot read the holdings date 'xx'.*2025-09-30"):
             st.holdings("SPY", "xx")
+
+
+def test_holdings_history_every_snapshot_oldest_first(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as st:
+        assert st.holdings_history("SPY").empty
+        with st.transaction() as con:
+            con.execute(
+                "INSERT INTO holdings (index_name, as_of, symbol, name, weight, source) VALUES "
+                "('SPY', DATE '2025-09-30', 'NVDA', 'NVIDIA', 7.9, 'test'), "
+                "('SPY', DATE '2024-12-31', 'AAPL', 'Apple', 7.6, 'test'), "
+                "('SPY', DATE '2024-12-31', 'NVDA', 'NVIDIA', 6.6, 'test'), "
+                "('QQQ', DATE '2025-09-30', 'NVDA', 'NVIDIA', 9.9, 'test')"
+            )
+        h = st.holdings_history("spy")
+        assert list(h.columns) == ["as_of", "symbol", "name", "weight"]
+        assert list(h["symbol"]) == ["AAPL", "NVDA", "NVDA"]
+        assert list(h["weight"]) == [7.6, 6.6, 7.9]

@@ -120,3 +120,21 @@ def test_below_the_table_is_simulated_never_the_nearest_table():
         critical_values_for(r, method="table")
     with pytest.raises(InputError, match=f"starts at T={first}"):
         table_critical_values(10)
+
+
+def test_one_name_for_critical_values_and_the_old_names_still_work():
+    """Issue 11 item 5: ``critical_values`` everywhere; the old names warn and agree."""
+    import bubblewatch.detect as detect
+    from bubblewatch.detect import psy_critical
+
+    r = psy(np.cumsum(np.random.default_rng(3).normal(size=120)))
+    new = psy_critical.critical_values(r, method="table")
+    assert new.gsadf == r.critical_values("table").gsadf
+    with pytest.warns(DeprecationWarning, match="critical_values_for"):
+        old = psy_critical.critical_values_for(r, method="table")
+    assert old.gsadf == new.gsadf and old.bsadf[95].equals(new.bsadf[95])
+    assert detect.critical_values is psy_critical.critical_values
+    attached = r.with_critical_values(new)
+    assert attached.critical_values_in_use() is new
+    with pytest.warns(DeprecationWarning, match="critical_values_in_use"):
+        assert attached.default_critical_values() is new

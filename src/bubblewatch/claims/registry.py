@@ -57,6 +57,21 @@ def _d(x: Any) -> str:
     return str(iso_date(pd.Timestamp(x).normalize()))
 
 
+def _covering(data: Any, need: tuple[Any, ...], what: str, name: str) -> Any:
+    """``data`` (a stored frame or series; None when absent) if it covers every date of
+    ``need``, else :class:`MissingData` naming ``what`` is missing and the dates stored."""
+    if data is None:
+        span = f", {_d(need[0])}..{_d(need[-1])}" if need else ""
+        raise MissingData(f"{what}{span}")
+    for d in need:
+        ts = pd.Timestamp(d)
+        if ts < data.index[0] or ts > data.index[-1]:
+            raise MissingData(
+                f"{name} on {_d(ts)} (the store has {_d(data.index[0])}..{_d(data.index[-1])})"
+            )
+    return data
+
+
 class ClaimData:
     """Read-only access to a :class:`~bubblewatch.data.store.Store` for the checks.
 
@@ -79,29 +94,11 @@ class ClaimData:
 
     def prices(self, symbol: str, need: tuple[Any, ...] = ()) -> pd.DataFrame:
         df = self._get("prices", symbol, lambda: self.store.prices(symbol))
-        if df is None:
-            span = f", {_d(need[0])}..{_d(need[-1])}" if need else ""
-            raise MissingData(f"{symbol} daily prices{span}")
-        for d in need:
-            ts = pd.Timestamp(d)
-            if ts < df.index[0] or ts > df.index[-1]:
-                raise MissingData(
-                    f"{symbol} prices on {_d(ts)} (the store has {_d(df.index[0])}..{_d(df.index[-1])})"
-                )
-        return df
+        return _covering(df, need, f"{symbol} daily prices", f"{symbol} prices")
 
     def macro(self, series: str, need: tuple[Any, ...] = ()) -> pd.Series:
         s = self._get("macro", series, lambda: self.store.macro(series))
-        if s is None:
-            span = f", {_d(need[0])}..{_d(need[-1])}" if need else ""
-            raise MissingData(f"{series} (macro series){span}")
-        for d in need:
-            ts = pd.Timestamp(d)
-            if ts < s.index[0] or ts > s.index[-1]:
-                raise MissingData(
-                    f"{series} on {_d(ts)} (the store has {_d(s.index[0])}..{_d(s.index[-1])})"
-                )
-        return s
+        return _covering(s, need, f"{series} (macro series)", series)
 
     def fx(self, pair: str = FX_PAIR) -> pd.Series:
         s = self._get("fx", pair, lambda: self.store.fx(pair))

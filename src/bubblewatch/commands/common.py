@@ -16,13 +16,14 @@ from rich.console import Console
 
 from bubblewatch.commands.progress_view import announce_kernels as _announce
 from bubblewatch.commands.progress_view import progress_view
-from bubblewatch.data.store import Store
-from bubblewatch.data.store_file import set_store_defaults
+from bubblewatch.data.store_settings import set_store_defaults
 from bubblewatch.errors import InputError
-from bubblewatch.results import Result, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from bubblewatch.data.store import Store
+    from bubblewatch.results import Result
 
 __all__ = [
     "DataOpt",
@@ -111,6 +112,8 @@ def open_store(path: Path | None, *, read_only: bool = False) -> Store:
         from bubblewatch.data.default_data import open_reader
 
         return open_reader(path)
+    from bubblewatch.data.store import Store
+
     return Store(path)
 
 
@@ -165,6 +168,8 @@ def emit(
     given, else ``text``, else the result's ``summary()``. The CSV is ``frame`` when given,
     else the result's ``to_frame()``.
     """
+    from bubblewatch.results import Result, jsonable
+
     if as_json and export is not None:
         raise InputError("--json and --export csv are two outputs: give one of them")
     if as_json:

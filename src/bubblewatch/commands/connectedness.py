@@ -20,6 +20,7 @@ from bubblewatch.commands.common import (
     emit,
     progress,
 )
+from bubblewatch.commands.sources import ColumnOpt, LagsOpt, ReturnsOpt, SourcesArg
 from bubblewatch.errors import InputError
 
 __all__ = ["connectedness_cmd", "parse_groups", "parse_period"]
@@ -141,19 +142,13 @@ def _render_frequency(f: Any) -> list[Any]:
 
 
 def connectedness_cmd(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            help="CSV files with a date column and value columns, or symbols in the store.",
-            show_default=False,
-        ),
-    ],
+    sources: SourcesArg,
     model: Annotated[str, typer.Option("--model", help="var, tvp-var or qvar.")] = "tvp-var",
     approach: Annotated[
         str,
         typer.Option("--connectedness", help="time, frequency, joint or extended-joint."),
     ] = "time",
-    lags: Annotated[int, typer.Option("--lags", help="VAR order p.")] = 1,
+    lags: LagsOpt = 1,
     horizon: Annotated[
         int | None,
         typer.Option("--horizon", help="Forecast horizon H (default 10; 100 for frequency)."),
@@ -221,23 +216,19 @@ def connectedness_cmd(
         str | None,
         typer.Option("--groups", help="Internal/external decomposition: 'US=A,B;JP=C,D'."),
     ] = None,
-    returns: Annotated[
-        bool, typer.Option("--returns", help="Use log returns of the values (default: as given).")
-    ] = False,
+    returns: ReturnsOpt = False,
     dropna: Annotated[
         bool,
         typer.Option("--dropna", help="Drop the dates where a series has no value (else exit 2)."),
     ] = False,
-    column: Annotated[
-        str, typer.Option("--column", help="Price column for store symbols.")
-    ] = "close",
+    column: ColumnOpt = "close",
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
     export: ExportOpt = None,
 ) -> None:
     """TVP-VAR, QVAR or VAR connectedness in the time or frequency domain, or joint, with bands."""
-    from bubblewatch.commands.market import load_sources
+    from bubblewatch.commands.sources import load_sources
     from bubblewatch.market.connectedness import (
         bootstrap_bands,
         connectedness,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,9 +18,10 @@ from bubblewatch.commands.common import (
     open_store,
     progress,
 )
-from bubblewatch.data.store import Store, default_store_path
-from bubblewatch.data.store_file import check_store_path
 from bubblewatch.errors import DataQualityWarning, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bubblewatch.data.store import Store
 
 app = typer.Typer(help="Import, list and fetch data in the local store.", no_args_is_help=True)
 
@@ -191,6 +192,9 @@ def render_import(report: Any) -> list[Any]:
 
 def _import_store(store: Path | None, dry_run: bool) -> Store:
     """The store an import writes; a dry run only reads it and never creates it."""
+    from bubblewatch.data.store import Store, default_store_path
+    from bubblewatch.data.store_file import check_store_path
+
     if not dry_run:
         return open_store(store)
     path = store if store is not None else default_store_path()

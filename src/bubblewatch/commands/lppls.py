@@ -19,7 +19,6 @@ from bubblewatch.commands.common import (
     one_of,
     progress,
 )
-from bubblewatch.data.resolve import resolve_source
 from bubblewatch.errors import InputError
 
 app = typer.Typer(
@@ -49,6 +48,8 @@ def _series(
     ``resolve_history``) and notes. A row without a value is an error naming its date, or
     with ``--drop-missing`` skipped with a note (never silently)."""
     from pathlib import Path
+
+    from bubblewatch.data.resolve import resolve_source
 
     if data is None or Path(source).exists():
         s, hist = resolve_source(source, column=column, store=store, keep_missing=True)

@@ -4,9 +4,8 @@ connectedness (TVP-VAR, quantile, frequency, joint)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from bubblewatch.commands import tables as t
@@ -23,8 +22,12 @@ from bubblewatch.commands.common import (
     progress,
 )
 from bubblewatch.commands.connectedness import connectedness_cmd
+from bubblewatch.commands.sources import ColumnOpt, LagsOpt, ReturnsOpt, SourcesArg, load_sources
 from bubblewatch.errors import DataFileError, InputError, NotFoundError
-from bubblewatch.series import USDCNY_SERIES
+from bubblewatch.series_names import USDCNY_SERIES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 app = typer.Typer(
     help="Market shocks and contagion: event analytics, reaction tables, spillovers.",
@@ -225,6 +228,8 @@ def render_events(res: Any) -> list[Any]:
 
 
 def _universe(spec: str) -> list[str]:
+    import pandas as pd
+
     p = Path(spec)
     if p.exists() and p.is_file():
         if p.suffix.lower() == ".csv":
@@ -319,54 +324,10 @@ def render_reactions(res: Any) -> list[Any]:
     ]
 
 
-def load_sources(
-    sources: list[str],
-    *,
-    column: str,
-    data: Path | None,
-    store: Path | None,
-    returns: bool = False,
-    join: str = "inner",
-) -> pd.DataFrame:
-    """SOURCES (CSV files with a date column and value columns, or store symbols) as one frame.
-
-    ``join="inner"`` keeps the common dates; ``"outer"`` keeps every date (gaps stay missing,
-    for the analysis to name them) and takes ``returns`` per series on its own dates. The
-    reading is :func:`~bubblewatch.data.wide_csv.read_wide_csv`, the alignment
-    :func:`~bubblewatch.market.panel.aligned_panel`.
-    """
-    from bubblewatch.data.wide_csv import read_wide_csv
-    from bubblewatch.market.panel import aligned_panel
-
-    frames: list[pd.DataFrame] = []
-    symbols: list[str] = []
-    for src in sources:
-        p = Path(src)
-        if p.suffix.lower() in (".csv", ".gz") or p.exists():
-            if not p.exists():
-                raise NotFoundError(f"file {p} does not exist")
-            frames.append(read_wide_csv(p))
-        else:
-            symbols.append(src)
-    if symbols:
-        from bubblewatch.data.resolve import resolve_series
-
-        with data_store(data, store) as st:
-            for s in symbols:
-                frames.append(resolve_series(s, column=column, store=st).rename(s).to_frame())
-    return aligned_panel(frames, log_returns=returns, join=join)
-
-
 @app.command("spillover")
 def spillover_cmd(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            help="CSV files with a date column and value columns, or symbols in the store.",
-            show_default=False,
-        ),
-    ],
-    lags: Annotated[int, typer.Option("--lags", help="VAR order p.")] = 4,
+    sources: SourcesArg,
+    lags: LagsOpt = 4,
     horizon: Annotated[int, typer.Option("--horizon", help="Forecast horizon H.")] = 10,
     method: Annotated[
         str, typer.Option("--method", help="generalized (DY 2012) or cholesky (DY 2009).")
@@ -381,12 +342,8 @@ def spillover_cmd(
     window: Annotated[
         int | None, typer.Option("--window", help="Rolling window (observations).")
     ] = None,
-    returns: Annotated[
-        bool, typer.Option("--returns", help="Use log returns of the values (default: as given).")
-    ] = False,
-    column: Annotated[
-        str, typer.Option("--column", help="Price column for store symbols.")
-    ] = "close",
+    returns: ReturnsOpt = False,
+    column: ColumnOpt = "close",
     store: StoreOpt = None,
     data: DataOpt = None,
     as_json: JsonOpt = False,
@@ -419,6 +376,8 @@ def spillover_cmd(
 
 def _fractions(frame: pd.DataFrame) -> pd.DataFrame:
     """The spillover frames are in percent; CSV exports carry fractions."""
+    import pandas as pd
+
     out = frame / 100.0
     if isinstance(out.columns, pd.MultiIndex):
         out.columns = ["_".join(map(str, c)) for c in out.columns]
@@ -427,6 +386,8 @@ def _fractions(frame: pd.DataFrame) -> pd.DataFrame:
 
 def render_rolling(res: Any) -> list[Any]:
     """Text of ``market spillover --window``: the total spillover's path in a few figures."""
+    import pandas as pd
+
     tot = res.total.dropna()
     if tot.empty:
         return ["rolling spillovers: no estimable window"]

@@ -10,9 +10,8 @@ pointwise rule), so ``bubblewatch psy NVDA --as-of D`` recomputes the numbers of
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from bubblewatch.commands.common import (
@@ -24,6 +23,9 @@ from bubblewatch.commands.common import (
     progress,
 )
 from bubblewatch.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 class CvMethod(StrEnum):
@@ -172,6 +174,8 @@ def psy_payload(
 ) -> tuple[Any, dict[str, Any], list[str]]:
     """``psy`` on a resolved series: the result, its ``--json`` payload and the text header
     (the dashboard's ``/api/psy`` returns the same payload)."""
+    import pandas as pd
+
     from bubblewatch.detect.psy import psy
     from bubblewatch.status.explosive import psy_sample
     from bubblewatch.status.params import DEFAULT_PARAMS

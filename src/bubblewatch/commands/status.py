@@ -298,15 +298,27 @@ def _sub(name: str, st: Any, as_json: bool, params: Any, refresh: bool, workers:
     if name == "compare-2000":
         emit(compare_2000_result(st, params), as_json, render=render_compare)
         return
-    from bubblewatch.data.cache import FrameCache
+    from bubblewatch.data.cache import FrameCache, track_record_cache
     from bubblewatch.status.views import track_record_view
 
-    cache = None if refresh else FrameCache(kind="track-record")
+    # --refresh replays again and overwrites the user's cache
+    cache = _Refresh(FrameCache(kind="track-record")) if refresh else track_record_cache()
     with progress("track record (minutes on a first run; cached afterwards)"):
         rec = track_record_view(_loader(st), params=params, cache=cache, workers=workers)
-    if refresh:
-        FrameCache(kind="track-record")  # the folder exists for the next run
     emit(rec, as_json, render=render_track)
+
+
+class _Refresh:
+    """A cache that misses every read and keeps every write (``--refresh``)."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def get(self, key: str) -> None:
+        return None
+
+    def put(self, key: str, frame: Any) -> None:
+        self.cache.put(key, frame)
 
 
 def command(

@@ -27,13 +27,15 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich import box
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "MISSING",
@@ -67,6 +69,8 @@ Formatter = Callable[[Any], str]
 
 def is_missing(x: Any) -> bool:
     """True for None, NaN, NaT and pandas' NA."""
+    import pandas as pd
+
     if x is None:
         return True
     if isinstance(x, float) and math.isnan(x):
@@ -92,6 +96,8 @@ def text(x: Any) -> str:
     >>> text(True), text(0.123456), text(None), text("OpenAI")
     ('yes', '0.1235', 'n/a', 'OpenAI')
     """
+    import pandas as pd
+
     if is_missing(x):
         return MISSING
     if isinstance(x, bool):
@@ -203,9 +209,12 @@ def money(
 def quarter(x: Any) -> str:
     """The calendar quarter of a date: ``2026 Q1``.
 
+    >>> import pandas as pd
     >>> quarter(pd.Timestamp("2025-10-01"))
     '2025 Q4'
     """
+    import pandas as pd
+
     if is_missing(x):
         return MISSING
     ts = pd.Timestamp(x)
@@ -215,9 +224,12 @@ def quarter(x: Any) -> str:
 def date(x: Any) -> str:
     """An ISO date (``YYYY-MM-DD``) from a timestamp, a date or a string.
 
+    >>> import pandas as pd
     >>> date(pd.Timestamp("2025-11-04 00:00")), date("2025-11-04")
     ('2025-11-04', '2025-11-04')
     """
+    import pandas as pd
+
     if is_missing(x):
         return MISSING
     if isinstance(x, str):
@@ -284,6 +296,8 @@ class Column:
     wrap: bool = False
 
     def value(self, row: Any) -> Any:
+        import pandas as pd
+
         if callable(self.key):
             return self.key(row)
         if isinstance(row, Mapping):
@@ -294,6 +308,8 @@ class Column:
 
 
 def _rows(data: Any) -> list[Any]:
+    import pandas as pd
+
     if isinstance(data, pd.DataFrame):
         return [r for _, r in data.iterrows()]
     return list(data)
@@ -312,6 +328,8 @@ def table(
     ``index`` adds a first column computed from a frame's index label (its ``key`` is ignored;
     the label is passed to ``fmt``).
     """
+    import pandas as pd
+
     t = Table(
         box=box.SIMPLE_HEAD,
         header_style="bold",

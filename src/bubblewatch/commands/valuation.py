@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bubblewatch.commands import tables as t
+from bubblewatch.commands import valuation_fundamentals
 from bubblewatch.commands.common import (
     DataOpt,
     ExportOpt,
@@ -327,5 +328,7 @@ def render_multiple(res: Any) -> list[Any]:
     return out
 
 
-# the commands over company fundamentals (pe, fcf, capex) live in their own module
-from bubblewatch.commands import valuation_fundamentals as _fundamentals  # noqa: E402,F401
+# the commands over company fundamentals live in their own module
+app.command("pe")(valuation_fundamentals.pe_cmd)
+app.command("fcf")(valuation_fundamentals.fcf_cmd)
+app.command("capex")(valuation_fundamentals.capex_cmd)

@@ -17,7 +17,6 @@ from bubblewatch.commands.common import (
     emit,
     one_of,
 )
-from bubblewatch.commands.valuation import app
 from bubblewatch.errors import BubblewatchError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +66,6 @@ def _close(st: Store, symbol: str, column: str) -> pd.Series:
     return s
 
 
-@app.command("pe")
 def pe_cmd(
     symbols: SymbolsArg,
     date: Annotated[str, typer.Option("--date", help="Reading date YYYY-MM-DD.")],
@@ -234,7 +232,6 @@ def _group(st: Store, symbols: list[str]) -> dict[str, pd.DataFrame]:
     return {s: st.fundamentals(s) for s in symbols}
 
 
-@app.command("fcf")
 def fcf_cmd(
     symbols: SymbolsArg,
     start: Annotated[
@@ -319,7 +316,6 @@ def render_fcf(res: Any) -> list[Any]:
     return out
 
 
-@app.command("capex")
 def capex_cmd(
     symbols: Annotated[
         list[str] | None,

@@ -17,7 +17,17 @@ import pandas as pd
 
 from bubblewatch.errors import InputError
 
-__all__ = ["FrameCache", "default_cache_dir"]
+__all__ = [
+    "PACKED_TRACK_RECORD",
+    "CacheChain",
+    "FrameCache",
+    "default_cache_dir",
+    "track_record_cache",
+]
+
+#: the track record's replays of the embedded default data, shipped with the package
+#: (made by ``scripts/build_track_record_pack.py``; ``MANIFEST.json`` gives their provenance)
+PACKED_TRACK_RECORD = "track_record"
 
 _KEY = re.compile(r"^[0-9a-f]{16,128}$")
 
@@ -72,3 +82,29 @@ class FrameCache:
         tmp = path.with_name(path.name + ".tmp")
         frame.to_parquet(tmp)
         tmp.replace(path)
+
+
+class CacheChain:
+    """Several caches read in order (the first hit wins); writes go to the first."""
+
+    def __init__(self, *caches: FrameCache) -> None:
+        self.caches = caches
+
+    def get(self, key: str) -> pd.DataFrame | None:
+        for c in self.caches:
+            hit = c.get(key)
+            if hit is not None:
+                return hit
+        return None
+
+    def put(self, key: str, frame: pd.DataFrame) -> None:
+        self.caches[0].put(key, frame)
+
+
+def track_record_cache() -> CacheChain:
+    """The user's track-record cache, then the replays shipped for the embedded data (read
+    only; they match only when the data, the parameters and the version all match)."""
+    from importlib import resources
+
+    packed = FrameCache(Path(str(resources.files("bubblewatch.data"))), kind=PACKED_TRACK_RECORD)
+    return CacheChain(FrameCache(kind="track-record"), packed)

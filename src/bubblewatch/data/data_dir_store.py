@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from bubblewatch.data.cache_build import build_once, cache_base, remove_dead_builds
-from bubblewatch.data.importer import IMPORTER_VERSION, import_paths
+from bubblewatch.data.import_run import IMPORTER_VERSION, import_paths
 from bubblewatch.data.store import Store
 from bubblewatch.errors import NotFoundError
 

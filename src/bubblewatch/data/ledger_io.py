@@ -85,6 +85,57 @@ def _number(path: Path, line: int, col: str, text: str, *, positive: bool = Fals
     return x
 
 
+def _option(
+    path: Path,
+    line: int,
+    r: dict[str, str],
+    col: str,
+    allowed: tuple[str, ...],
+    what: str,
+    *,
+    blank: bool = False,
+    expected: str | None = None,
+) -> None:
+    """Refuse ``r[col]`` unless it is one of ``allowed`` (or blank, with ``blank=True``)."""
+    if r[col] in allowed or (blank and r[col] == ""):
+        return
+    raise DataFileError(
+        path,
+        f"unknown {what}",
+        line=line,
+        column=col,
+        value=r[col],
+        expected=expected or f"one of {list(allowed)}",
+    )
+
+
+def _date(path: Path, line: int, r: dict[str, str], col: str) -> None:
+    if not _DATE.match(r[col]):
+        raise DataFileError(
+            path,
+            "bad date",
+            line=line,
+            column=col,
+            value=r[col],
+            expected="YYYY, YYYY-MM or YYYY-MM-DD",
+        )
+
+
+def _first(
+    path: Path, seen: dict[str, int], r: dict[str, str], col: str, line: int, what: str
+) -> None:
+    """Refuse a repeated ``r[col]`` (naming its first line); remember it."""
+    if r[col] in seen:
+        raise DataFileError(
+            path,
+            f"duplicate {what} (first on line {seen[r[col]]})",
+            line=line,
+            column=col,
+            value=r[col],
+        )
+    seen[r[col]] = line
+
+
 def read_deals(path: str | Path) -> pd.DataFrame:
     """Read and validate a deals CSV (columns :data:`~bubblewatch.network.ledger.DEAL_COLUMNS`).
 
@@ -105,55 +156,15 @@ def read_deals(path: str | Path) -> pd.DataFrame:
         for col in ("deal_id", "from_party", "to_party", "kind", "status", "source"):
             if r[col] == "":
                 raise DataFileError(path, "empty required field", line=line, column=col)
-        if r["deal_id"] in seen:
-            raise DataFileError(
-                path,
-                f"duplicate deal id (first on line {seen[r['deal_id']]})",
-                line=line,
-                column="deal_id",
-                value=r["deal_id"],
-            )
-        seen[r["deal_id"]] = line
-        if not _DATE.match(r["announced"]):
-            raise DataFileError(
-                path,
-                "bad date",
-                line=line,
-                column="announced",
-                value=r["announced"],
-                expected="YYYY, YYYY-MM or YYYY-MM-DD",
-            )
+        _first(path, seen, r, "deal_id", line, "deal id")
+        _date(path, line, r, "announced")
         if r["from_party"] == r["to_party"]:
             raise DataFileError(
                 path, "a deal needs two different parties", line=line, column="to_party"
             )
-        if r["kind"] not in KINDS:
-            raise DataFileError(
-                path,
-                "unknown kind",
-                line=line,
-                column="kind",
-                value=r["kind"],
-                expected=f"one of {list(KINDS)}",
-            )
-        if r["status"] not in STATUSES:
-            raise DataFileError(
-                path,
-                "unknown status",
-                line=line,
-                column="status",
-                value=r["status"],
-                expected=f"one of {list(STATUSES)}",
-            )
-        if r["conditionality"] not in ("", *CONDITIONALITY):
-            raise DataFileError(
-                path,
-                "unknown conditionality",
-                line=line,
-                column="conditionality",
-                value=r["conditionality"],
-                expected=f"one of {list(CONDITIONALITY)}",
-            )
+        _option(path, line, r, "kind", KINDS, "kind")
+        _option(path, line, r, "status", STATUSES, "status")
+        _option(path, line, r, "conditionality", CONDITIONALITY, "conditionality", blank=True)
         vals = {
             c: _number(path, line, c, r[c], positive=c == "horizon_years") for c in _NUMERIC_DEALS
         }
@@ -216,33 +227,18 @@ def read_parties(path: str | Path) -> pd.DataFrame:
         r = row._asdict()
         if r["name"] == "":
             raise DataFileError(path, "empty required field", line=line, column="name")
-        if r["name"] in seen:
-            raise DataFileError(
-                path,
-                f"duplicate party (first on line {seen[r['name']]})",
-                line=line,
-                column="name",
-                value=r["name"],
-            )
-        seen[r["name"]] = line
-        if r["type"] not in PARTY_TYPES:
-            raise DataFileError(
-                path,
-                "unknown party type",
-                line=line,
-                column="type",
-                value=r["type"],
-                expected=f"one of {list(PARTY_TYPES)}",
-            )
-        if r["value_kind"] not in ("", "market", "private"):
-            raise DataFileError(
-                path,
-                "unknown value kind",
-                line=line,
-                column="value_kind",
-                value=r["value_kind"],
-                expected="market or private",
-            )
+        _first(path, seen, r, "name", line, "party")
+        _option(path, line, r, "type", PARTY_TYPES, "party type")
+        _option(
+            path,
+            line,
+            r,
+            "value_kind",
+            ("market", "private"),
+            "value kind",
+            blank=True,
+            expected="market or private",
+        )
         for c in _NUMERIC_PARTIES:
             x = _number(path, line, c, r[c])
             numbers[c].append(x)
@@ -256,15 +252,7 @@ def read_parties(path: str | Path) -> pd.DataFrame:
                             line=line,
                             column=extra,
                         )
-                if not _DATE.match(r[f"{stem}_as_of"]):
-                    raise DataFileError(
-                        path,
-                        "bad date",
-                        line=line,
-                        column=f"{stem}_as_of",
-                        value=r[f"{stem}_as_of"],
-                        expected="YYYY, YYYY-MM or YYYY-MM-DD",
-                    )
+                _date(path, line, r, f"{stem}_as_of")
     out = df.copy()
     for c in _NUMERIC_PARTIES:
         out[c] = numbers[c]

@@ -421,6 +421,16 @@ class Store:
         )
         return [pd.Timestamp(d) for d in df["as_of"]]
 
+    def holdings_history(self, index_name: str = "SPY") -> pd.DataFrame:
+        """Every holdings snapshot of ``index_name``: columns ``as_of, symbol, name, weight``
+        (percent), oldest first; empty when the store holds none."""
+        index_name = self.stored_name(index_name, "holdings", "index_name")
+        return self.query(
+            "SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = ? "
+            "ORDER BY as_of, weight DESC",
+            [index_name],
+        )
+
     def holdings(self, index_name: str = "SPY", as_of: str | None = None) -> pd.DataFrame:
         """Holdings (symbol, name, weight in percent) of ``index_name`` on ``as_of`` (default latest)."""
         index_name = self.stored_name(index_name, "holdings", "index_name")

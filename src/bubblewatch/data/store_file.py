@@ -29,12 +29,16 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
+from bubblewatch.data.store_settings import (
+    DEFAULT_WAIT,
+    Notify,
+    set_store_defaults,
+    store_defaults,
+)
 from bubblewatch.errors import (
     InputError,
     NoSpaceError,
@@ -63,33 +67,9 @@ __all__ = [
 
 #: a new store's file name must end with this
 STORE_SUFFIX = ".duckdb"
-#: seconds a command waits for a busy store before giving up (``--wait`` changes it)
-DEFAULT_WAIT = 30.0
 _POLL = 0.1
 _DUCKDB_MAGIC = b"DUCK"
 _PID = re.compile(r"\(PID (\d+)\)")
-
-Notify = Callable[[str], None]
-
-#: process-wide defaults for stores opened without ``wait``/``notify`` (the CLI sets them
-#: from ``--wait`` and its console, so every store a command opens honours them)
-_DEFAULTS: dict[str, Any] = {"wait": DEFAULT_WAIT, "notify": None}
-
-
-def set_store_defaults(*, wait: float | None = None, notify: Notify | None = None) -> None:
-    """Set the wait (seconds) and the message callback used when a store is opened
-    without its own (``None`` leaves a setting unchanged)."""
-    if wait is not None:
-        if wait < 0:
-            raise InputError(f"--wait {wait:g}: the wait must be 0 seconds or more")
-        _DEFAULTS["wait"] = float(wait)
-    if notify is not None:
-        _DEFAULTS["notify"] = notify
-
-
-def store_defaults() -> tuple[float, Notify | None]:
-    """The current default wait and message callback."""
-    return float(_DEFAULTS["wait"]), _DEFAULTS["notify"]
 
 
 def create_hint(path: Path | str) -> str:

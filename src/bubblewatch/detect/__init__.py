@@ -15,7 +15,8 @@ __all__, __getattr__, __dir__ = lazy_exports(
     {
         "PSYResult": "bubblewatch.detect.psy",
         "PSYCriticalValues": "bubblewatch.detect.psy_critical",
-        "critical_values_for": "bubblewatch.detect.psy_critical",
+        "critical_values": "bubblewatch.detect.psy_critical",
+        "critical_values_for": "bubblewatch.detect.psy_critical",  # old name (warns)
         "PSYMonitor": "bubblewatch.detect.psy_monitor",
         "LPPLSFit": "bubblewatch.detect.lppls",
         "fit_lppls": "bubblewatch.detect.lppls",

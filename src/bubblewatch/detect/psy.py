@@ -50,6 +50,7 @@ from bubblewatch.detect.psy_result import (
 )
 from bubblewatch.detect.psy_setup import (
     IC_CODES,
+    SAMPLE,
     check_window,
     default_min_duration,
     default_min_window,
@@ -60,8 +61,6 @@ from bubblewatch.series import price_series
 from bubblewatch.validation import (
     ArrayLike,
     Bool,
-    Integer,
-    Options,
     Text,
     validate_params,
 )
@@ -141,10 +140,7 @@ def _warn_nan(n_nan: int) -> None:
 
 @validate_params(
     y=ArrayLike(what="a series (array-like or pandas Series)"),
-    min_window=[None, Integer(min=1)],
-    lags=Integer(min=0),
-    ic=[None, Options("aic", "bic", case=False)],
-    max_lags=[None, Integer(min=0)],
+    **SAMPLE,
     log=Bool(),
 )
 def psy(

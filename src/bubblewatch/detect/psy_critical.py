@@ -6,27 +6,30 @@
 * :mod:`~bubblewatch.detect.psy_cv` -- the result (:class:`PSYCriticalValues`) and the BSADF
   critical-value rules (``"psy"``, ``"pointwise"``, ``"familywise"``).
 
-This module chooses among them for a result (:func:`critical_values_for`,
-:func:`auto_method`) and re-exports their names. Replications draw from independent seeded
-streams, so the values are bit-identical for any thread count.
+This module chooses among them for a result (:func:`critical_values`, :func:`auto_method`)
+and re-exports their names. Replications draw from independent seeded streams, so the values
+are bit-identical for any thread count.
 
-References
-----------
-.. [1] Phillips, P.C.B., Shi, S. & Yu, J. (2015). Testing for multiple bubbles.
-   International Economic Review 56(4), 1043-1078.
-.. [2] Harvey, D.I., Leybourne, S.J., Sollis, R. & Taylor, A.M.R. (2016). Tests for explosive
-   financial bubbles in the presence of non-stationary volatility. Journal of Empirical
-   Finance 38, 548-574.
-.. [3] Phillips, P.C.B. & Shi, S. (2020). Real time monitoring of asset markets: bubbles and
-   crises. Handbook of Statistics 42, 61-80.
+Names: the critical values of PSY are computed by ``critical_values`` everywhere --
+``critical_values(result, method=...)`` here and ``PSYResult.critical_values(method=...)``
+are the same call; the builders of one method are ``<method>_critical_values``
+(``mc_``, ``wb_``, ``table_``: the values of ``method=``). On a result,
+``with_critical_values(...)`` returns a copy with them attached and
+``critical_values_in_use()`` gives those its verdict and episodes use (the attached ones,
+else ``method="auto"`` computed once). A parameter or field holding them is ``cv``. The old
+names ``critical_values_for`` and ``PSYResult.default_critical_values`` still work and warn.
+
+The references (PSY 2015, HLST 2016, Phillips & Shi 2020) are listed in
+:mod:`~bubblewatch.detect.psy_simulation`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from bubblewatch.detect.psy_cv import LEVELS, PSYCriticalValues, bsadf_rule
-from bubblewatch.detect.psy_setup import default_min_window
+from bubblewatch.detect.psy_setup import CV_CHOICE, default_min_window
 from bubblewatch.detect.psy_simulation import (
     mc_critical_values,
     simulate_statistics,
@@ -34,7 +37,7 @@ from bubblewatch.detect.psy_simulation import (
 )
 from bubblewatch.detect.psy_table import TABLE_FILE, load_table, table_critical_values
 from bubblewatch.errors import InputError
-from bubblewatch.validation import Anything, Integer, Options, validate_params
+from bubblewatch.validation import Anything, Options, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.detect.psy import PSYResult
@@ -45,7 +48,7 @@ __all__ = [
     "PSYCriticalValues",
     "auto_method",
     "bsadf_rule",
-    "critical_values_for",
+    "critical_values",
     "load_table",
     "mc_critical_values",
     "simulate_statistics",
@@ -72,17 +75,8 @@ def auto_method(result: PSYResult, rule: str = "psy") -> str:
     return "table" if fits else "mc"
 
 
-@validate_params(
-    result=Anything("a PSYResult (from psy())"),
-    method=Options("auto", "mc", "wb", "table"),
-    reps=Integer(min=10),
-    seed=[None, Integer(min=0)],
-    rule=Options("psy", "pointwise", "familywise"),
-    span=[None, Integer(min=1)],
-    variant=Options("hlst", "ps"),
-    threads=[None, Integer(min=1)],
-)
-def critical_values_for(
+@validate_params(result=Anything("a PSYResult (from psy())"), **CV_CHOICE)
+def critical_values(
     result: PSYResult,
     *,
     method: str = "auto",
@@ -138,3 +132,13 @@ def critical_values_for(
             max_lags=max_lags,
         )
     raise InputError(f"method must be 'auto', 'mc', 'wb' or 'table'; got {method!r}")
+
+
+def critical_values_for(result: PSYResult, **kwargs: Any) -> PSYCriticalValues:
+    """Deprecated: the old name of :func:`critical_values` (same arguments, same values)."""
+    warnings.warn(
+        "critical_values_for() is now critical_values() (bubblewatch.detect.psy_critical)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return critical_values(result, **kwargs)

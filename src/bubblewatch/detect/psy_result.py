@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.detect.psy_setup import (
+    CV_CHOICE,
     LEVELS,
     default_min_duration,
 )
@@ -181,15 +182,7 @@ class PSYResult(Result):
     def nobs(self) -> int:
         return int(self.y.shape[0])
 
-    @validate_params(
-        method=Options("auto", "mc", "wb", "table"),
-        reps=Integer(min=10),
-        seed=[None, Integer(min=0)],
-        rule=Options("psy", "pointwise", "familywise"),
-        span=[None, Integer(min=1)],
-        variant=Options("hlst", "ps"),
-        threads=[None, Integer(min=1)],
-    )
+    @validate_params(**CV_CHOICE)
     def critical_values(
         self,
         method: str = "auto",
@@ -226,7 +219,7 @@ class PSYResult(Result):
         """
         from bubblewatch.detect import psy_critical as pc
 
-        return pc.critical_values_for(
+        return pc.critical_values(
             self,
             method=method,
             reps=reps,
@@ -273,14 +266,15 @@ class PSYResult(Result):
         if level not in LEVELS:
             raise InputError(f"level must be one of 90, 95, 99; got {level!r}")
         if cv is None:
-            cv = self.default_critical_values()
+            cv = self.critical_values_in_use()
         if min_duration is None:
             min_duration = default_min_duration(self.nobs, delta)
         return episodes_from(self.bsadf, cv.bsadf[level], min_duration=int(min_duration))
 
-    def default_critical_values(self) -> PSYCriticalValues:
-        """The attached critical values, else ``critical_values("auto")`` computed once and
-        kept on this result (a Monte Carlo run is announced by a ComputationWarning)."""
+    def critical_values_in_use(self) -> PSYCriticalValues:
+        """The critical values :meth:`verdict` and :meth:`episodes` use: the attached ones,
+        else ``critical_values("auto")`` computed once and kept on this result (a Monte
+        Carlo run is announced by a ComputationWarning)."""
         if self.cv is not None:
             return self.cv
         cached = self.__dict__.get("_auto_cv")
@@ -299,12 +293,21 @@ class PSYResult(Result):
             object.__setattr__(self, "_auto_cv", cached)
         return cached
 
+    def default_critical_values(self) -> PSYCriticalValues:
+        """Deprecated: the old name of :meth:`critical_values_in_use`."""
+        warnings.warn(
+            "PSYResult.default_critical_values() is now critical_values_in_use()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.critical_values_in_use()
+
     @validate_params(level=Options(90, 95, 99))
     def verdict(self, level: int = 95) -> PSYVerdict:
         """The GSADF test's outcome at ``level``: the statistic, its critical value, whether
         the null (:attr:`NULL_HYPOTHESIS`) is rejected for the alternative
         (:attr:`ALTERNATIVE`), in numbers and in words."""
-        cv = self.default_critical_values()
+        cv = self.critical_values_in_use()
         c = float(cv.gsadf[level])
         return PSYVerdict(
             level=level,

@@ -1,5 +1,6 @@
 """What the PSY statistics and their critical values share: the window and duration
-defaults, the lag-selection codes, the reported levels and the numba thread count.
+defaults, the lag-selection codes, the reported levels, the numba thread count and the
+declarations of their common parameters.
 
 Kept apart from :mod:`~bubblewatch.detect.psy` so that the critical values
 (:mod:`~bubblewatch.detect.psy_critical`) need not import the statistics (no import cycle).
@@ -12,7 +13,7 @@ import math
 from collections.abc import Iterator
 
 from bubblewatch.errors import InputError, InsufficientDataError
-from bubblewatch.validation import Integer, Real, Text, validate_params
+from bubblewatch.validation import ArrayLike, Integer, Options, Real, Spec, Text, validate_params
 
 __all__ = [
     "IC_CODES",
@@ -27,6 +28,37 @@ __all__ = [
 LEVELS = (90, 95, 99)
 #: lag selection: None (fixed lag), AIC or BIC, as the kernels' integer codes
 IC_CODES = {None: 0, "aic": 1, "bic": 2}
+
+# the declarations (bubblewatch.validation) of the parameters the PSY functions share
+#: the regression setup: psy(), the simulations, the bootstrap
+SAMPLE: dict[str, Spec] = {
+    "min_window": [None, Integer(min=1)],
+    "lags": Integer(min=0),
+    "ic": [None, Options("aic", "bic", case=False)],
+    "max_lags": [None, Integer(min=0)],
+}
+#: replications of a Monte Carlo or bootstrap
+REPLICATIONS: dict[str, Spec] = {
+    "reps": Integer(min=10),
+    "seed": [None, Integer(min=0)],
+    "threads": [None, Integer(min=1)],
+}
+#: the BSADF critical-value rule
+CV_RULE: dict[str, Spec] = {
+    "rule": Options("psy", "pointwise", "familywise"),
+    "span": [None, Integer(min=1)],
+}
+#: the wild bootstrap's variant
+VARIANT = Options("hlst", "ps")
+#: critical values for a result: the method and its options
+CV_CHOICE: dict[str, Spec] = {
+    "method": Options("auto", "mc", "wb", "table"),
+    **REPLICATIONS,
+    **CV_RULE,
+    "variant": VARIANT,
+}
+#: labels of a BSADF sequence
+INDEX: Spec = [None, ArrayLike(what="a pandas Index")]
 
 
 @validate_params(

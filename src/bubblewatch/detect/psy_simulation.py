@@ -37,10 +37,18 @@ import pandas as pd
 from bubblewatch import progress
 from bubblewatch.detect import _psy_kernels as _k
 from bubblewatch.detect.psy_cv import PSYCriticalValues, _assemble
-from bubblewatch.detect.psy_setup import IC_CODES, check_window
+from bubblewatch.detect.psy_setup import (
+    CV_RULE,
+    IC_CODES,
+    INDEX,
+    REPLICATIONS,
+    SAMPLE,
+    VARIANT,
+    check_window,
+)
 from bubblewatch.detect.psy_setup import threads as _threads
 from bubblewatch.errors import InputError
-from bubblewatch.validation import ArrayLike, Integer, Options, validate_params
+from bubblewatch.validation import ArrayLike, Integer, validate_params
 
 __all__ = ["mc_critical_values", "simulate_statistics", "wb_critical_values"]
 
@@ -97,16 +105,7 @@ def _validate(
     return m, K, IC_CODES[ic_key]
 
 
-@validate_params(
-    T=Integer(min=1),
-    min_window=[None, Integer(min=1)],
-    lags=Integer(min=0),
-    ic=[None, Options("aic", "bic", case=False)],
-    max_lags=[None, Integer(min=0)],
-    reps=Integer(min=10),
-    seed=[None, Integer(min=0)],
-    threads=[None, Integer(min=1)],
-)
+@validate_params(T=Integer(min=1), **SAMPLE, **REPLICATIONS)
 def simulate_statistics(
     T: int,
     *,
@@ -124,19 +123,7 @@ def simulate_statistics(
     return _run_reps(lambda i: np.cumsum(gens[i].standard_normal(T)), reps, T, m, K, icc, threads)
 
 
-@validate_params(
-    T=Integer(min=1),
-    min_window=[None, Integer(min=1)],
-    lags=Integer(min=0),
-    ic=[None, Options("aic", "bic", case=False)],
-    max_lags=[None, Integer(min=0)],
-    reps=Integer(min=10),
-    seed=[None, Integer(min=0)],
-    rule=Options("psy", "pointwise", "familywise"),
-    span=[None, Integer(min=1)],
-    threads=[None, Integer(min=1)],
-    index=[None, ArrayLike(what="a pandas Index")],
-)
+@validate_params(T=Integer(min=1), **SAMPLE, **REPLICATIONS, **CV_RULE, index=INDEX)
 def mc_critical_values(
     T: int,
     *,
@@ -207,17 +194,11 @@ def _ps_fit(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 @validate_params(
     y=ArrayLike(what="a series (array-like or pandas Series)"),
-    min_window=[None, Integer(min=1)],
-    lags=Integer(min=0),
-    ic=[None, Options("aic", "bic", case=False)],
-    max_lags=[None, Integer(min=0)],
-    reps=Integer(min=10),
-    seed=[None, Integer(min=0)],
-    rule=Options("psy", "pointwise", "familywise"),
-    span=[None, Integer(min=1)],
-    variant=Options("hlst", "ps"),
-    threads=[None, Integer(min=1)],
-    index=[None, ArrayLike(what="a pandas Index")],
+    **SAMPLE,
+    **REPLICATIONS,
+    **CV_RULE,
+    variant=VARIANT,
+    index=INDEX,
 )
 def wb_critical_values(
     y: Any,

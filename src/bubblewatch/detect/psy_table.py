@@ -6,7 +6,7 @@ Table (``method="table"``)
     3200}), made by ``scripts/make_psy_cv_table.py``. For other T the curves are read at the
     same relative position in the BSADF sequence and interpolated linearly in log T; above
     the grid its last point is used (the method string says so); below it the table refuses
-    (``critical_values_for(method="auto")`` simulates for that T instead).
+    (``critical_values(result, method="auto")`` simulates for that T instead).
 
 """
 
@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.detect.psy_cv import LEVELS, PSYCriticalValues
-from bubblewatch.detect.psy_setup import default_min_window
+from bubblewatch.detect.psy_setup import CV_RULE, INDEX, default_min_window
 from bubblewatch.errors import InputError
 from bubblewatch.results import make_metadata
-from bubblewatch.validation import ArrayLike, Integer, Options, validate_params
+from bubblewatch.validation import Integer, validate_params
 
 __all__ = ["load_table", "table_critical_values"]
 
@@ -75,8 +75,8 @@ def load_table() -> _Table:
     T=Integer(min=1),
     min_window=[None, Integer(min=1)],
     lags=Integer(min=0),
-    rule=Options("psy", "pointwise", "familywise"),
-    index=[None, ArrayLike(what="a pandas Index")],
+    rule=CV_RULE["rule"],
+    index=INDEX,
 )
 def table_critical_values(
     T: int,

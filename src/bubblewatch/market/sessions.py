@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from bubblewatch.errors import InputError, InsufficientDataError, NotFoundError
-from bubblewatch.series import price_frame
+from bubblewatch.series import price_frame, price_series
 from bubblewatch.validation import (
     ArrayLike,
     Date,
@@ -47,6 +47,18 @@ def _check_prices(prices: pd.DataFrame, *, need: tuple[str, ...] = ("close",)) -
     if len(px) < 2:
         raise InsufficientDataError(f"need at least two sessions with a close; got {len(px)}")
     return px
+
+
+def closes_of(x: pd.Series | pd.DataFrame, name: str) -> pd.Series:
+    """The closes of ``x`` (a Series, or a price frame's ``close`` column) by the price-series
+    policy, dated at midnight (the session's date)."""
+    if isinstance(x, pd.DataFrame):
+        if "close" not in x.columns:
+            raise InputError(f"{name}: a price frame needs a 'close' column")
+        x = x["close"]
+    s = price_series(x, what=name, positive=True, dates=True)
+    s.index = s.index.normalize()
+    return s
 
 
 @validate_params(

@@ -16,12 +16,16 @@ __all__, __getattr__, __dir__ = lazy_exports(
     __name__,
     {
         "Ledger": "bubblewatch.network.ledger",
-        "ClearingResult": "bubblewatch.network.clearing",
+        "ClearingVector": "bubblewatch.network.clearing",
+        "ClearingResult": "bubblewatch.network.clearing",  # old name
         "clearing_vector": "bubblewatch.network.clearing",
-        "DebtRankResult": "bubblewatch.network.debtrank",
-        "LoopResult": "bubblewatch.network.loops",
+        "DebtRank": "bubblewatch.network.debtrank",
+        "DebtRankResult": "bubblewatch.network.debtrank",  # old name
+        "LoopAnalysis": "bubblewatch.network.loops",
+        "LoopResult": "bubblewatch.network.loops",  # old name
         "loop_analysis": "bubblewatch.network.loops",
-        "StressResult": "bubblewatch.network.spiral",
+        "LedgerStress": "bubblewatch.network.spiral",
+        "StressResult": "bubblewatch.network.spiral",  # old name
         "stress_ledger": "bubblewatch.network.spiral",
     },
 )

@@ -38,11 +38,11 @@ from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
 from bubblewatch.validation import ArrayLike, Real, validate_params
 
-__all__ = ["ClearingResult", "clearing_vector", "relative_liabilities"]
+__all__ = ["ClearingResult", "ClearingVector", "clearing_vector", "relative_liabilities"]
 
 
 @dataclasses.dataclass(frozen=True)
-class ClearingResult(Result):
+class ClearingVector(Result):
     """The clearing vector and how it was reached.
 
     Attributes
@@ -329,7 +329,7 @@ _TOO_BIG = (
 )
 
 
-def _scaled_back(res: ClearingResult, k: int) -> ClearingResult:
+def _scaled_back(res: ClearingVector, k: int) -> ClearingVector:
     """A result solved in units of ``2**k`` in the caller's units; totals beyond the largest
     double are refused naming the party."""
     f = 2.0**k
@@ -370,7 +370,7 @@ def clearing_vector(
     beta: float = 1.0,
     names: Sequence[str] | None = None,
     tol: float = 1e-12,
-) -> ClearingResult:
+) -> ClearingVector:
     """Greatest clearing vector of a payment network (Eisenberg-Noe / Rogers-Veraart).
 
     Parameters
@@ -389,7 +389,7 @@ def clearing_vector(
 
     Returns
     -------
-    ClearingResult
+    ClearingVector
 
     Examples
     --------
@@ -453,7 +453,7 @@ def clearing_vector(
     else:
         unique = bool(np.abs(p - low).max() <= 1e-9 * max(1.0, float(pbar.max(initial=0))))
     meta = make_metadata({"alpha": alpha, "beta": beta, "n": n, "tol": tol})
-    return ClearingResult(
+    return ClearingVector(
         metadata=meta,
         names=labels,
         payments=frozen_array(p),
@@ -467,3 +467,7 @@ def clearing_vector(
         beta=float(beta),
         least=None if low is None else frozen_array(low),
     )
+
+
+#: the old name (kept working): result classes are named for what they hold
+ClearingResult = ClearingVector

@@ -47,7 +47,7 @@ from bubblewatch.errors import ConvergenceWarning, InputError
 from bubblewatch.results import Result, frozen_array, make_metadata
 from bubblewatch.validation import ArrayLike, Bool, Integer, MappingOf, Real, Text, validate_params
 
-__all__ = ["VARIANTS", "DebtRankResult", "debtrank", "leverage_matrix"]
+__all__ = ["VARIANTS", "DebtRank", "DebtRankResult", "debtrank", "leverage_matrix"]
 
 #: the DebtRank variants and what they are, in words
 VARIANTS = {
@@ -58,7 +58,7 @@ VARIANTS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class DebtRankResult(Result):
+class DebtRank(Result):
     """Distress after the cascade.
 
     Attributes
@@ -207,7 +207,7 @@ def debtrank(
     names: Sequence[str] | None = None,
     tol: float = 1e-14,
     max_rounds: int = 10_000,
-) -> DebtRankResult:
+) -> DebtRank:
     """Run DebtRank or differential DebtRank from an initial distress.
 
     Parameters
@@ -235,7 +235,7 @@ def debtrank(
 
     Returns
     -------
-    DebtRankResult
+    DebtRank
 
     Examples
     --------
@@ -322,7 +322,7 @@ def debtrank(
         )
     R = float(v @ h - v @ h0)
     meta = make_metadata({"variant": variant, "differential": differential, "n": n, "tol": tol})
-    return DebtRankResult(
+    return DebtRank(
         metadata=meta,
         names=labels,
         initial=frozen_array(h0),
@@ -334,3 +334,7 @@ def debtrank(
         converged=converged,
         variant=variant,
     )
+
+
+#: the old name (kept working): result classes are named for what they hold
+DebtRankResult = DebtRank

@@ -56,6 +56,7 @@ from bubblewatch.validation import ArrayLike, Instance, Integer, Options, valida
 
 __all__ = [
     "Cycle",
+    "LoopAnalysis",
     "LoopResult",
     "backlog_concentration",
     "commitment_cover",
@@ -300,7 +301,7 @@ def backlog_concentration(ledger: Ledger) -> pd.DataFrame:
 
 
 @dataclasses.dataclass(frozen=True)
-class LoopResult(Result):
+class LoopAnalysis(Result):
     """Loop analytics of a ledger (see :func:`loop_analysis`)."""
 
     ledger: Ledger
@@ -414,7 +415,7 @@ class LoopResult(Result):
     ledger=Instance(Ledger, what="a deals Ledger"),
     max_cycles=Integer(min=1),
 )
-def loop_analysis(ledger: Ledger, *, max_cycles: int = 100_000) -> LoopResult:
+def loop_analysis(ledger: Ledger, *, max_cycles: int = 100_000) -> LoopAnalysis:
     """Every loop measure on a ledger's gross graph (see the module docstring).
 
     Examples
@@ -467,7 +468,7 @@ def loop_analysis(ledger: Ledger, *, max_cycles: int = 100_000) -> LoopResult:
         {"ledger": ledger.name, "max_cycles": max_cycles},
         data_vintage=str(max(ledger.deals["announced"])),
     )
-    return LoopResult(
+    return LoopAnalysis(
         metadata=meta,
         ledger=ledger,
         components=tuple(comps),
@@ -483,3 +484,7 @@ def loop_analysis(ledger: Ledger, *, max_cycles: int = 100_000) -> LoopResult:
         cover=commitment_cover(ledger),
         backlog=backlog_concentration(ledger),
     )
+
+
+#: the old name (kept working): result classes are named for what they hold
+LoopResult = LoopAnalysis

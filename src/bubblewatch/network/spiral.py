@@ -54,11 +54,11 @@ from bubblewatch.network.ledger import COMMITMENT_KINDS, FINANCING_KINDS, REVENU
 from bubblewatch.results import Result, make_metadata
 from bubblewatch.validation import ArrayLike, Bool, Instance, Integer, Real, Text, validate_params
 
-__all__ = ["StressResult", "stress_ledger"]
+__all__ = ["LedgerStress", "StressResult", "stress_ledger"]
 
 
 @dataclasses.dataclass(frozen=True)
-class StressResult(Result):
+class LedgerStress(Result):
     """Losses per party and the spiral's rounds (see :func:`stress_ledger`).
 
     Attributes
@@ -197,7 +197,7 @@ def stress_ledger(
     proxy_base: bool = True,
     max_rounds: int = 200,
     tol: float = 1e-10,
-) -> StressResult:
+) -> LedgerStress:
     """Run a stress scenario and the valuation-financing spiral on a ledger.
 
     Parameters
@@ -225,7 +225,7 @@ def stress_ledger(
 
     Returns
     -------
-    StressResult
+    LedgerStress
 
     Examples
     --------
@@ -376,10 +376,14 @@ def stress_ledger(
         "default_horizon": default_horizon,
         "proxy_base": proxy_base,
     }
-    return StressResult(
+    return LedgerStress(
         metadata=make_metadata(scenario),
         scenario=scenario,
         parties=parties,
         rounds=pd.DataFrame(rows),
         converged=converged,
     )
+
+
+#: the old name (kept working): result classes are named for what they hold
+StressResult = LedgerStress

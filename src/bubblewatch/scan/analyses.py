@@ -141,14 +141,14 @@ class PSYAnalysis:
 
     def run(self, prices: pd.Series, checkpoint: Checkpoint, context: Context) -> dict[str, Any]:
         from bubblewatch.detect.psy import default_min_window, psy
-        from bubblewatch.detect.psy_critical import critical_values_for
+        from bubblewatch.detect.psy_critical import critical_values
         from bubblewatch.detect.psy_pvalue import gsadf_pvalue
 
         n = int(prices.shape[0])
         if n < self.min_obs:
             raise InsufficientDataError(f"{n} observations; the scan needs at least {self.min_obs}")
         res = psy(prices, lags=self.lags, log=self.log)
-        cv = critical_values_for(res, method=self.cv_method, reps=self.reps, seed=self.seed)
+        cv = critical_values(res, method=self.cv_method, reps=self.reps, seed=self.seed)
         lv = self.level
         row: dict[str, Any] = {
             "gsadf": res.gsadf,

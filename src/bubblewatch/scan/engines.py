@@ -34,81 +34,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 from bubblewatch.errors import InputError
-from bubblewatch.scan.analyses import Analysis
-from bubblewatch.scan.series_row import lost_row, run_series
-from bubblewatch.scan.spec import SeriesInput
+from bubblewatch.scan.process_pool import ProcessBackend
+from bubblewatch.scan.series_row import lost_row
+from bubblewatch.scan.tasks import Job, Outcome, Task, key_row, run_chunk
 
 __all__ = ["SCHEDULERS", "Job", "Outcome", "Task"]
 
 SCHEDULERS = ("sync", "threads", "processes", "dask")
-
-
-@dataclasses.dataclass(frozen=True)
-class Job:
-    """What every task of one scan shares (sent to the workers with each task)."""
-
-    analyses: tuple[Analysis, ...]
-    param_hash: str
-    timeout: float | None = None
-    #: numba threads per task (None: leave as is); 1 on pools so workers do not oversubscribe
-    threads: int | None = None
-    #: the scan's date (the status judges staleness against it); None: each series' last date
-    as_of: Any = None
-
-
-@dataclasses.dataclass
-class Task:
-    id: int
-    items: list[SeriesInput]
-    attempt: int = 1
-
-
-@dataclasses.dataclass
-class Outcome:
-    """How a task ended: its rows, the series not started, and the series that may have
-    killed its worker (``lost`` says how)."""
-
-    task: Task
-    rows: list[dict[str, Any]]
-    unstarted: list[SeriesInput] = dataclasses.field(default_factory=list)
-    suspects: list[SeriesInput] = dataclasses.field(default_factory=list)
-    lost: str | None = None
-    #: the backend already retried the task (Dask's scheduler does): a lone suspect is lost
-    retried: bool = False
-
-
-def _set_threads(n: int | None) -> None:
-    if n is None:
-        return
-    import numba
-
-    most = int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
-    numba.set_num_threads(max(1, min(int(n), most)))
-
-
-def key_row(row: dict[str, Any], item: SeriesInput, job: Job) -> dict[str, Any]:
-    row["fingerprint"], row["param_hash"] = item.fingerprint, job.param_hash
-    return row
-
-
-def run_series_input(item: SeriesInput, job: Job) -> dict[str, Any]:
-    row = run_series(
-        item.symbol,
-        item.dates,
-        item.values,
-        job.analyses,
-        timeout=job.timeout,
-        volume=item.volume,
-        extras=item.extras,
-        as_of=job.as_of,
-    )
-    return key_row(row, item, job)
-
-
-def run_chunk(items: Sequence[SeriesInput], job: Job) -> list[dict[str, Any]]:
-    """Rows of a chunk of series (the function every backend runs on a worker)."""
-    _set_threads(job.threads)
-    return [run_series_input(it, job) for it in items]
 
 
 class Backend(Protocol):
@@ -258,8 +190,6 @@ def make_backend(
     if scheduler == "threads":
         return ThreadBackend(pool_job, workers)
     if scheduler == "processes":
-        from bubblewatch.scan.process_pool import ProcessBackend
-
         return ProcessBackend(pool_job, workers)
     if scheduler == "dask":
         return DaskBackend(pool_job, workers, address, connect_timeout, retries)

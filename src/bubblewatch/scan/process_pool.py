@@ -20,7 +20,7 @@ import time
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from bubblewatch.scan.engines import Job, Outcome, Task, _set_threads, key_row, run_series_input
+from bubblewatch.scan.tasks import Job, Outcome, Task, key_row, run_series_input, set_threads
 
 __all__ = ["GRACE_S", "ProcessBackend"]
 
@@ -30,7 +30,7 @@ GRACE_S = 10.0
 
 def _worker_main(conn: Connection, job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _set_threads(job.threads)
+    set_threads(job.threads)
     while True:
         try:
             msg = conn.recv()

@@ -83,7 +83,7 @@ TRACK_HISTORIES: tuple[TrackSpec, ...] = (
     TrackSpec("NASDAQ Composite 2025-26", "NASDAQ_COMPOSITE", "2025-08-25", None),
     TrackSpec("S&P 500 1927-2020", "SP500", None, "2020-12-31"),
     TrackSpec("SOX 1994-now", "SOX", None, None),
-    TrackSpec("NVDA 2010-now", "NVDA", None, None),
+    TrackSpec("NVDA 2010-now", "NVDA", "2010-01-04", None),
     TrackSpec("Bitcoin 2014-2020", "BTC-USD", None, "2020-11-30"),
     TrackSpec("Gold 2000-2020", "GOLD_GC=F", None, "2020-12-31"),
     TrackSpec("WTI oil 2000-2020", "WTI_CL=F", None, "2020-12-31"),

@@ -12,7 +12,8 @@ from bubblewatch._exports import lazy_exports
 __all__, __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "CapeResult": "bubblewatch.valuation.cape",
+        "CapePercentile": "bubblewatch.valuation.cape",
+        "CapeResult": "bubblewatch.valuation.cape",  # old name
         "cape_from_components": "bubblewatch.valuation.cape",
         "cape_percentile": "bubblewatch.valuation.cape",
         "HYPERSCALERS": "bubblewatch.valuation.cashflow",
@@ -23,9 +24,11 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "free_cash_flow": "bubblewatch.valuation.cashflow",
         "MAGNIFICENT_7": "bubblewatch.valuation.concentration",
         "ConcentrationHistory": "bubblewatch.valuation.concentration",
-        "ConcentrationResult": "bubblewatch.valuation.concentration",
+        "Concentration": "bubblewatch.valuation.concentration",
+        "ConcentrationResult": "bubblewatch.valuation.concentration",  # old name
         "concentration_history": "bubblewatch.valuation.concentration",
-        "Decomposition": "bubblewatch.valuation.decomposition",
+        "ReturnDecomposition": "bubblewatch.valuation.decomposition",
+        "Decomposition": "bubblewatch.valuation.decomposition",  # old name
         "return_decomposition": "bubblewatch.valuation.decomposition",
         "EarningsBasis": "bubblewatch.valuation.earnings",
         "PriceEarnings": "bubblewatch.valuation.earnings",

@@ -19,7 +19,13 @@ from bubblewatch.validation import ArrayLike, Date, Integer, SeriesLike, validat
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["DOTCOM_PEAK_WINDOW", "CapeResult", "cape_from_components", "cape_percentile"]
+__all__ = [
+    "DOTCOM_PEAK_WINDOW",
+    "CapePercentile",
+    "CapeResult",
+    "cape_from_components",
+    "cape_percentile",
+]
 
 #: the window searched for the dot-com peak used as the reference line
 DOTCOM_PEAK_WINDOW: tuple[str, str] = ("1999-01-01", "2000-12-31")
@@ -93,7 +99,7 @@ def cape_from_components(
 
 
 @dataclasses.dataclass(frozen=True)
-class CapeResult(Result):
+class CapePercentile(Result):
     """A CAPE reading, its percentile in history and the dot-com peak reference."""
 
     cape: pd.Series
@@ -160,7 +166,7 @@ def cape_percentile(
     as_of: str | pd.Timestamp | None = None,
     *,
     peak_window: tuple[str, str] = DOTCOM_PEAK_WINDOW,
-) -> CapeResult:
+) -> CapePercentile:
     """Where the CAPE at ``as_of`` sits in its own history, with the 1999-2000 peak.
 
     Parameters
@@ -175,7 +181,7 @@ def cape_percentile(
 
     Returns
     -------
-    CapeResult
+    CapePercentile
         ``percentile`` is the share (percent) of months up to ``as_of`` with a CAPE at or
         below the reading; ``rank`` 1 is the highest month.
 
@@ -207,7 +213,7 @@ def cape_percentile(
         raise InsufficientDataError(
             f"no CAPE in the reference window {peak_window[0]}..{peak_window[1]}"
         )
-    return CapeResult(
+    return CapePercentile(
         metadata=make_metadata(
             {"as_of": str(when.date()), "peak_window": list(peak_window)}, data=hist
         ),
@@ -220,3 +226,7 @@ def cape_percentile(
         peak_date=pd.Timestamp(pw.idxmax()),
         peak_value=float(pw.max()),
     )
+
+
+#: the old name (kept working): result classes are named for what they hold
+CapeResult = CapePercentile

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAGNIFICENT_7",
     "SHARE_CLASSES",
+    "Concentration",
     "ConcentrationHistory",
     "ConcentrationResult",
     "concentration",
@@ -129,7 +130,7 @@ def _check_holdings(holdings: pd.DataFrame) -> None:
 
 
 @dataclasses.dataclass(frozen=True)
-class ConcentrationResult(Result):
+class Concentration(Result):
     """Concentration of one holdings snapshot (weights in percent of the equity lines).
 
     Attributes
@@ -246,7 +247,7 @@ def concentration(
     by: str = "company",
     share_classes: Mapping[str, str] = SHARE_CLASSES,
     as_of: pd.Timestamp | str | None = None,
-) -> ConcentrationResult:
+) -> Concentration:
     """Concentration measures of one holdings snapshot.
 
     Parameters
@@ -266,7 +267,7 @@ def concentration(
 
     Returns
     -------
-    ConcentrationResult
+    Concentration
 
     Notes
     -----
@@ -348,7 +349,7 @@ def concentration(
         if by == "company"
         else "share lines counted separately"
     ) + "; cash, futures and non-equity lines excluded; equity weights renormalised to 100%"
-    return ConcentrationResult(
+    return Concentration(
         metadata=make_metadata(
             {"top_n": int(top_n), "by": by, "groups": {k: list(v) for k, v in groups.items()}},
             data_vintage=when.date().isoformat() if isinstance(when, pd.Timestamp) else None,
@@ -372,9 +373,9 @@ def concentration(
 
 @dataclasses.dataclass(frozen=True)
 class ConcentrationHistory(Result):
-    """Concentration at each holdings date (one :class:`ConcentrationResult` per date)."""
+    """Concentration at each holdings date (one :class:`Concentration` per date)."""
 
-    snapshots: tuple[ConcentrationResult, ...]
+    snapshots: tuple[Concentration, ...]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per holdings date; weights as fractions of the equity lines."""
@@ -441,3 +442,7 @@ def concentration_history(
     )
     meta: Metadata = make_metadata(kwargs, data_vintage=res[-1].metadata.data_vintage)
     return ConcentrationHistory(metadata=meta, snapshots=res)
+
+
+#: the old name (kept working): result classes are named for what they hold
+ConcentrationResult = Concentration

@@ -30,7 +30,7 @@ from bubblewatch.validation import Date, Integer, SeriesLike, Text, validate_par
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-__all__ = ["Decomposition", "return_decomposition"]
+__all__ = ["Decomposition", "ReturnDecomposition", "return_decomposition"]
 
 
 #: the components' names in words (chart labels)
@@ -44,7 +44,7 @@ _LABELS = {
 
 
 @dataclasses.dataclass(frozen=True)
-class Decomposition(Result):
+class ReturnDecomposition(Result):
     """Annualised return decomposition over one window (all rates in percent a year)."""
 
     start: pd.Timestamp
@@ -162,7 +162,7 @@ def return_decomposition(
     end: str | pd.Timestamp,
     periods_per_year: int = 12,
     source: str = "",
-) -> Decomposition:
+) -> ReturnDecomposition:
     """Decompose the annualised total return between ``start`` and ``end``.
 
     Parameters
@@ -182,7 +182,7 @@ def return_decomposition(
 
     Returns
     -------
-    Decomposition
+    ReturnDecomposition
 
     References
     ----------
@@ -239,7 +239,7 @@ def return_decomposition(
     gpe = ((p1 / e1) / (p0 / e0)) ** (1.0 / years) - 1.0
     dy = float(np.mean(dv.to_numpy()[1:] / win.to_numpy()[1:]))
     pct = 100.0
-    return Decomposition(
+    return ReturnDecomposition(
         metadata=make_metadata(
             {"start": str(t0.date()), "end": str(t1.date()), "periods_per_year": periods_per_year},
             data_vintage=d1.date().isoformat(),
@@ -258,3 +258,7 @@ def return_decomposition(
         pe_end=p1 / e1,
         source=source,
     )
+
+
+#: the old name (kept working): result classes are named for what they hold
+Decomposition = ReturnDecomposition

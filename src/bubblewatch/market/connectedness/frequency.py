@@ -43,7 +43,7 @@ import pandas as pd
 from bubblewatch.errors import InputError
 from bubblewatch.market.connectedness import _fevd_kernels as FK
 from bubblewatch.market.connectedness._inputs import check_positive_int, label
-from bubblewatch.market.connectedness.models import FIT, ModelFit
+from bubblewatch.market.connectedness.model_fit import FIT, ModelFit
 from bubblewatch.market.connectedness.tables import Connectedness, _mark, from_fevd, require_ok
 from bubblewatch.results import Result, frozen_array, make_metadata
 from bubblewatch.validation import ArrayLike, Integer, Options, Text, validate_params

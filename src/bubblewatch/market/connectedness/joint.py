@@ -31,7 +31,7 @@ import numpy as np
 
 from bubblewatch.market.connectedness import _fevd_kernels as FK
 from bubblewatch.market.connectedness._inputs import check_positive_int
-from bubblewatch.market.connectedness.models import FIT, ModelFit
+from bubblewatch.market.connectedness.model_fit import FIT, ModelFit
 from bubblewatch.market.connectedness.tables import (
     Connectedness,
     build,

@@ -28,7 +28,7 @@ from bubblewatch.market.connectedness._inputs import (
     prepare_data,
 )
 from bubblewatch.market.connectedness._specs import DATA, UNIT_OPEN, WINDOW
-from bubblewatch.market.connectedness.models import ModelFit, window_sizes, windowed_fit
+from bubblewatch.market.connectedness.model_fit import ModelFit, window_sizes, windowed_fit
 from bubblewatch.validation import Bool, Integer, validate_params
 
 __all__ = ["fit_qvar"]

@@ -37,7 +37,7 @@ from bubblewatch.errors import InputError
 from bubblewatch.market import _spillover_kernels as SK
 from bubblewatch.market.connectedness import _fevd_kernels as FK
 from bubblewatch.market.connectedness._inputs import check_positive_int, label
-from bubblewatch.market.connectedness.models import FIT, ModelFit
+from bubblewatch.market.connectedness.model_fit import FIT, ModelFit
 from bubblewatch.results import Result, frozen_array, make_metadata
 from bubblewatch.validation import ArrayLike, Instance, Integer, Options, validate_params
 

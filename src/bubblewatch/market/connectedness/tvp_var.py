@@ -46,7 +46,7 @@ from bubblewatch.market.connectedness._inputs import (
     prepare_data,
 )
 from bubblewatch.market.connectedness._specs import DATA, PRIOR, UNIT_OPEN, WINDOW
-from bubblewatch.market.connectedness.models import ModelFit
+from bubblewatch.market.connectedness.model_fit import ModelFit
 from bubblewatch.results import frozen_array
 from bubblewatch.validation import Bool, Integer, Real, validate_params
 

@@ -5,8 +5,9 @@ and ``bubblewatch lppls`` read it): the LPPLS fit of the last ``FIT_WINDOW``
 observations drawn over the price, with the spread (10%-90%) of the critical time over
 the qualified windows ending on the last date; and the DS LPPLS confidence indicator (FCO
 filter) over the last two years (one year with ``options["fast"]``), on a modest window
-grid with :data:`~bubblewatch.detect.lppls_confidence.FAST_CONFIDENCE_GRID`, for at most
-``MAX_SYMBOLS`` symbols, so the section stays within a few seconds.
+grid with :data:`~bubblewatch.detect.lppls_confidence.FAST_CONFIDENCE_GRID`, for the first
+``MAX_SYMBOLS`` symbols with enough history (shorter ones are named in the text), so the
+section stays within a few seconds.
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ def build(ctx: ReportContext) -> SectionOutput:
     years = 1 if fast else 2
     params = FAST_CI if fast else CI
     missing: list[str] = []
+    short: list[str] = []  # symbols with too little history: named, the others still shown
     figures = []
-    sentences = []
-    for sym in ctx.symbols[:MAX_SYMBOLS]:
+    sentences: list[str] = []
+    for sym in ctx.symbols:
+        if len(sentences) >= MAX_SYMBOLS:
+            break
         try:
             # the long history (X_LONG + X), as the status and `lppls` read it
             s = history_closes(ctx, sym)[0].dropna()
@@ -57,7 +61,7 @@ def build(ctx: ReportContext) -> SectionOutput:
             continue
         need = FIT_WINDOW + 252 * years
         if len(s) < need:
-            missing.append(f"{sym}: at least {need} daily closes for LPPLS (has {len(s)})")
+            short.append(f"{sym} ({len(s)} daily closes, needs {need})")
             continue
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -115,8 +119,13 @@ def build(ctx: ReportContext) -> SectionOutput:
         sentences.append(text)
     if not sentences:
         return SectionOutput(
-            id=ID, title=TITLE, missing=tuple(missing) or ("tracked symbols' close prices",)
+            id=ID,
+            title=TITLE,
+            missing=tuple(missing) + tuple(f"{x}: too short for LPPLS" for x in short)
+            or ("tracked symbols' close prices",),
         )
+    if short:
+        sentences.append("Too short for these fits, left out: " + escape(", ".join(short)) + ".")
     intro = (
         "The LPPLS model (Johansen, Ledoit &amp; Sornette) describes a bubble as faster-than-"
         "exponential growth decorated by accelerating log-periodic oscillations ending at a "

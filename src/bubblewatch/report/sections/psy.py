@@ -90,6 +90,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     sentences = []
     durations: list[int] = []
     source = ""
+    short: list[str] = []  # too short to test: named, the others still shown
     for sym in ctx.symbols:
         try:
             closes, series = history_closes(ctx, sym)
@@ -98,7 +99,7 @@ def build(ctx: ReportContext) -> SectionOutput:
             missing.append(f"{sym} close prices")
             continue
         if len(s) < MIN_OBS:
-            missing.append(f"{sym}: at least {MIN_OBS} closes (has {len(s)})")
+            short.append(f"{sym} ({len(s)} closes, needs {MIN_OBS})")
             continue
         try:
             res = psy(s, log=True)
@@ -121,8 +122,13 @@ def build(ctx: ReportContext) -> SectionOutput:
         durations.append(default_min_duration(res.nobs))
     if not sentences:
         return SectionOutput(
-            id=ID, title=TITLE, missing=tuple(missing) or ("tracked symbols' close prices",)
+            id=ID,
+            title=TITLE,
+            missing=tuple(missing) + tuple(f"{x}: too short to test" for x in short)
+            or ("tracked symbols' close prices",),
         )
+    if short:
+        sentences.append("Too short to test, left out: " + escape(", ".join(short)) + ".")
     intro = (
         "The PSY test (Phillips, Shi &amp; Yu 2015) asks whether a price grew faster than a random "
         f"walk allows. On the status's sample, the {escape(DEFAULT_PARAMS.sample_description())} "

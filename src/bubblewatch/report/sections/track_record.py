@@ -58,14 +58,14 @@ def table_html(rec: Any) -> str:
 
 def build(ctx: ReportContext) -> SectionOutput:
     """The track record from the cache, or what to run to make it."""
-    from bubblewatch.data.cache import FrameCache
+    from bubblewatch.data.cache import track_record_cache
     from bubblewatch.data.status_inputs import status_inputs
     from bubblewatch.status.views import track_record_view
 
     try:
         rec = track_record_view(
             lambda s: status_inputs(ctx.store, s),
-            cache=FrameCache(kind="track-record"),
+            cache=track_record_cache(),
             cached_only=True,
         )
     except BubblewatchError as exc:
