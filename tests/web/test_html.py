@@ -55,6 +55,14 @@ def test_status_table_links_members_and_colours_levels():
     assert '<td data-v="ai2025:equal-weight">ai2025:equal-weight</td>' in out
     assert 'data-v="explosive"><span class=level style="background:' in out
     assert 'class="level-explosive"' in out
+    # one data date for every row: said once in the caption, no column
+    assert "Data to" not in out and "<caption>" not in out  # the rows above have no date
+    member["data"] = {"date": "2025-02-14"}
+    out = str(status_table({"members": [member]}))
+    assert "<caption>Every member&#x27;s data runs to 2025-02-14.</caption>" in out
+    late = {**member, "symbol": "AMD", "data": {"date": "2025-02-13"}}
+    out = str(status_table({"members": [member, late]}))
+    assert "Data to" in out and "<caption>" not in out
 
 
 def test_claims_page_filters_without_javascript(demo_store, monkeypatch):

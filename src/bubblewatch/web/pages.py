@@ -128,7 +128,13 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
         Col("Data to", "data_date", date),
         Col("First reason", "why"),
     ]
-    return table(table_id, cols, rows, row_class=lambda r: f"level-{r['level']}")
+    caption = None
+    ends = {date(r["data_date"]) for r in rows}
+    if len(ends) == 1:  # one date for all: said once, the column left out (room for reasons)
+        end = ends.pop()
+        caption = None if end == "n/a" else f"Every member's data runs to {end}."
+        cols = [c for c in cols if c.key != "data_date"]
+    return table(table_id, cols, rows, caption=caption, row_class=lambda r: f"level-{r['level']}")
 
 
 def _fresh_summary(rows: list[dict[str, Any]]) -> str:
