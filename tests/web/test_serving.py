@@ -333,3 +333,29 @@ def test_a_job_the_data_overtook_is_computed_again_on_the_new_data(tmp_path):
     assert type(queued.future.exception()).__name__ == "Superseded"
     assert [r["symbol"] for r in rows] == ["NVDA", "^IXIC"] and comp.runs["catalogue"] == 1
     comp.shutdown()
+
+
+def test_serve_data_follows_the_folder(tmp_path, monkeypatch):
+    from bubblewatch.commands.report import _follow_folder
+    from bubblewatch.data.data_dir_store import open_data_dir_store
+    from bubblewatch.web.source import DataSource
+
+    monkeypatch.setenv("BUBBLEWATCH_HOME", str(tmp_path / "home"))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "ACME.csv").write_text("date,close\n2025-01-02,1.5\n", encoding="utf-8")
+    st = open_data_dir_store(data)
+    src = DataSource(Path(str(st.path)), label="folder data")
+    st.close()
+    first = src.path
+    stop = _follow_folder(src, data, every=0.1)
+    try:
+        (data / "BETA.csv").write_text("date,close\n2025-01-02,2.5\n", encoding="utf-8")
+        for _ in range(300):
+            if src.path != first:
+                break
+            time.sleep(0.1)
+        with src.open() as new:
+            assert sorted(new.list_series()["symbol"]) == ["ACME", "BETA"]
+    finally:
+        stop.set()
