@@ -359,3 +359,38 @@ def test_serve_data_follows_the_folder(tmp_path, monkeypatch):
             assert sorted(new.list_series()["symbol"]) == ["ACME", "BETA"]
     finally:
         stop.set()
+
+
+def test_a_busy_server_serves_the_previous_answer_else_503(tmp_path):
+    import asyncio
+    import threading
+
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.data.store import Store
+    from bubblewatch.web.compute import STALE, Computer, ServerBusy
+    from bubblewatch.web.source import DataSource
+
+    path = build_demo_store(tmp_path / "busy.duckdb", ["NVDA"])
+    comp = Computer(DataSource(path), workers=1, max_pending=1, stale_wait=0.0)
+
+    async def ask(name, fn):
+        out = await comp.result(name, fn)
+        return out, STALE.get()
+
+    before, stale = asyncio.run(ask("catalogue", queries.catalogue))
+    assert not stale
+    with Store(path) as st:
+        load_demo(st, ["^IXIC"])  # new data; then the only queue place is taken
+    release = threading.Event()
+    blocker = comp.submit("block", lambda st: release.wait(30))
+    try:
+        again, stale = asyncio.run(ask("catalogue", queries.catalogue))
+        assert stale and again == before  # the previous data's answer, marked stale
+        with pytest.raises(ServerBusy, match="busy with 1 computations"):
+            asyncio.run(ask("assets", queries.asset_names))  # nothing to fall back on
+    finally:
+        release.set()
+    assert blocker.future.result() is True
+    fresh = comp.submit("catalogue", queries.catalogue).future.result(timeout=60)
+    assert [r["symbol"] for r in fresh] == ["NVDA", "^IXIC"]  # and the next asks the new data
+    comp.shutdown()

@@ -9,14 +9,16 @@ computation that reads no data). Jobs are keyed by (store fingerprint, name, par
   stored value that makes an analysis fail costs one computation, not one per request;
 * a request waits at most ``timeout`` seconds (30 by default) and then gets HTTP 503 with
   a message; the job goes on and fills the cache for the retry, so no request ever hangs;
-* at most ``max_pending`` jobs wait or run at once; past that a request gets 503 at once;
+* at most ``max_pending`` jobs wait or run at once; past that a request gets the previous
+  data's answer (marked stale) when there is one, else 503 at once;
 * after the store changed (an import finished), a request whose new result is not ready
   within ``stale_wait`` seconds gets the last result computed on the previous data, marked
   stale (the pages say so, the API adds ``X-Bubblewatch-Stale: true``), while the new one
   is computed: an import never blanks the dashboard.
 
 A store busy with a foreign writer (:class:`~bubblewatch.errors.StoreBusyError`) is not
-cached: the next request tries again.
+cached: the next request tries again (meanwhile the previous answer is served when there is
+one, as for a busy server or a job the data overtook).
 """
 
 from __future__ import annotations
@@ -192,11 +194,16 @@ class Computer:
                     self._jobs.move_to_end(key)
                     return job
                 del self._jobs[key]
+            fut: cf.Future[Any] = cf.Future()
             if self.pending() >= self.max_pending:
-                raise ServerBusy(
+                busy = ServerBusy(
                     f"the server is busy with {self.pending()} computations; retry in a few seconds"
                 )
-            fut: cf.Future[Any] = cf.Future()
+                if (name, _freeze(params)) not in self._latest:
+                    raise busy
+                # not kept: the previous data's answer is served and the next request retries
+                fut.set_exception(busy)
+                return Job(name, label or name, fut, time.monotonic(), key=(name, _freeze(params)))
             job = Job(
                 name,
                 label or name,
@@ -252,7 +259,7 @@ class Computer:
         """The job's result (or its error), waiting at most ``timeout`` (default the limit);
         the previous data's result after ``stale_wait`` when there is one."""
         limit = self.timeout if timeout is None else timeout
-        has_old, old = self.stale(job) if not job.future.done() else (False, None)
+        has_old, old = self.stale(job) if not _settled(job) else (False, None)
         if has_old:
             try:
                 await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), self.stale_wait)
@@ -297,9 +304,11 @@ class Computer:
             await asyncio.wait(futures, timeout=deadline)
         out: dict[str, Outcome] = {}
         for key, job in jobs.items():
-            if not job.future.done() or isinstance(job.future.exception(), Superseded):
-                has_old, old = self.stale(job)
-                out[key] = Outcome(result=old, stale=True) if has_old else Outcome(pending=job)
+            has_old, old = self.stale(job) if not _settled(job) else (False, None)
+            if has_old:
+                out[key] = Outcome(result=old, stale=True)
+            elif not job.future.done() or isinstance(job.future.exception(), Superseded):
+                out[key] = Outcome(pending=job)
             elif job.future.exception() is not None:
                 out[key] = Outcome(error=job.future.exception())
             else:
@@ -308,6 +317,16 @@ class Computer:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+#: errors that say nothing about the data: a job ending so is served the previous answer
+_PASSING = (ServerBusy, Superseded, StoreBusyError)
+
+
+def _settled(job: Job) -> bool:
+    """True when the job ended with its answer or an error of the data itself (not when it
+    runs, or ended because the server was busy, the data changed or a foreign lock held it)."""
+    return job.future.done() and not isinstance(job.future.exception(), _PASSING)
 
 
 def _wrapped(fut: cf.Future[Any]) -> asyncio.Future[Any]:
