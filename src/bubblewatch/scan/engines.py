@@ -14,7 +14,9 @@ A task is a chunk of series; every backend runs :func:`run_chunk` on it and repo
   scheduler reschedules its tasks (``distributed.scheduler.allowed-failures`` times: set
   to ``retries`` on the local cluster, the cluster's own setting with ``address``) and then
   reports ``KilledWorker``. The local cluster gives each worker one task at a time
-  (``worker-saturation`` 1.0), so a dying worker takes only the task it was running.
+  (``worker-saturation`` 1.0), so a dying worker takes only the task it was running; the
+  results of ended tasks that it held are computed again, and :meth:`DaskBackend.next_done`
+  waits for them (such a task is not counted as lost).
 
 :func:`execute` feeds a bounded number of tasks to the backend (so memory and the
 scheduler's queue stay small) and handles lost tasks: the series that may have killed the
@@ -156,13 +158,18 @@ class DaskBackend:
     def next_done(self) -> Outcome:
         fut = next(self._ac)
         task = self._tasks.pop(fut.key)
-        if fut.status == "finished":
-            return Outcome(task, fut.result())
-        exc = fut.exception()
+        try:
+            # waits if the result was lost with a dying worker after the task ended: the
+            # scheduler computes it again (the task did not kill anything)
+            rows = fut.result()
+        except Exception as exc:  # KilledWorker: the scheduler's retries are spent
+            fut.release()
+            return Outcome(
+                task, [], suspects=list(task.items), lost=f"{type(exc).__name__}: {exc}",
+                retried=True,
+            )  # fmt: skip
         fut.release()
-        return Outcome(
-            task, [], suspects=list(task.items), lost=f"{type(exc).__name__}: {exc}", retried=True
-        )
+        return Outcome(task, rows)
 
     def close(self) -> None:
         try:
