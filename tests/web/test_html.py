@@ -51,6 +51,10 @@ def test_status_table_links_members_and_colours_levels():
     basket = {**member, "symbol": "ai2025:equal-weight", "level": "heating"}
     out = str(status_table({"members": [member], "baskets": {"equal_weight": basket}}))
     assert '<a href="/asset/NVDA">NVDA</a>' in out
+    long = {**member, "symbol": "SAMSUNG_005930.KS"}
+    assert '<a href="/asset/SAMSUNG_005930.KS">SAMSUNG_<wbr>005930.KS</a>' in str(
+        status_table({"members": [long]})
+    )
     # a basket has no asset page
     assert '<td data-v="ai2025:equal-weight">ai2025:equal-weight</td>' in out
     assert 'data-v="explosive"><span class=level style="background:' in out

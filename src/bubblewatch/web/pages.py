@@ -78,7 +78,9 @@ def _asset_link(symbol: Any) -> Markup | str:
     """A link to the asset's page (basket symbols have none)."""
     if not symbol or ":" in str(symbol):
         return str(symbol or "")
-    return Markup('<a href="/asset/{0}">{0}</a>').format(symbol)
+    # a break opportunity after each "_" keeps long names (SAMSUNG_005930.KS) narrow
+    shown = Markup("_<wbr>").join(str(symbol).split("_"))
+    return Markup('<a href="/asset/{}">{}</a>').format(symbol, shown)
 
 
 def _member_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
