@@ -298,10 +298,13 @@ class Computer:
         return await self.wait(self.submit(name, fn, params, label=label, store=store))
 
     async def outcomes(self, jobs: Mapping[str, Job], deadline: float) -> dict[str, Outcome]:
-        """Wait up to ``deadline`` seconds for all ``jobs``; what is not done is pending."""
-        futures = [_wrapped(j.future) for j in jobs.values() if not j.future.done()]
-        if futures:
-            await asyncio.wait(futures, timeout=deadline)
+        """Wait up to ``deadline`` seconds for all ``jobs`` (only ``stale_wait`` when each of
+        those still running has the previous data's answer); what is not done is pending."""
+        running = [j for j in jobs.values() if not j.future.done()]
+        if running:
+            if all(self.stale(j)[0] for j in running):
+                deadline = min(deadline, self.stale_wait)
+            await asyncio.wait([_wrapped(j.future) for j in running], timeout=deadline)
         out: dict[str, Outcome] = {}
         for key, job in jobs.items():
             has_old, old = self.stale(job) if not _settled(job) else (False, None)
