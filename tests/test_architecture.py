@@ -12,6 +12,7 @@ imports under ``if TYPE_CHECKING:`` do not (they never run).
 from __future__ import annotations
 
 import ast
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -22,38 +23,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "bubblewatch"
 
-#: the layers, bottom (0) to top; a module may import its own layer and those below
-LAYERS: dict[str, int] = {
-    # shared by all
-    "bubblewatch": 0,
-    "bubblewatch._exports": 0,
-    "bubblewatch.errors": 0,
-    "bubblewatch.results": 0,
-    "bubblewatch.validation": 0,
-    "bubblewatch.series": 0,
-    "bubblewatch.series_names": 0,
-    # data: store, importers, providers, bundled datasets, the resolver
-    "bubblewatch.data": 1,
-    "bubblewatch.datasets": 1,
-    # pure computations
-    "bubblewatch.detect": 2,
-    "bubblewatch.market": 2,
-    "bubblewatch.valuation": 2,
-    "bubblewatch.network": 2,
-    "bubblewatch.macro": 2,
-    # composition (episodes: the AI 2025 ledger as package data, built with network.Ledger)
-    "bubblewatch.status": 3,
-    "bubblewatch.claims": 3,
-    "bubblewatch.episodes": 3,
-    # running analyses over many series
-    "bubblewatch.scan": 4,
-    # presentation
-    "bubblewatch.report": 5,
-    "bubblewatch.web": 5,
-    "bubblewatch.commands": 5,
-    "bubblewatch.cli": 5,
-    "bubblewatch.__main__": 5,
-}
+#: the layers, bottom (0) to top (a module may import its own layer and those below): one
+#: table, in the script that writes docs/architecture.md from it
+_spec = importlib.util.spec_from_file_location(
+    "make_architecture", ROOT / "scripts" / "make_architecture.py"
+)
+assert _spec and _spec.loader
+_make_architecture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_make_architecture)
+LAYERS: dict[str, int] = _make_architecture.LAYERS
 
 #: modules allowed over MAX_LINES, and why
 LARGE = {
@@ -75,12 +53,9 @@ MODULES = {_module_name(p): p for p in sorted(SRC.rglob("*.py"))}
 
 
 def layer_of(module: str) -> int:
-    best, best_len = None, -1
-    for prefix, layer in LAYERS.items():
-        if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best_len:
-            best, best_len = layer, len(prefix)
-    assert best is not None, f"{module} is in no layer: add its package to LAYERS"
-    return best
+    layer = _make_architecture.layer_of(module)
+    assert layer is not None, f"{module} is in no layer: add its package to LAYERS"
+    return layer
 
 
 def _is_type_checking(node: ast.If) -> bool:

@@ -110,9 +110,10 @@ def test_frozen_for_real(cls):
             if isinstance(first, pd.DataFrame):
                 first["__added__"] = 1
                 first.iloc[0, 0] = first.iloc[-1, 0]
+                first.pop(first.columns[0])  # in place (drop(inplace=True) is deprecated)
             else:
                 first.iloc[0] = first.iloc[-1]
-            first.drop(first.index[:1], inplace=True)
+                first.pop(first.index[0])
             pd.testing.assert_frame_equal(
                 pd.DataFrame(object.__getattribute__(obj, f.name)), pd.DataFrame(before)
             )

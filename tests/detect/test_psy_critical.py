@@ -108,22 +108,23 @@ def test_below_the_table_is_simulated_never_the_nearest_table():
     """Issue 10 item 7: PSY on 10 observations took the T=50 table's critical values."""
     import pandas as pd
 
-    from bubblewatch.detect.psy_critical import critical_values_for
+    from bubblewatch.detect.psy_critical import critical_values
 
     y = pd.Series(np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 10))))
     r = psy(y)
     first = int(load_table().grid[0])
     assert r.nobs < first
-    cv = critical_values_for(r, reps=200)
+    cv = critical_values(r, reps=200)
     assert cv.method.startswith("mc") and cv.nobs == 10
     with pytest.raises(InputError, match=f"the shipped table starts at T={first}; got T=10"):
-        critical_values_for(r, method="table")
+        critical_values(r, method="table")
     with pytest.raises(InputError, match=f"starts at T={first}"):
         table_critical_values(10)
 
 
 def test_one_name_for_critical_values_and_the_old_names_still_work():
-    """Issue 11 item 5: ``critical_values`` everywhere; the old names warn and agree."""
+    """Issue 11 item 5: ``critical_values`` everywhere; the old name
+    ``critical_values_for`` warns and agrees (the one test that calls it)."""
     import bubblewatch.detect as detect
     from bubblewatch.detect import psy_critical
 
@@ -134,6 +135,15 @@ def test_one_name_for_critical_values_and_the_old_names_still_work():
         old = psy_critical.critical_values_for(r, method="table")
     assert old.gsadf == new.gsadf and old.bsadf[95].equals(new.bsadf[95])
     assert detect.critical_values is psy_critical.critical_values
+
+
+def test_old_name_default_critical_values_still_works():
+    """Issue 11 item 5: ``PSYResult.default_critical_values`` warns and gives what
+    ``critical_values_in_use`` gives (the one test that calls it)."""
+    from bubblewatch.detect import psy_critical
+
+    r = psy(np.cumsum(np.random.default_rng(3).normal(size=120)))
+    new = psy_critical.critical_values(r, method="table")
     attached = r.with_critical_values(new)
     assert attached.critical_values_in_use() is new
     with pytest.warns(DeprecationWarning, match="critical_values_in_use"):

@@ -190,6 +190,16 @@ def test_clearing_properties(case, ab):
     np.testing.assert_allclose(r.payments, p_dense, atol=1e-9)
 
 
+def test_a_ring_that_pays_itself_exactly_is_solvent_in_the_reference_too():
+    """Found by hypothesis: 2.5/3.5 * 3.5 rounds 4e-16 below 2.5; the dense reference took
+    that party as a defaulter (Rogers-Veraart discount: payments 0.61/0.22), the solver not."""
+    L = np.array([[0, 0, 0, 0], [0, 0, 1, 2.5], [0, 0, 0, 0], [0, 2.5, 0, 0.0]])
+    e = np.array([0, 1.0, 0, 0])
+    p_dense, _ = clearing_dense_iteration(L, e, 0.5, 0.5)
+    np.testing.assert_allclose(clearing_vector(L, e, alpha=0.5, beta=0.5).payments, p_dense)
+    np.testing.assert_allclose(p_dense, [0, 3.5, 0, 2.5])
+
+
 def test_huge_amounts_are_rescaled_exactly_or_refused():
     """Issue 10 item 7: liabilities of 1e308 gave NaN payments and exit 0."""
     from bubblewatch.errors import InputError

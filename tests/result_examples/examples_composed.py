@@ -32,8 +32,13 @@ def _claims() -> ClaimsReport:
         return check_claims(st, ids=["S0-1", "S2-11"])
 
 
+#: the example report's folders, removed when the test process ends
+_FOLDERS: list[tempfile.TemporaryDirectory[str]] = []
+
+
 def _report() -> ReportBuild:
-    out = Path(tempfile.mkdtemp(prefix="bw-contract-")) / "report.html"
+    _FOLDERS.append(tempfile.TemporaryDirectory(prefix="bw-contract-"))
+    out = Path(_FOLDERS[-1].name) / "report.html"
     with Store(":memory:") as st:
         return build_report(st, out, symbols=[], sections=[coverage.build])
 

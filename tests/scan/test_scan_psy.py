@@ -12,7 +12,7 @@ from bubblewatch.cli import main
 from bubblewatch.data.store import Store
 from bubblewatch.data.tables import write_prices
 from bubblewatch.detect.psy import psy
-from bubblewatch.detect.psy_critical import critical_values_for
+from bubblewatch.detect.psy_critical import critical_values
 from bubblewatch.errors import InputError
 from bubblewatch.scan import scan_psy
 
@@ -34,7 +34,7 @@ def test_rows_equal_one_by_one_psy():
     table = scan_psy(panel).to_frame().set_index("symbol")
     for sym, y in panel.items():
         res = psy(y, log=True)
-        cv = critical_values_for(res)
+        cv = critical_values(res)
         row = table.loc[sym]
         assert row["gsadf"] == res.gsadf
         assert row["bsadf_last"] == res.bsadf.iloc[-1]

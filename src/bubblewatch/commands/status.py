@@ -283,7 +283,7 @@ def compare_2000_result(st: Any, params: Any) -> Any:
     from bubblewatch.data.status_inputs import cape_series, price_symbols
     from bubblewatch.status.views import compare_2000_view
 
-    holdings = st.query("SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'")
+    holdings = st.holdings_history("SPY")
     with progress("2000 vs now"):
         return compare_2000_view(
             _loader(st),

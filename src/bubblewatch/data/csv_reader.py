@@ -283,13 +283,7 @@ def read_raw_table(path: Path) -> RawTable:
         lines = np.flatnonzero(~blank)[1:] + 1
     if len(lines) != len(frame):  # pragma: no cover - quoted newlines inside a cell
         lines = np.arange(len(frame), dtype=np.int64) + 2
-    if len(frame) == 0:
-        raise DataFileError(
-            path,
-            "no data rows",
-            line=2,
-            expected="at least one row of data after the header",
-        )
+    _require_rows(path, frame)
     raw = RawTable(path, frame, lines, original, parquet=False, text_frame=read_text)
     if trailing:
         raw.notes.append(f"{path}: every line ends with a comma; the empty last column was ignored")
@@ -440,16 +434,17 @@ def _read_parquet(path: Path) -> RawTable:
     return raw
 
 
+def _require_rows(path: Path, frame: pd.DataFrame) -> None:
+    if len(frame) == 0:
+        raise DataFileError(
+            path, "no data rows", line=2, expected="at least one row of data after the header"
+        )
+
+
 def _finish(path: Path, frame: pd.DataFrame, header: list[str], *, parquet: bool) -> RawTable:
     names, original = _check_header(path, header)
     frame = frame.copy()
     frame.columns = pd.Index(names)
-    if len(frame) == 0:
-        raise DataFileError(
-            path,
-            "no data rows",
-            line=2,
-            expected="at least one row of data after the header",
-        )
+    _require_rows(path, frame)
     lines = np.arange(len(frame), dtype=np.int64) + 2
     return RawTable(path=path, frame=frame, lines=lines, original=original, parquet=parquet)

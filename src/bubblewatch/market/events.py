@@ -8,14 +8,8 @@ USD/CNY series (CNY per USD, ``Store.fx("DEXCHUS_USDCNY")``).
 Conventions
 -----------
 * Returns are simple close-to-close returns on the ``close`` column, as fractions.
-* Market value = close x shares outstanding in force that day. A share count is in force from
-  its ``date`` (the cover-page date of the filing) until the next count. Reported counts are
-  put on the price basis: by default closes are taken as split-adjusted to today
-  (``price_basis="split_adjusted"``, the usual vendor convention), so every count reported
-  before a split is multiplied by the split ratio. Splits are inferred from jumps in the
-  reported counts whose ratio is close to an integer (NVDA: 4:1 in 2021, 10:1 in 2024) unless
-  an explicit ``splits`` table is given. With ``price_basis="as_traded"`` the counts are put
-  on the basis of each day instead, which needs the split dates (pass ``splits``).
+* Market value = close x shares outstanding in force that day, the reported counts put on
+  the price basis (split-adjusted by default): :mod:`bubblewatch.market.shares` says how.
 * Traded value = close x volume (a proxy: no intraday VWAP in daily bars).
 * z-scores compare a day with the *previous* 63 sessions (the day itself excluded).
 * N-month highs compare a day with the previous ``21 * N`` sessions (strictly higher).

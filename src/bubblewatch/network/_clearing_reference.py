@@ -42,9 +42,12 @@ def clearing_dense_iteration(
     PiT = np.ascontiguousarray(Pi.T)
     p = pbar.copy()
     scale = max(1.0, float(pbar.max()))
+    # solvent within rounding, as the solver decides (a ring that exactly pays itself must not
+    # default on a 4e-16 shortfall: the Rogers-Veraart discount would then cascade)
+    solvent_at = pbar - 1e-12 * np.maximum(1.0, pbar)
     for k in range(1, max_iter + 1):
         v = e + PiT @ p
-        nxt = np.where(v >= pbar, pbar, np.minimum(pbar, alpha * e + beta * (PiT @ p)))
+        nxt = np.where(v >= solvent_at, pbar, np.minimum(pbar, alpha * e + beta * (PiT @ p)))
         if np.abs(nxt - p).max() <= tol * scale:
             return nxt, k
         p = nxt

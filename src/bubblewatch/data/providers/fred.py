@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from bubblewatch.data.providers.http import HttpGet, http_get
+from bubblewatch.data.providers.http import HttpGet, http_get, json_document
 from bubblewatch.errors import ProviderError
 
 __all__ = ["api_url", "csv_url", "download", "parse_csv", "parse_observations"]
@@ -83,15 +83,9 @@ def parse_observations(
     end: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Parse the JSON API's answer into ``date, value, source`` (``"."`` -> NaN)."""
-    if isinstance(payload, dict):
-        doc = payload
-    else:
-        try:
-            doc = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ProviderError(
-                f"malformed answer from FRED for {series}: not JSON ({exc})"
-            ) from exc
+    doc = json_document(
+        payload, lambda what: ProviderError(f"malformed answer from FRED for {series}: {what}")
+    )
     if not isinstance(doc, dict):
         raise ProviderError(f"malformed answer from FRED for {series}: not a JSON object")
     if "error_message" in doc:

@@ -9,11 +9,13 @@ provider's ``download`` at call time, so replacing ``bubblewatch.data.providers.
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from bubblewatch.errors import ProviderError
 
@@ -57,3 +59,16 @@ def http_get(url: str, *, headers: dict[str, str] | None = None, timeout: float 
             f"cannot reach {host}: {reason}; check the network connection "
             "or use --offline to read the cache"
         ) from exc
+
+
+def json_document(
+    payload: bytes | str | Mapping[str, Any], malformed: Callable[[str], ProviderError]
+) -> Any:
+    """A provider's answer as a JSON document (a mapping passes through as it is);
+    ``malformed(what)`` is the error raised when it is not JSON."""
+    if isinstance(payload, Mapping):
+        return payload
+    try:
+        return json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise malformed(f"not JSON ({exc})") from exc

@@ -29,13 +29,13 @@ expected unit, a fact without ``end``/``val``/``filed``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bubblewatch.data.providers.http import json_document
 from bubblewatch.errors import ProviderError
 
 __all__ = ["FLOW_METRICS", "METRIC_TAGS", "SHARES_TAG", "parse_company_facts"]
@@ -244,13 +244,7 @@ def parse_company_facts(
         Not JSON, no facts, a required metric missing, an unexpected unit, a malformed fact,
         or no quarter in the window.
     """
-    if isinstance(payload, Mapping):
-        doc = payload
-    else:
-        try:
-            doc = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _bad(ticker, f"not JSON ({exc})") from exc
+    doc = json_document(payload, lambda what: _bad(ticker, what))
     if not isinstance(doc, Mapping) or not isinstance(doc.get("facts"), Mapping):
         raise _bad(ticker, "no 'facts' object")
     cik = doc.get("cik")

@@ -11,14 +11,13 @@ object, no result, arrays of unequal length, no bar at all) raises
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bubblewatch.data.providers.http import HttpGet, http_get
+from bubblewatch.data.providers.http import HttpGet, http_get, json_document
 from bubblewatch.errors import ProviderError
 
 __all__ = ["KINDS", "chart_url", "download", "parse_chart"]
@@ -70,13 +69,7 @@ def parse_chart(
     ProviderError
         On an error answer, a malformed document or no bar in the window.
     """
-    if isinstance(payload, dict):
-        doc = payload
-    else:
-        try:
-            doc = json.loads(payload)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _malformed(symbol, f"not JSON ({exc})") from exc
+    doc = json_document(payload, lambda what: _malformed(symbol, what))
     chart = doc.get("chart") if isinstance(doc, dict) else None
     if not isinstance(chart, dict):
         raise _malformed(symbol, "no 'chart' object")

@@ -19,7 +19,9 @@ from bubblewatch.errors import InsufficientDataError
 from bubblewatch.results import frozen_array
 from bubblewatch.validation import Instance
 
-__all__ = ["FIT", "ModelFit", "window_sizes", "windowed_fit"]
+#: public: the fit and its declaration; window_sizes / windowed_fit are the model modules'
+#: shared plumbing (called with parameters their public functions have checked)
+__all__ = ["FIT", "ModelFit"]
 
 
 @dataclasses.dataclass(frozen=True)

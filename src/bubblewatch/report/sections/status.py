@@ -245,9 +245,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     if group is not None:
         html.append(_group_card(group))
     try:
-        hold = store.query(
-            "SELECT as_of, symbol, name, weight FROM holdings WHERE index_name = 'SPY'"
-        )
+        hold = store.holdings_history("SPY")
         cmp_ = compare_2000_view(
             load, available, cape=cape, holdings=hold if len(hold) else None, params=params
         )
