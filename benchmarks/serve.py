@@ -62,11 +62,22 @@ def _cli() -> list[str]:
     return [sys.executable, "-m", "bubblewatch"]
 
 
+#: the first answer of each failing (url, status), to say why
+WHY: dict[str, str] = {}
+
+
 def _get(conn: http.client.HTTPConnection, url: str) -> tuple[int, float]:
     t0 = time.perf_counter()
     conn.request("GET", url)
     resp = conn.getresponse()
-    resp.read()
+    body = resp.read()
+    if resp.status != 200:
+        WHY.setdefault(
+            f"{url}: {resp.status}",
+            (lambda t: t[t.find("<strong>") :][:400] if "<strong>" in t else t[:300])(
+                body.decode(errors="replace")
+            ),
+        )
     return resp.status, time.perf_counter() - t0
 
 
@@ -103,8 +114,10 @@ def _memory_sampler(pid: int, stop: threading.Event, peak: list[float]) -> None:
         time.sleep(0.05)
 
 
-def _importer(store: Path, stop: threading.Event, counts: list[int], folder: Path) -> None:
-    """Import a fresh synthetic price file into ``store`` until stopped."""
+def _importer(
+    store: Path, stop: threading.Event, counts: list[int], folder: Path, every: float
+) -> None:
+    """Import a fresh synthetic price file into ``store`` every ``every`` seconds until stopped."""
     import pandas as pd
 
     rng = np.random.default_rng(0)
@@ -131,9 +144,12 @@ def _importer(store: Path, stop: threading.Event, counts: list[int], folder: Pat
             text=True,
         )
         counts[0 if res.returncode == 0 else 1] += 1
+        stop.wait(every)
 
 
-def run(store: Path, requests: int, clients: int, port: int, during_import: bool) -> dict:
+def run(
+    store: Path, requests: int, clients: int, port: int, during_import: bool, every: float = 5.0
+) -> dict:
     env = {**os.environ, "BUBBLEWATCH_QUIET": "1"}
     server = subprocess.Popen(
         [*_cli(), "--quiet", "serve", "--store", str(store), "--port", str(port)],
@@ -153,7 +169,7 @@ def run(store: Path, requests: int, clients: int, port: int, during_import: bool
         tmp = Path(tempfile.mkdtemp(prefix="bw-serve-bench-"))
         if during_import:
             importer = threading.Thread(
-                target=_importer, args=(store, stop, imports, tmp), daemon=True
+                target=_importer, args=(store, stop, imports, tmp, every), daemon=True
             )
             importer.start()
         latencies: list[float] = []
@@ -231,6 +247,9 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--during-import", action="store_true", help="also run imports into the store")
     ap.add_argument("--both", action="store_true", help="run without and then with imports")
+    ap.add_argument(
+        "--import-every", type=float, default=5.0, help="seconds between two imports (default 5)"
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bw-serve-store-"))
     try:
@@ -243,7 +262,8 @@ def main() -> None:
             )
         modes = [False, True] if args.both else [args.during_import]
         rows = [
-            run(store, args.requests, args.clients, args.port + i, m) for i, m in enumerate(modes)
+            run(store, args.requests, args.clients, args.port + i, m, args.import_every)
+            for i, m in enumerate(modes)
         ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -260,6 +280,8 @@ def main() -> None:
     for r in rows:
         if r["error_detail"]:
             print("errors:", json.dumps(r["error_detail"]))
+    for k, v in WHY.items():
+        print(f"  {k}: {v}")
 
 
 if __name__ == "__main__":

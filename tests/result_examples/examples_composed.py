@@ -15,8 +15,11 @@ from bubblewatch.report.sections import coverage
 from bubblewatch.scan.result import ScanResult
 from bubblewatch.scan.run import scan
 from bubblewatch.status.asset import AssetStatus, asset_status
+from bubblewatch.status.compare2000 import Compare2000, compare_2000
 from bubblewatch.status.group import GroupStatus, group_status
 from bubblewatch.status.params import DEFAULT_PARAMS
+from bubblewatch.status.replay import run_track_record
+from bubblewatch.status.track_record import TrackRecord, TrackSpec
 
 FAST = DEFAULT_PARAMS.replace(lppls=False, gsadf_cv=False)
 
@@ -57,10 +60,33 @@ def _panel() -> dict[str, pd.Series]:
     }
 
 
+def _peaked(start: str, end: str, peak: str, seed: int) -> pd.Series:
+    """A log path rising 1.2 a year to ``peak`` and falling 0.8 a year after it, plus noise."""
+    idx = pd.bdate_range(start, end)
+    rng = np.random.default_rng(seed)
+    t = (idx - pd.Timestamp(peak)).days.to_numpy() / 365.0
+    y = np.where(t <= 0, 1.2 * t, -0.8 * t) + np.cumsum(rng.normal(0, 0.005, len(idx)))
+    return pd.Series(100 * np.exp(y), index=idx)
+
+
+def _compare() -> Compare2000:
+    then = _peaked("1994-01-03", "2002-12-31", "2000-03-10", 1)
+    now = _peaked("2022-01-03", "2026-02-27", "2025-10-29", 2)
+    return compare_2000(then, {"AI": (now, "synthetic")}, then_source="synthetic", params=FAST)
+
+
+def _track() -> TrackRecord:
+    spec = TrackSpec("walk", "RW")
+    return run_track_record({"walk": (spec, _walk(900, seed=3))}, params=FAST, stride=100,
+                            lppls_stride=100)  # fmt: skip
+
+
 EXAMPLES = {
     ClaimsReport: _claims,
     ReportBuild: _report,
     AssetStatus: lambda: asset_status(_walk(), as_of=_walk().index[-1], params=FAST, symbol="RW"),
     GroupStatus: _group,
     ScanResult: lambda: scan(_panel()),
+    Compare2000: _compare,
+    TrackRecord: _track,
 }

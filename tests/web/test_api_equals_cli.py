@@ -72,6 +72,7 @@ CASES = [
     ),
     (["claims"], "/api/claims"),
     (["status", "NVDA", "--as-of", "2024-12-31"], "/api/status?symbol=NVDA&as_of=2024-12-31"),
+    (["status"], "/api/status"),
     (["status", "compare-2000"], "/api/status/compare-2000"),
 ]  # fmt: skip
 

@@ -78,3 +78,23 @@ def test_report_is_served_at_report(client):
 def test_missing_store(tmp_path):
     with pytest.raises(NotFoundError, match="does not exist"):
         create_app(tmp_path / "absent.duckdb")
+
+
+def test_lookups_read_the_store_catalogue(tmp_path):
+    from bubblewatch.web import queries as q
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as st:
+        load_demo(st, ["NVDA", "^IXIC", "DCOILWTICO"])
+        assert q.store_symbol(st, "nvda") == "NVDA"
+        assert q.store_symbol(st, "dcoilwtico", table=None) == "DCOILWTICO"
+        with pytest.raises(NotFoundError, match="no price series 'DCOILWTICO'"):
+            q.store_symbol(st, "DCOILWTICO")
+        # the catalogue's per-company pseudo-series are not series of their own
+        assert "NVDA:shares" not in set(q._series_catalogue(st)["symbol"])
+        # ^IXIC is a piece of the NASDAQ composite's history, still found by its own name
+        assert q.asset_names(st) == ["NASDAQ_COMPOSITE", "NVDA"]
+        assert q.asset_symbol(st, "nasdaq_composite") == "NASDAQ_COMPOSITE"
+        assert q.asset_symbol(st, "^ixic") == "^IXIC"
+        with pytest.raises(NotFoundError, match="nearest: NVDA"):
+            q.asset_symbol(st, "NVDX")

@@ -289,3 +289,108 @@ def test_lppls_fits_of_one_end_date(client):
     assert {"window", "tc", "B_sign", "qualified_confidence"} <= set(doc["fits"][0])
     csv = client.get("/api/lppls/fits/NVDA?scale=short&end=2024-06-28&format=csv")
     assert csv.status_code == 200 and csv.text.startswith("window,start,tc")
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/?as_of=2025-02-30", 422, "no such day"),
+        ("/asset/NVDA?start=2030-01-01", 422, "is not before"),
+        ("/asset/NVDA?lags=99", 422, "lags"),
+        ("/asset/NVDA?min_window=3", 422, "from 10 to 5000"),
+        ("/contagion?universe=" + ",".join(f"S{i}" for i in range(31)), 422, "at most 30"),
+        ("/loop?party=Nobody", 404, "nearest"),
+        ("/loop?honour=140", 422, "honour"),
+    ],
+)
+def test_bad_page_input_gets_an_error_page(client, demo_store, url, status, words):
+    r = client.get(url)
+    assert r.status_code == status and words in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    _clean(r.text, demo_store)
+
+
+def test_a_job_the_data_overtook_is_computed_again_on_the_new_data(tmp_path):
+    import asyncio
+
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.data.store import Store
+    from bubblewatch.web.compute import Computer
+    from bubblewatch.web.source import DataSource
+
+    path = build_demo_store(tmp_path / "overtaken.duckdb", ["NVDA"])
+    comp = Computer(DataSource(path), workers=1, stale_wait=0.0)
+    import threading
+
+    written = threading.Event()
+    blocker = comp.submit("block", lambda st: written.wait(30))  # the only worker is busy
+    queued = comp.submit("catalogue", queries.catalogue)
+    with Store(path) as st:
+        load_demo(st, ["^IXIC"])  # a new store is published while the job waits
+    written.set()
+    rows = asyncio.run(comp.result("catalogue", queries.catalogue))
+    assert blocker.future.result() is True
+    assert type(queued.future.exception()).__name__ == "Superseded"
+    assert [r["symbol"] for r in rows] == ["NVDA", "^IXIC"] and comp.runs["catalogue"] == 1
+    comp.shutdown()
+
+
+def test_serve_data_follows_the_folder(tmp_path, monkeypatch):
+    from bubblewatch.commands.report import _follow_folder
+    from bubblewatch.data.data_dir_store import open_data_dir_store
+    from bubblewatch.web.source import DataSource
+
+    monkeypatch.setenv("BUBBLEWATCH_HOME", str(tmp_path / "home"))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "ACME.csv").write_text("date,close\n2025-01-02,1.5\n", encoding="utf-8")
+    st = open_data_dir_store(data)
+    src = DataSource(Path(str(st.path)), label="folder data")
+    st.close()
+    first = src.path
+    stop = _follow_folder(src, data, every=0.1)
+    try:
+        (data / "BETA.csv").write_text("date,close\n2025-01-02,2.5\n", encoding="utf-8")
+        for _ in range(300):
+            if src.path != first:
+                break
+            time.sleep(0.1)
+        with src.open() as new:
+            assert sorted(new.list_series()["symbol"]) == ["ACME", "BETA"]
+    finally:
+        stop.set()
+
+
+def test_a_busy_server_serves_the_previous_answer_else_503(tmp_path):
+    import asyncio
+    import threading
+
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.data.store import Store
+    from bubblewatch.web.compute import STALE, Computer, ServerBusy
+    from bubblewatch.web.source import DataSource
+
+    path = build_demo_store(tmp_path / "busy.duckdb", ["NVDA"])
+    comp = Computer(DataSource(path), workers=1, max_pending=1, stale_wait=0.0)
+
+    async def ask(name, fn):
+        out = await comp.result(name, fn)
+        return out, STALE.get()
+
+    before, stale = asyncio.run(ask("catalogue", queries.catalogue))
+    assert not stale
+    with Store(path) as st:
+        load_demo(st, ["^IXIC"])  # new data; then the only queue place is taken
+    release = threading.Event()
+    blocker = comp.submit("block", lambda st: release.wait(30))
+    try:
+        again, stale = asyncio.run(ask("catalogue", queries.catalogue))
+        assert stale and again == before  # the previous data's answer, marked stale
+        with pytest.raises(ServerBusy, match="busy with 1 computations"):
+            asyncio.run(ask("assets", queries.asset_names))  # nothing to fall back on
+    finally:
+        release.set()
+    assert blocker.future.result() is True
+    fresh = comp.submit("catalogue", queries.catalogue).future.result(timeout=60)
+    assert [r["symbol"] for r in fresh] == ["NVDA", "^IXIC"]  # and the next asks the new data
+    comp.shutdown()

@@ -216,17 +216,19 @@ def _serve_source(data: Path | None, store: Path | None) -> Any:
     return DataSource(path, label=label)
 
 
-def _follow_folder(src: Any, folder: Path, every: float = 10.0) -> None:
-    """Rebuild --data's cached store in the background when a file under it changes."""
+def _follow_folder(src: Any, folder: Path, every: float = 10.0) -> Any:
+    """Rebuild --data's cached store in the background when a file under it changes (the
+    source then points at the new store); returns the event that stops the follower."""
     import threading
-    import time
 
     from bubblewatch.data.data_dir_store import data_dir_fingerprint, open_data_dir_store
 
+    stop = threading.Event()
+    seen = data_dir_fingerprint(folder)  # the folder as served now
+
     def loop() -> None:
-        seen = data_dir_fingerprint(folder)
-        while True:
-            time.sleep(every)
+        nonlocal seen
+        while not stop.wait(every):
             try:
                 now = data_dir_fingerprint(folder)
                 if now != seen:
@@ -238,3 +240,4 @@ def _follow_folder(src: Any, folder: Path, every: float = 10.0) -> None:
                 continue
 
     threading.Thread(target=loop, name="bw-follow-data", daemon=True).start()
+    return stop

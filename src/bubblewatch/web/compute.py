@@ -9,14 +9,16 @@ computation that reads no data). Jobs are keyed by (store fingerprint, name, par
   stored value that makes an analysis fail costs one computation, not one per request;
 * a request waits at most ``timeout`` seconds (30 by default) and then gets HTTP 503 with
   a message; the job goes on and fills the cache for the retry, so no request ever hangs;
-* at most ``max_pending`` jobs wait or run at once; past that a request gets 503 at once;
+* at most ``max_pending`` jobs wait or run at once; past that a request gets the previous
+  data's answer (marked stale) when there is one, else 503 at once;
 * after the store changed (an import finished), a request whose new result is not ready
   within ``stale_wait`` seconds gets the last result computed on the previous data, marked
   stale (the pages say so, the API adds ``X-Bubblewatch-Stale: true``), while the new one
   is computed: an import never blanks the dashboard.
 
 A store busy with a foreign writer (:class:`~bubblewatch.errors.StoreBusyError`) is not
-cached: the next request tries again.
+cached: the next request tries again (meanwhile the previous answer is served when there is
+one, as for a busy server or a job the data overtook).
 """
 
 from __future__ import annotations
@@ -33,7 +35,13 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from bubblewatch.errors import BubblewatchError, StoreBusyError
-from bubblewatch.web.public_errors import ComputeFailed, ComputeTimeout, ServerBusy, error_text
+from bubblewatch.web.public_errors import (
+    ComputeFailed,
+    ComputeTimeout,
+    ServerBusy,
+    Superseded,
+    error_text,
+)
 from bubblewatch.web.source import DataSource
 
 __all__ = ["STALE", "ComputeFailed", "ComputeTimeout", "Computer", "Job", "Outcome", "ServerBusy"]
@@ -64,6 +72,8 @@ class Job:
     started: float | None = None
     finished: float | None = None
     key: tuple[Any, ...] = ()
+    #: the store version the job computes on ("-": it reads no store)
+    fingerprint: str = "-"
 
     @property
     def state(self) -> str:
@@ -136,6 +146,9 @@ class Computer:
     # -- submitting -----------------------------------------------------------------------
     def _run(self, job: Job, fn: Callable[..., Any], params: Mapping[str, Any], store: bool) -> Any:
         job.started = time.monotonic()
+        if store and job.fingerprint != self.source.fingerprint():
+            job.finished = job.started
+            raise Superseded(f"{job.label}: the data changed before it started")
         self.runs[job.name] = self.runs.get(job.name, 0) + 1
         try:
             if not store:
@@ -177,16 +190,28 @@ class Computer:
             job = self._jobs.get(key)
             if job is not None:
                 err = job.future.exception() if job.future.done() else None
-                if not isinstance(err, StoreBusyError):
+                if not isinstance(err, StoreBusyError | Superseded):
                     self._jobs.move_to_end(key)
                     return job
                 del self._jobs[key]
+            fut: cf.Future[Any] = cf.Future()
             if self.pending() >= self.max_pending:
-                raise ServerBusy(
+                busy = ServerBusy(
                     f"the server is busy with {self.pending()} computations; retry in a few seconds"
                 )
-            fut: cf.Future[Any] = cf.Future()
-            job = Job(name, label or name, fut, time.monotonic(), key=(name, _freeze(params)))
+                if (name, _freeze(params)) not in self._latest:
+                    raise busy
+                # not kept: the previous data's answer is served and the next request retries
+                fut.set_exception(busy)
+                return Job(name, label or name, fut, time.monotonic(), key=(name, _freeze(params)))
+            job = Job(
+                name,
+                label or name,
+                fut,
+                time.monotonic(),
+                key=(name, _freeze(params)),
+                fingerprint=fp,
+            )
             self._jobs[key] = job
             self._trim()
         inner = self._pool.submit(self._run, job, fn, params, store)
@@ -211,8 +236,12 @@ class Computer:
                 return
 
     def pending(self) -> int:
-        """Jobs queued or running."""
-        return sum(1 for j in self._jobs.values() if not j.future.done())
+        """Jobs queued or running on the current data (older ones end as soon as they start)."""
+        return sum(
+            1
+            for j in self._jobs.values()
+            if not j.future.done() and j.fingerprint in ("-", self._fingerprint)
+        )
 
     def jobs(self) -> list[Job]:
         with self._lock:
@@ -230,7 +259,7 @@ class Computer:
         """The job's result (or its error), waiting at most ``timeout`` (default the limit);
         the previous data's result after ``stale_wait`` when there is one."""
         limit = self.timeout if timeout is None else timeout
-        has_old, old = self.stale(job) if not job.future.done() else (False, None)
+        has_old, old = self.stale(job) if not _settled(job) else (False, None)
         if has_old:
             try:
                 await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), self.stale_wait)
@@ -259,19 +288,30 @@ class Computer:
         label: str | None = None,
         store: bool = True,
     ) -> Any:
-        """Submit (or find) the job and wait for it within the request's limit."""
+        """Submit (or find) the job and wait for it within the request's limit (a job the
+        data overtook before it started is submitted again, on the new data)."""
+        for _ in range(3):
+            try:
+                return await self.wait(self.submit(name, fn, params, label=label, store=store))
+            except Superseded:
+                continue
         return await self.wait(self.submit(name, fn, params, label=label, store=store))
 
     async def outcomes(self, jobs: Mapping[str, Job], deadline: float) -> dict[str, Outcome]:
-        """Wait up to ``deadline`` seconds for all ``jobs``; what is not done is pending."""
-        futures = [_wrapped(j.future) for j in jobs.values() if not j.future.done()]
-        if futures:
-            await asyncio.wait(futures, timeout=deadline)
+        """Wait up to ``deadline`` seconds for all ``jobs`` (only ``stale_wait`` when each of
+        those still running has the previous data's answer); what is not done is pending."""
+        running = [j for j in jobs.values() if not j.future.done()]
+        if running:
+            if all(self.stale(j)[0] for j in running):
+                deadline = min(deadline, self.stale_wait)
+            await asyncio.wait([_wrapped(j.future) for j in running], timeout=deadline)
         out: dict[str, Outcome] = {}
         for key, job in jobs.items():
-            if not job.future.done():
-                has_old, old = self.stale(job)
-                out[key] = Outcome(result=old, stale=True) if has_old else Outcome(pending=job)
+            has_old, old = self.stale(job) if not _settled(job) else (False, None)
+            if has_old:
+                out[key] = Outcome(result=old, stale=True)
+            elif not job.future.done() or isinstance(job.future.exception(), Superseded):
+                out[key] = Outcome(pending=job)
             elif job.future.exception() is not None:
                 out[key] = Outcome(error=job.future.exception())
             else:
@@ -280,6 +320,16 @@ class Computer:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+#: errors that say nothing about the data: a job ending so is served the previous answer
+_PASSING = (ServerBusy, Superseded, StoreBusyError)
+
+
+def _settled(job: Job) -> bool:
+    """True when the job ended with its answer or an error of the data itself (not when it
+    runs, or ended because the server was busy, the data changed or a foreign lock held it)."""
+    return job.future.done() and not isinstance(job.future.exception(), _PASSING)
 
 
 def _wrapped(fut: cf.Future[Any]) -> asyncio.Future[Any]:

@@ -114,6 +114,16 @@ def _raw(v: Any) -> str:
     return str(v)
 
 
+def _attrs(attrs: Mapping[str, str | bool]) -> str:
+    out = []
+    for name, v in attrs.items():
+        if v is True:
+            out.append(f" {html.escape(name)}")
+        elif v is not False:
+            out.append(f' {html.escape(name)}="{html.escape(str(v))}"')
+    return "".join(out)
+
+
 def table(
     table_id: str,
     columns: Sequence[Col],
@@ -121,9 +131,16 @@ def table(
     *,
     caption: str | None = None,
     row_class: Callable[[Any], str] | None = None,
+    row_attrs: Callable[[Any], Mapping[str, str | bool]] | None = None,
     empty: str = "no rows",
 ) -> Markup:
-    """An HTML table whose CSV button exports the raw values (``data-v``)."""
+    """An HTML table whose CSV button exports the raw values (``data-v``).
+
+    A formatter that returns :class:`~markupsafe.Markup` (a link, a badge) is inserted as it
+    is, any other text escaped; ``row_attrs(row)`` gives extra attributes of the row's
+    ``<tr>`` (``True``: a bare attribute such as ``hidden``, ``False``: left out; values
+    escaped).
+    """
     rows = list(rows)
     head = "".join(
         f"<th{' class=num' if c.numeric else ''} scope=col>{html.escape(c.header)}</th>"
@@ -135,9 +152,12 @@ def table(
         for c in columns:
             v = c.value(r)
             cls = " class=num" if c.numeric else ""
-            cells.append(f'<td{cls} data-v="{html.escape(_raw(v))}">{html.escape(c.fmt(v))}</td>')
-        cls = f' class="{row_class(r)}"' if row_class else ""
-        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+            shown = c.fmt(v)
+            shown = shown if isinstance(shown, Markup) else html.escape(shown)
+            cells.append(f'<td{cls} data-v="{html.escape(_raw(v))}">{shown}</td>')
+        cls = f' class="{html.escape(row_class(r))}"' if row_class else ""
+        attrs = _attrs(row_attrs(r)) if row_attrs else ""
+        body.append(f"<tr{cls}{attrs}>{''.join(cells)}</tr>")
     if not rows:
         body.append(f"<tr><td colspan={len(columns)}>{html.escape(empty)}</td></tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""

@@ -71,7 +71,16 @@ def _badge(level: str) -> Markup:
     from bubblewatch.status.asset import LEVEL_COLOURS
 
     colour = LEVEL_COLOURS.get(level, "#666")
-    return Markup(f'<span class=level style="background:{colour}">{level}</span>')
+    return Markup('<span class=level style="background:{}">{}</span>').format(colour, level)
+
+
+def _asset_link(symbol: Any) -> Markup | str:
+    """A link to the asset's page (basket symbols have none)."""
+    if not symbol or ":" in str(symbol):
+        return str(symbol or "")
+    # a break opportunity after each "_" keeps long names (SAMSUNG_005930.KS) narrow
+    shown = Markup("_<wbr>").join(str(symbol).split("_"))
+    return Markup('<a href="/asset/{}">{}</a>').format(symbol, shown)
 
 
 def _member_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,8 +118,8 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
             rows += _member_rows({"members": [{**basket, "label": f"AI {label}"}]})
     cols = [
         Col("Member", "label"),
-        Col("Symbol", "symbol"),
-        Col("Level", "level"),
+        Col("Symbol", "symbol", _asset_link),
+        Col("Level", "level", _badge),
         Col("BSADF", "bsadf", num(2), True),
         Col("95% cv", "cv95", num(2), True),
         Col("LPPLS +", "pos", num(2), True),
@@ -121,28 +130,21 @@ def status_table(doc: dict[str, Any], table_id: str = "status-table") -> Markup:
         Col("Data to", "data_date", date),
         Col("First reason", "why"),
     ]
-    html = str(table(table_id, cols, rows, row_class=lambda r: f"level-{r['level']}"))
-    # link members to their asset page and colour the level cells
-    for r in rows:
-        if r["symbol"] and not r["label"].startswith("AI "):
-            cell = f'<td data-v="{r["symbol"]}">{r["symbol"]}</td>'
-            html = html.replace(
-                cell,
-                f'<td data-v="{r["symbol"]}"><a href="/asset/{r["symbol"]}">{r["symbol"]}</a></td>',
-                1,
-            )
-    for level in ("calm", "heating", "explosive", "critical", "bursting"):
-        html = html.replace(
-            f'data-v="{level}">{level}</td>', f'data-v="{level}">{_badge(level)}</td>'
-        )
-    return Markup(html)
+    caption = None
+    ends = {date(r["data_date"]) for r in rows}
+    if len(ends) == 1:  # one date for all: said once, the column left out (room for reasons)
+        end = ends.pop()
+        caption = None if end == "n/a" else f"Every member's data runs to {end}."
+        cols = [c for c in cols if c.key != "data_date"]
+    return table(table_id, cols, rows, caption=caption, row_class=lambda r: f"level-{r['level']}")
 
 
 def _fresh_summary(rows: list[dict[str, Any]]) -> str:
     """One sentence: the newest series and how many lag it by more than a month."""
     if not rows:
         return ""
-    newest = rows[0]
+    past = [r for r in rows if r["days_stale"] >= 0]  # projections (e.g. CBO's) end later
+    newest = past[0] if past else rows[0]
     behind = [r for r in rows if r["days_stale"] - newest["days_stale"] > 31]
     return (
         f"{len(rows)} series; the newest ends {newest['last']} ({newest['symbol']}, "

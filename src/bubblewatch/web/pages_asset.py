@@ -32,6 +32,8 @@ __all__ = ["AssetForm", "add_routes", "asset_jobs"]
 SCALES = q.SCALES
 #: about this many fits for the confidence history of one page
 FITS_PER_PAGE = 2500
+#: PSY's sample at least (the status's default), so the panel recomputes the status's numbers
+PSY_YEARS = 5
 #: largest moves listed
 TOP_MOVES = 12
 
@@ -70,7 +72,8 @@ def asset_jobs(
     wmax, wmin, wstep = SCALES[form.scale]
     n_windows = (wmax - wmin) // wstep + 1
     end_step = max(1, math.ceil(sessions * n_windows / FITS_PER_PAGE))
-    years = max(1, math.ceil((pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25))
+    # the status's PSY sample (5 years to the end date), longer when the range is longer
+    years = max(PSY_YEARS, math.ceil((pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25))
     jobs["status"] = spec(
         "status", q.status, f"the status of {symbol}", symbols=(symbol,), group=None, as_of=end
     )
@@ -288,6 +291,12 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         if form.end and form.end < info["first"]:
             raise InputError(
                 f"end={form.end} is before {symbol}'s first date {info['first']}", parameter="end"
+            )
+        if form.start and form.start >= info["last"]:
+            raise InputError(
+                f"start={form.start} is not before {symbol}'s last date {info['last']}; give "
+                "an earlier start",
+                parameter="start",
             )
         out = await gather(request, asset_jobs(info["symbol"], form, info))
         start_d, end_d = _range(info, form)

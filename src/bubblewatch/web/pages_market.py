@@ -4,12 +4,14 @@ markets to an event, spillovers, net transmitters)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from bubblewatch.data.store import Store
 from bubblewatch.web import queries as q
@@ -21,7 +23,7 @@ from bubblewatch.web.warmup import JobSpec, spec
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.web.app import AppState
 
-__all__ = ["LoopForm", "add_routes", "contagion_defaults", "loop_jobs"]
+__all__ = ["LoopForm", "add_routes", "contagion_defaults", "loop_jobs", "net_transmitters"]
 
 #: the reaction universe offered by default (those in the store)
 UNIVERSE = (
@@ -207,6 +209,30 @@ def _heatmap(grid: pd.DataFrame, reaction: dict[str, Any] | None, event: str) ->
         height=max(360, 26 * len(grid) + 120),
     )
     return fig
+
+
+def net_transmitters(d: Mapping[str, Any]) -> Markup:
+    """The spillover's net transmitters ranked, from its ``to_dict()`` (the API's fractions;
+    percent only in the cells' text, the raw fractions in their CSV values)."""
+    ranked = sorted(d["net"].items(), key=lambda kv: kv[1], reverse=True)
+    return table(
+        "net-transmitters",
+        [
+            Col("Rank", "rank", num(0), True),
+            Col("Series", "name"),
+            Col("Net (to others − from others)", "net", pct(2, True), True),
+            Col("To others", "to", pct(2), True),
+            Col("From others", "from", pct(2), True),
+        ],
+        [
+            {"rank": i + 1, "name": k, "net": v, "to": d["to"][k], "from": d["from"][k]}
+            for i, (k, v) in enumerate(ranked)
+        ],
+        caption=(
+            "Net transmitters ranked (shares of the forecast-error variance; total spillover "
+            f"{d['total']:.1%}, {d['nobs']} observations {d['start']}..{d['end']})"
+        ),
+    )
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
@@ -407,22 +433,7 @@ def add_routes(router: APIRouter, state: AppState) -> None:
                 res = s_o.result
                 d = res.to_dict()
                 ctx["spill_total"] = d["total"]
-                ranked = sorted(d["net"].items(), key=lambda kv: kv[1], reverse=True)
-                ctx["net_table"] = table(
-                    "net-transmitters",
-                    [
-                        Col("Rank", "rank", num(0), True),
-                        Col("Series", "name"),
-                        Col("Net (to others − from others)", "net", pct(2, True), True),
-                        Col("To others", "to", pct(2), True),
-                        Col("From others", "from", pct(2), True),
-                    ],
-                    [
-                        {"rank": i + 1, "name": k, "net": v, "to": d["to"][k], "from": d["from"][k]}
-                        for i, (k, v) in enumerate(ranked)
-                    ],
-                    caption=f"Net transmitters ranked (shares of the forecast-error variance; total spillover {d['total']:.1%}, {d['nobs']} observations {d['start']}..{d['end']})",
-                )
+                ctx["net_table"] = net_transmitters(d)
                 ctx["spill_fig"] = fig_block(res.plot(), "fig-spill", "spillover-table", 420)
             ctx["rolling_state"] = panel_state(r_o, "panel-rolling", "the rolling spillover")
             if r_o.ok:

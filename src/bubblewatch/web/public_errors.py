@@ -30,6 +30,7 @@ __all__ = [
     "ComputeFailed",
     "ComputeTimeout",
     "ServerBusy",
+    "Superseded",
     "error_text",
     "http_status",
     "public_message",
@@ -61,6 +62,10 @@ class ServerBusy(BubblewatchError):
     """Too many computations are waiting (HTTP 503)."""
 
 
+class Superseded(BubblewatchError):
+    """A job whose data changed before it started (it is submitted again; HTTP 503 if not)."""
+
+
 class ComputeFailed(BubblewatchError):
     """A computation failed unexpectedly (HTTP 500; the server log has the traceback)."""
 
@@ -80,7 +85,7 @@ def http_status(exc: BaseException) -> int:
         return 404
     if isinstance(exc, InputError):
         return 422
-    if isinstance(exc, ComputeTimeout | ServerBusy | StoreBusyError):
+    if isinstance(exc, ComputeTimeout | ServerBusy | StoreBusyError | Superseded):
         return 503
     if isinstance(exc, StoreError):
         return 503

@@ -70,17 +70,49 @@ def _not_found(what: str, name: str, names: Sequence[str]) -> NotFoundError:
     return NotFoundError(f"no {what} '{name}' in the data{tail}")
 
 
-def store_symbol(st: Store, name: str, *, table: str | None = "prices") -> str:
-    """The stored name of series ``name`` (case ignored) or NotFoundError naming the nearest
-    three; ``table`` limits the search to one table (None: any series)."""
-    sql = "SELECT symbol FROM series" + (" WHERE tbl = ?" if table else "")
-    names = st.query(sql, [table] if table else None)["symbol"].tolist()
+#: the pseudo-series :meth:`Store.list_series` adds for the per-company tables
+_PSEUDO_KINDS = ("shares", "fundamentals", "holdings")
+
+
+def _series_catalogue(st: Store) -> pd.DataFrame:
+    """The stored series (prices, macro, FX) with their kind and source: the store's
+    catalogue without its per-company pseudo-series (``NVDA:shares``)."""
+    cat = st.list_series()
+    pseudo = [
+        k in _PSEUDO_KINDS and str(s).endswith(f":{k}")
+        for s, k in zip(cat["symbol"], cat["kind"], strict=True)
+    ]
+    return cat[~pd.Series(pseudo, index=cat.index, dtype=bool)].reset_index(drop=True)
+
+
+def _price_names(st: Store) -> list[str]:
+    return [str(s) for s in st.price_catalogue()["symbol"]]
+
+
+def _match(name: str, names: Sequence[str]) -> str | None:
+    """``name`` as stored: itself, or the one name equal to it ignoring case."""
     if name in names:
         return name
     folded = [s for s in names if s.upper() == name.upper()]
-    if len(folded) == 1:
-        return folded[0]
-    raise _not_found("series" if table is None else "price series", name, names)
+    return folded[0] if len(folded) == 1 else None
+
+
+def _find(what: str, name: str, names: Sequence[str]) -> str:
+    """:func:`_match` or NotFoundError naming the nearest three."""
+    found = _match(name, names)
+    if found is None:
+        raise _not_found(what, name, names)
+    return found
+
+
+def store_symbol(st: Store, name: str, *, table: str | None = "prices") -> str:
+    """The stored name of series ``name`` (case ignored) or NotFoundError naming the nearest
+    three; ``table="prices"`` limits the search to the price series (None: any series)."""
+    if table not in ("prices", None):
+        raise ValueError(f"table must be 'prices' or None, not {table!r}")
+    if table:
+        return _find("price series", name, _price_names(st))
+    return _find("series", name, [str(s) for s in _series_catalogue(st)["symbol"]])
 
 
 def asset_names(st: Store) -> list[str]:
@@ -88,9 +120,7 @@ def asset_names(st: Store) -> list[str]:
     one name (``NVDA_1999_2025``, ``NVDA_LONG`` and ``NVDA`` are the asset ``NVDA``)."""
     from bubblewatch.data.resolve import HISTORY_CHAINS
 
-    names = st.query("SELECT symbol FROM series WHERE tbl = 'prices' ORDER BY symbol")[
-        "symbol"
-    ].tolist()
+    names = _price_names(st)
     have = set(names)
     out: list[str] = []
     for s in names:
@@ -111,14 +141,12 @@ def asset_symbol(st: Store, name: str) -> str:
     """The asset ``name`` (its history joined by the resolver) or NotFoundError naming the
     nearest three assets."""
     assets = asset_names(st)
-    if name in assets:
-        return name
-    folded = [a for a in assets if a.upper() == name.upper()]
-    if len(folded) == 1:
-        return folded[0]
-    names = st.query("SELECT symbol FROM series WHERE tbl = 'prices'")["symbol"].tolist()
-    if name in names:
-        return name
+    found = _match(name, assets)
+    if found is not None:
+        return found
+    found = _match(name, _price_names(st))  # a piece of a history, asked by its own name
+    if found is not None:
+        return found
     raise _not_found("asset", name, assets)
 
 
@@ -142,13 +170,14 @@ def series_data(
     """One stored series between ``start`` and ``end`` (``/api/series/SYMBOL``)."""
     from bubblewatch.results import jsonable
 
-    name = store_symbol(st, symbol, table=None)
+    cat = _series_catalogue(st)
+    name = _find("series", symbol, [str(x) for x in cat["symbol"]])
     s = st.series(name, column)
     if start is not None:
         s = s[s.index >= start]
     if end is not None:
         s = s[s.index <= end]
-    src = st.query("SELECT source FROM series WHERE symbol = ?", [name])["source"]
+    src = cat.loc[cat["symbol"] == name, "source"]
     return {
         "symbol": name,
         "column": column,
