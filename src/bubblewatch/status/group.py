@@ -65,6 +65,7 @@ __all__ = [
     "group_as_of",
     "group_status",
     "loop_figures",
+    "pe_group_median",
 ]
 
 #: a basket starts on the first day with at least this many members
@@ -349,13 +350,7 @@ def group_status(
     shares = shares or {}
     kinds = kinds or {}
     labels = dict(labels or {})
-    pes = []
-    for sym, prices in members.items():
-        close = price_frame(prices)["close"]
-        pe, *_ = pe_reading(fundamentals.get(sym), close, when, sym)
-        if math.isfinite(pe) and pe > 0:
-            pes.append(pe)
-    median = float(np.median(pes)) if len(pes) >= 2 else None
+    median = pe_group_median(members, fundamentals, when)
     statuses = []
     gone = list(missing)
     for sym, prices in members.items():
@@ -437,6 +432,28 @@ def group_status(
         loop=loop,
         params=params,
     )
+
+
+@validate_params(
+    members=MappingOf("a mapping symbol -> prices"),
+    fundamentals=MappingOf("a mapping symbol -> fundamentals frame or None"),
+    when=Date(),
+)
+def pe_group_median(
+    members: Mapping[str, Any],
+    fundamentals: Mapping[str, pd.DataFrame | None],
+    when: Any,
+) -> float | None:
+    """The median point-in-time trailing P/E of the members on ``when`` (positive P/Es
+    only; None with fewer than two), the group median :func:`asset_status` compares with."""
+    when = parse_as_of(when)
+    pes = []
+    for sym, prices in members.items():
+        close = price_frame(prices)["close"]
+        pe, *_ = pe_reading(fundamentals.get(sym), close, when, sym)
+        if math.isfinite(pe) and pe > 0:
+            pes.append(pe)
+    return float(np.median(pes)) if len(pes) >= 2 else None
 
 
 @validate_params(last_dates=Anything("the members' last dates"))

@@ -9,6 +9,7 @@ scales and the GSADF bootstrap are skipped (said in the section).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -174,6 +175,62 @@ def _compare_html(c: Any) -> str:
     )
 
 
+#: the rows of the table "Status on the article dates" (store names; absent ones are skipped)
+EPISODE_ASSETS = ("NVDA", "NASDAQ_COMPOSITE")
+
+
+def _episode(
+    load: Any,
+    available: Any,
+    shown: dict[str, Any],
+    labels: dict[str, str],
+    group: Any,
+    params: Any,
+    cape: Any,
+) -> str:
+    """The status of Nvidia, the AI equal-weight basket and the NASDAQ Composite on the
+    article dates (:mod:`bubblewatch.report.sections.status_episode`), on the table's series."""
+    from bubblewatch.report.sections.status_episode import episode_html, episode_row
+    from bubblewatch.status.group import pe_group_median
+    from bubblewatch.status.views import ai_complex_inputs
+
+    median = None
+    members: dict[str, Any] = {}
+    if group is not None:
+        inp = ai_complex_inputs(load, available)  # cached loads: no second read
+        members = inp["members"]
+        medians = {}
+
+        def median(d: str) -> float | None:
+            if d not in medians:
+                medians[d] = pe_group_median(members, inp["fundamentals"], d)
+            return medians[d]
+
+    rows = []
+    for i, name in enumerate(EPISODE_ASSETS):
+        st = shown.get(name)
+        if st is None:
+            continue
+        inp1 = load(name)
+        rows.append(
+            episode_row(
+                labels.get(name, name),
+                inp1.history,
+                st,
+                params,
+                fundamentals=inp1.fundamentals,
+                cape=cape if inp1.index_level else None,
+                group_median=median if name in members else None,
+            )
+        )
+        if i == 0 and group is not None and group.equal_weight is not None:
+            ew = group.equal_weight
+            rows.append(
+                episode_row("AI equal-weight basket", ew.close, ew, params.replace(trust=False))
+            )
+    return episode_html(rows, params)
+
+
 def build(ctx: ReportContext) -> SectionOutput:
     """The status table of the tracked assets, the AI-complex card, 2000 vs now."""
     from bubblewatch.data.status_inputs import cape_series, price_symbols, status_inputs
@@ -184,7 +241,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     store = ctx.store
     available = price_symbols(store)
     cape = cape_series(store)
-    load = lambda s: status_inputs(store, s)  # noqa: E731
+    load = functools.lru_cache(maxsize=None)(lambda s: status_inputs(store, s))
     missing: list[str] = []
     figures = []
     how = [
@@ -204,8 +261,10 @@ def build(ctx: ReportContext) -> SectionOutput:
         missing.append(f"AI complex: {exc}")
     done = {s.symbol: s for s in (group.members if group else ())}
     labels = dict(group.labels) if group else {}
-    labels.update({a.name: a.label for a in tracked_assets(ctx)})
+    tracked = tracked_assets(ctx)
+    labels.update({a.name: a.label for a in tracked})
     rows = []
+    shown: dict[str, Any] = {}
     for name in asset_names(list(ctx.symbols), set(available)):
         st = done.get(name)
         if st is None:
@@ -222,10 +281,12 @@ def build(ctx: ReportContext) -> SectionOutput:
             except BubblewatchError as exc:
                 missing.append(f"{name}: {exc}")
                 continue
+        shown[name] = st
         rows.append(_row(st, labels.get(name, name)))
     if group is not None:
         for st in group.members:
             if st.symbol not in set(asset_names(list(ctx.symbols), set(available))):
+                shown[st.symbol] = st
                 rows.append(_row(st, labels.get(st.symbol, st.symbol)))
         for label, st in (
             ("AI equal-weight basket", group.equal_weight),
@@ -235,6 +296,8 @@ def build(ctx: ReportContext) -> SectionOutput:
                 rows.append(_row(st, label))
     if rows:
         html.append(_table(rows))
+        displays = {**labels, **{a.name: a.display for a in tracked}}
+        html.append(_episode(load, available, shown, displays, group, params, cape))
     html.extend(how)  # how to read the table: after it, so the table is on the first screen
     if group is not None:
         html.append(_group_card(group))
