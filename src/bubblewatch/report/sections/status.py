@@ -5,6 +5,11 @@ Every number comes from :mod:`bubblewatch.status` with :data:`~bubblewatch.statu
 the report's as-of date, from each asset's long history
 (:func:`~bubblewatch.data.resolve.resolve_history`). With ``options["fast"]`` the LPPLS
 scales and the GSADF bootstrap are skipped (said in the section).
+
+Right under the table, "Status on the article dates"
+(:mod:`~bubblewatch.report.sections.status_episode`): Nvidia, the AI equal-weight basket and
+the NASDAQ Composite on each of :data:`~bubblewatch.report.context.ARTICLE_DATES`, computed
+point-in-time on the same series and parameters.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pandas as pd
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.assets import asset_names, tracked_assets
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
+from bubblewatch.report.sections.status_format import badge, words
 
 ID = "status"
 TITLE = "Bubble status"
@@ -29,17 +35,6 @@ def _params(ctx: ReportContext) -> Any:
     if ctx.options.get("fast"):
         return DEFAULT_PARAMS.replace(lppls=False, gsadf_cv=False)
     return DEFAULT_PARAMS.replace(gsadf_cv=False)
-
-
-def badge(level: str) -> str:
-    """A coloured level badge (inline style: the report loads nothing)."""
-    from bubblewatch.status.asset import LEVEL_COLOURS
-
-    colour = LEVEL_COLOURS.get(level, "#666")
-    return (
-        f"<span class='badge' style='background:{colour};color:#fff;padding:.1rem .45rem;"
-        f"border-radius:.6rem;font-weight:600'>{escape(level)}</span>"
-    )
 
 
 def sparkline(close: pd.Series, sessions: int = 252, width: int = 120, height: int = 28) -> str:
@@ -60,16 +55,6 @@ def sparkline(close: pd.Series, sessions: int = 252, width: int = 120, height: i
         f"aria-label='last {len(y)} closes'><polyline fill='none' stroke='{colour}' "
         f"stroke-width='1.2' points='{pts}'/></svg>"
     )
-
-
-def words(text: Any) -> str:
-    """A status text for the reader, escaped: parameter switches in words (a fast build
-    turns LPPLS off: ``(lppls=False)`` reads ``(skipped in this fast build)``).
-
-    >>> words("LPPLS not computed (lppls=False)")
-    'LPPLS not computed (skipped in this fast build)'
-    """
-    return escape(str(text).replace("(lppls=False)", "(skipped in this fast build)"))
 
 
 def _num(v: Any, fmt: str = ".2f") -> str:

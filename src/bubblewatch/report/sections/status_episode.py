@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ARTICLE_DATES, escape
+from bubblewatch.report.sections.status_format import badge, words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,8 +83,6 @@ def _num(v: Any) -> str:
 
 
 def _cell(st: AssetStatus | None, lppls: bool) -> str:
-    from bubblewatch.report.sections.status import badge
-
     if st is None:
         return "no data"
     h = st.headline()
@@ -151,8 +150,6 @@ def episode_html(rows: Sequence[EpisodeRow], params: StatusParams) -> str:
         + "</tr>"
         for r in rows
     )
-    from bubblewatch.report.sections.status import words
-
     said = " ".join(words(_row_sentence(r, dates)) for r in rows)
     how = (
         "Each cell is the status computed with data up to that date only (the same series, "
