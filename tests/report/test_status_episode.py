@@ -144,3 +144,14 @@ def test_sentence_is_generated_from_the_cells(default_report):
         )
         assert ("PSY rejects" if b > cv else "PSY does not reject") in own
         assert f"it is {cells[-1][0]}." in own
+
+
+def test_first_screen_says_nvidias_status_on_the_article_dates(default_report):
+    """The header (first screen) carries Nvidia's levels on the article dates and now."""
+    page = default_report["page"]
+    cells = _rows(_episode(page))["Nvidia (NVDA)"]
+    levels = [c[0] for c in cells[: len(ARTICLE_DATES)]]
+    assert len(set(levels)) == 1  # on the default data: one level on all four dates
+    text = f"{levels[0]} on all 4 ({ARTICLE_DATES[0]} to {ARTICLE_DATES[-1]}); {cells[-1][0]} as of"
+    top = page.split("</header>", 1)[0]
+    assert "Nvidia (NVDA) on the article dates" in top and text in top

@@ -172,10 +172,15 @@ def _episode(
     group: Any,
     params: Any,
     cape: Any,
-) -> str:
+) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The status of Nvidia, the AI equal-weight basket and the NASDAQ Composite on the
-    article dates (:mod:`bubblewatch.report.sections.status_episode`), on the table's series."""
-    from bubblewatch.report.sections.status_episode import episode_html, episode_row
+    article dates (:mod:`bubblewatch.report.sections.status_episode`), on the table's series,
+    and the first row's levels as a header fact."""
+    from bubblewatch.report.sections.status_episode import (
+        episode_headline,
+        episode_html,
+        episode_row,
+    )
     from bubblewatch.status.group import pe_group_median
     from bubblewatch.status.views import ai_complex_inputs
 
@@ -213,7 +218,8 @@ def _episode(
             rows.append(
                 episode_row("AI equal-weight basket", ew.close, ew, params.replace(trust=False))
             )
-    return episode_html(rows, params)
+    head = (episode_headline(rows[0]),) if rows else ()
+    return episode_html(rows, params), head
 
 
 def build(ctx: ReportContext) -> SectionOutput:
@@ -239,6 +245,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         "every level lists the conditions that put it there (<code>bubblewatch status SYMBOL</code>).</p>"
     ]
     html: list[str] = []
+    headline: tuple[tuple[str, str], ...] = ()
     group = None
     try:
         group = ai_complex_status(load, available, as_of=ctx.as_of, params=params, cape=cape)
@@ -282,7 +289,8 @@ def build(ctx: ReportContext) -> SectionOutput:
     if rows:
         html.append(_table(rows))
         displays = {**labels, **{a.name: a.display for a in tracked}}
-        html.append(_episode(load, available, shown, displays, group, params, cape))
+        episode, headline = _episode(load, available, shown, displays, group, params, cape)
+        html.append(episode)
     html.extend(how)  # how to read the table: after it, so the table is on the first screen
     if group is not None:
         html.append(_group_card(group))
@@ -298,7 +306,12 @@ def build(ctx: ReportContext) -> SectionOutput:
     if not rows and group is None:
         return SectionOutput(ID, TITLE, missing=tuple(missing) or ("tracked assets' prices",))
     return SectionOutput(
-        ID, TITLE, html="".join(html), figures=tuple(figures), missing=tuple(missing)
+        ID,
+        TITLE,
+        html="".join(html),
+        figures=tuple(figures),
+        missing=tuple(missing),
+        headline=headline,
     )
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from bubblewatch.status.asset import AssetStatus
     from bubblewatch.status.params import StatusParams
 
-__all__ = ["EpisodeRow", "episode_html", "episode_row"]
+__all__ = ["EpisodeRow", "episode_headline", "episode_html", "episode_row"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +130,21 @@ def _row_sentence(row: EpisodeRow, dates: Sequence[str]) -> str:
             text += f" and it was {st.level} because: {st.reasons[0].condition}"
     latest = row.latest
     return text + f"; as of {latest.data_date.date()} it is {latest.level}."
+
+
+def episode_headline(row: EpisodeRow, dates: Sequence[str] = ARTICLE_DATES) -> tuple[str, str]:
+    """A (label, text) header fact: ``row``'s levels on the article dates and now, e.g.
+    ``("Nvidia (NVDA) on the article dates", "heating on all 4 (2025-10-14 to 2025-11-20);
+    calm as of 2026-05-21")``."""
+    levels = [st.level if st is not None else "no data" for st in row.on_dates]
+    if len(set(levels)) == 1:
+        text = f"{levels[0]} on all {len(levels)} ({dates[0]} to {dates[-1]})"
+    else:
+        text = ", ".join(f"{lv} {d}" for lv, d in zip(levels, dates))
+    return (
+        f"{row.label} on the article dates",
+        f"{text}; {row.latest.level} as of {row.latest.data_date.date()}",
+    )
 
 
 def episode_html(rows: Sequence[EpisodeRow], params: StatusParams) -> str:
