@@ -70,3 +70,32 @@ def store_content_hash(path: str | Path, *tmp: str | Path) -> str:
 def store_digest():
     """:func:`store_content_hash` (a fixture, so tests in any folder can use it)."""
     return store_content_hash
+
+
+@pytest.fixture(scope="session")
+def default_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The default report as a fresh machine builds it, once per session: ``bubblewatch report
+    --json --fast`` with no store (the embedded AI-2025 data). Keys: ``payload`` (the JSON),
+    ``page`` (the HTML), ``err`` (stderr), ``out`` (the file), ``home`` (``$BUBBLEWATCH_HOME``)."""
+    import contextlib
+    import io
+    import json
+
+    from bubblewatch.cli import main
+
+    base = tmp_path_factory.mktemp("default-report")
+    out = base / "out" / "report.html"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BUBBLEWATCH_HOME", str(base / "home"))
+        mp.delenv("BUBBLEWATCH_STORE", raising=False)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(["report", "--out", str(out), "--json", "--fast"])
+    assert code == 0, stderr.getvalue()[-2000:]
+    return {
+        "payload": json.loads(stdout.getvalue()),
+        "page": out.read_text(encoding="utf-8"),
+        "err": stderr.getvalue(),
+        "out": out,
+        "home": base / "home",
+    }

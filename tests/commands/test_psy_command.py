@@ -113,3 +113,18 @@ def test_episodes_are_labelled_when_the_gsadf_does_not_reject():
     assert "Episodes (95%), not significant for the whole sample" in text
     high = dataclasses.replace(cv, gsadf={90: -99.0, 95: -99.0, 99: -99.0}, bsadf=cv.bsadf - 10.0)
     assert "not significant" not in r.with_critical_values(high).summary()
+
+
+def test_data_folder_and_fresh_machine(shared_data, tmp_path, monkeypatch, capsys):
+    # like every reading command: --data reads a data folder; without a store the embedded
+    # default data is read (a fresh clone's `psy NVDA` used to exit 2); the same NVDA history
+    monkeypatch.setenv("BUBBLEWATCH_HOME", str(tmp_path))
+    monkeypatch.delenv("BUBBLEWATCH_STORE", raising=False)
+    args = ["psy", "NVDA", "--as-of", "2025-10-29", "--cv", "table", "--json"]
+    assert main([*args, "--data", str(shared_data)]) == 0
+    shared = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert shared["bsadf"][-1]["date"] == default["bsadf"][-1]["date"] == "2025-10-29"
+    assert abs(shared["gsadf"] - default["gsadf"]) < 0.05
+    assert not (tmp_path / "store.duckdb").exists()

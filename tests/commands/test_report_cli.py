@@ -20,21 +20,16 @@ def demo_store(tmp_path_factory):
     return path
 
 
-def test_report_without_a_store_reads_the_embedded_data(tmp_path, capsys, monkeypatch):
+def test_report_without_a_store_reads_the_embedded_data(default_report):
     # a fresh machine: no default store; the report reads the embedded default data and
-    # never creates (or writes) a store (issue 14 item 2, issue 10 item 2)
-    monkeypatch.setenv("BUBBLEWATCH_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("BUBBLEWATCH_STORE", raising=False)
-    out = tmp_path / "out" / "report.html"
-    code = main(["report", "--out", str(out), "--json", "--fast"])
-    assert code == 0
-    captured = capsys.readouterr()
-    payload = json.loads(captured.out)
+    # never creates (or writes) a store (issue 14 item 2, issue 10 item 2); built once per
+    # session by the `default_report` fixture (tests/conftest.py), shared with tests/report
+    out, payload = default_report["out"], default_report["payload"]
     assert payload["out"] == str(out) and out.exists()
     assert len(payload["inputs_hash"]) == 64
     assert payload["sections"][0]["id"] == "status"  # issue 13 item 7: the status first
-    assert "reading the embedded default data" in captured.err
-    assert not (tmp_path / "home" / "store.duckdb").exists()
+    assert "reading the embedded default data" in default_report["err"]
+    assert not (default_report["home"] / "store.duckdb").exists()
     # the default report is the AI-2025 episode (issue 14 item 1): as of the data's end,
     # NVDA's 2025-11-04 move, the claims mostly checkable, the sources attributed
     assert payload["as_of"] == "2026-08-21"
@@ -42,7 +37,7 @@ def test_report_without_a_store_reads_the_embedded_data(tmp_path, capsys, monkey
     status = {s["id"]: s["status"] for s in payload["sections"]}
     assert status["market"] == status["valuation"] == status["macro"] == "ok"
     assert status["claims"] == status["sources"] == status["network"] == "ok"
-    page = out.read_text(encoding="utf-8")
+    page = default_report["page"]
     assert "2025-11-04" in page and "-3.96%" in page
     confirmed = int(re.search(r"(\d+) confirmed / ", page).group(1))
     assert confirmed >= 20
@@ -68,6 +63,7 @@ def test_report_symbols_and_text_output(demo_store, tmp_path, capsys):
     text = capsys.readouterr().out
     assert f"report written to {out}" in text
     assert "tracked: NVDA, ^IXIC" in text
+    assert "assets: Nvidia (NVDA), NASDAQ Composite" in text  # readable names (QA pass)
 
 
 def test_report_same_inputs_same_hash(demo_store, tmp_path, capsys):

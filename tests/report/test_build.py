@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from bubblewatch import __version__
@@ -351,3 +352,31 @@ def test_two_reports_to_the_same_file_at_once(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text in ("<html>" + "a" * 300_000 + "</html>", "<html>" + "b" * 300_000 + "</html>")
     assert [p.name for p in tmp_path.iterdir()] == ["same.html"]
+
+
+def test_partial_sections_apart_from_missing_ones(store, tmp_path):
+    # shown with one input short -> "partial", naming it; nothing to show -> "data missing"
+    def short_one(ctx: ReportContext) -> SectionOutput:
+        return SectionOutput(id="short", title="Short one", html="<p>AAA shown</p>",
+                             partial=("BBB (40 closes, needs 60)",))  # fmt: skip
+
+    def left_out(ctx: ReportContext) -> SectionOutput:
+        return SectionOutput(id="left", title="Left out", figures=(go.Figure(),),
+                             missing=("BTC: left out - its returns start later",))  # fmt: skip
+
+    def nothing(ctx: ReportContext) -> SectionOutput:
+        return SectionOutput(id="nothing", title="Nothing", missing=("FRED series GFDEBTN",))
+
+    res = build_report(store, tmp_path / "r.html", sections=[short_one, left_out, nothing])
+    state = {s.id: s.state for s in res.sections}
+    assert state == {"short": "partial", "left": "partial", "nothing": "missing"}
+    assert {s.id: s.status for s in res.sections}["short"] == "ok"  # nothing missing, one short
+    assert res.to_dict()["sections"][0]["partial"] == ["BBB (40 closes, needs 60)"]
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    toc = html.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    assert "partial: without BBB</span>" in toc and "partial: without BTC</span>" in toc
+    assert toc.count("data missing") == 1
+    assert "<strong>Partial.</strong>" in html and "<strong>Data missing.</strong>" in html
+    summary = res.summary()
+    assert "partial  short (shown without: BBB (40 closes" in summary
+    assert "missing  nothing (lacks: FRED series GFDEBTN)" in summary

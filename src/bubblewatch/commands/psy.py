@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bubblewatch.commands.common import (
+    DataOpt,
     JsonOpt,
     StoreOpt,
     announce_kernels,
+    data_store,
     emit,
     flag_hints,
     progress,
@@ -117,10 +119,13 @@ def command(
             "is an error naming its date).",
         ),
     ] = False,
+    data: DataOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Test SOURCE for explosive behaviour (PSY 2015: SADF, GSADF, BSADF) and date its episodes."""
+    from pathlib import Path
+
     from bubblewatch.data.resolve import resolve_source
 
     if ic is not None and lags is not None:
@@ -129,7 +134,11 @@ def command(
         raise InputError("--max-lags needs --ic aic|bic")
     if years < 0:
         raise InputError(f"--years {years}: give a number of years, or 0 for the whole history")
-    y, hist = resolve_source(source, column=column, store=store, keep_missing=not drop_missing)
+    if data is None or Path(source).exists():
+        y, hist = resolve_source(source, column=column, store=store, keep_missing=not drop_missing)
+    else:  # a store symbol read from the --data folder's cached store (as `lppls` does)
+        with data_store(data, store) as st:
+            y, hist = resolve_source(source, column=column, store=st, keep_missing=not drop_missing)
     if y.name is None or str(y.name) == "":
         y.name = str(source)
     with flag_hints({"log": "--no-log tests the series as given"}):

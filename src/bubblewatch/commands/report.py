@@ -81,26 +81,28 @@ def command(
 
 def render_report(res: Any) -> list[Any]:
     """Text of ``report``: where the file went, the as-of date and how each section fared."""
-    words = {"ok": "ok", "missing": "data missing", "error": "failed"}
-    styles = {"ok": "green", "data missing": "yellow", "failed": "bold red"}
+    words = {"ok": "ok", "partial": "partial", "missing": "data missing", "error": "failed"}
+    styles = {"ok": "green", "partial": "cyan", "data missing": "yellow", "failed": "bold red"}
+    notes = {"partial": "shown without: ", "missing": "lacks: "}
     return [
         f"report written to {res.out} ({res.bytes / 1e6:.1f} MB, {res.seconds:.1f} s)",
         f"as of {res.as_of}; inputs hash {res.inputs_hash[:16]}; "
         f"tracked: {', '.join(res.symbols) or 'none'}",
+        f"assets: {', '.join(res.assets) or 'none'}",
         t.table(
             res.sections,
             [
                 t.Column("Section", "title"),
                 t.Column(
                     "Status",
-                    lambda s: words.get(s.status, s.status),
+                    lambda s: words.get(s.state, s.state),
                     style=lambda w: styles.get(str(w), ""),
                 ),
                 t.Column("Seconds", "seconds", t.number(1)),
                 t.Column(
                     "Note",
                     lambda s: (
-                        f"lacks: {s.missing_short}" if s.status == "missing" else (s.error or "")
+                        notes[s.state] + s.missing_short if s.state in notes else (s.error or "")
                     ),
                     wrap=True,
                 ),

@@ -500,8 +500,12 @@ def resolve_source(
     if isinstance(store, Store):
         hist = resolve_history(store, str(source), column=column or "adj_close")
         return hist.close, hist
+    from bubblewatch.data.default_data import open_reader
+
     try:
-        st = Store(store, read_only=True)
+        # as every reading command: the default store, or the embedded default data while
+        # that is absent or empty (a fresh clone's `bubblewatch psy NVDA` works)
+        st = open_reader(store)
     except NotFoundError as exc:
         raise NotFoundError(
             f"'{source}' is neither a file nor a symbol in the store: {exc}"

@@ -5,8 +5,13 @@ once in the page head, every figure is rendered without it (``include_plotlyjs=F
 no external URL is referenced (no CDN, web font or remote image), so the file renders with
 the network off.
 
-Header: the as-of date, the sources and date ranges of the tracked series (all series in a
-collapsible table), the bubblewatch version and the *inputs hash* (see :func:`inputs_hash`).
+First screen (:mod:`bubblewatch.report.page_header`): the title, one line naming the data
+(as-of date, the episode pack or data folder and its span), the sections' headline figures,
+a one-line contents (each section ``partial`` or ``data missing`` where so, with the short
+inputs named), then the first section, the bubble status. Below it, *Data sources*: the
+tracked assets by readable name, the store, the bubblewatch version, the *inputs hash* (see
+:func:`inputs_hash`) and the sources and date ranges of the tracked series (all series in a
+collapsible table).
 
 A section that raises does not kill the report: the builder logs the exception and shows an
 error box naming the section. A section's ``missing`` list is shown to the reader.
@@ -30,7 +35,9 @@ import pandas as pd
 
 from bubblewatch import __version__, progress
 from bubblewatch.errors import InputError, NoSpaceError, NotFoundError, is_disk_full
+from bubblewatch.report.assets import tracked_assets
 from bubblewatch.report.context import ReportContext, SectionOutput
+from bubblewatch.report.page_header import data_line, short_names
 from bubblewatch.results import Result, make_metadata
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -192,7 +199,9 @@ def _first_missing(missing: Sequence[str], shown: int = 3) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class SectionStatus:
-    """How one section went: ``ok``, ``missing`` (built, but lacks data) or ``error``."""
+    """How one section went: ``status`` is ``ok``, ``missing`` (built, but lacks data) or
+    ``error``; :attr:`state` tells a reader more: ``partial`` (shown, some inputs named as
+    short or absent) apart from ``missing`` (nothing to show)."""
 
     id: str
     title: str
@@ -200,19 +209,45 @@ class SectionStatus:
     seconds: float
     missing: tuple[str, ...] = ()
     error: str | None = None
+    #: inputs left out while the rest is shown (:attr:`SectionOutput.partial`)
+    partial: tuple[str, ...] = ()
+    #: whether the section showed anything (a body or a figure)
+    shown: bool = True
+
+    @property
+    def state(self) -> str:
+        """``ok``, ``partial`` (shown without some inputs), ``missing`` (nothing to show) or
+        ``error``."""
+        if self.status == "error":
+            return "error"
+        if not (self.missing or self.partial):
+            return "ok"
+        return "partial" if self.shown else "missing"
+
+    @property
+    def lacking(self) -> tuple[str, ...]:
+        """Every input the section lacks or left out (missing first)."""
+        return self.missing + self.partial
 
     @property
     def missing_short(self) -> str:
         """The first few missing inputs and how many more (the console's line)."""
-        return _first_missing(self.missing)
+        return _first_missing(self.lacking)
+
+    @property
+    def without(self) -> str:
+        """The short names of what the section lacks, for the contents (``BTC, NASDAQ``)."""
+        return short_names(self.lacking)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
             "status": self.status,
+            "state": self.state,
             "seconds": round(self.seconds, 3),
             "missing": list(self.missing),
+            "partial": list(self.partial),
             "error": self.error,
         }
 
@@ -228,6 +263,8 @@ class ReportBuild(Result):
     symbols: tuple[str, ...]
     seconds: float
     bytes: int
+    #: the tracked assets by readable name (``Nvidia (NVDA)``, ``NASDAQ Composite``)
+    assets: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """Where the report went and how each section fared (the report lists all missing data)."""
@@ -235,14 +272,16 @@ class ReportBuild(Result):
             f"report written to {self.out} ({self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s)",
             f"as of {self.as_of}; inputs hash {self.inputs_hash[:16]}; "
             f"tracked: {', '.join(self.symbols) or 'none'}",
+            f"assets: {', '.join(self.assets) or 'none'}",
         ]
         for s in self.sections:
             note = {
                 "ok": "",
-                "missing": f" (lacks: {_first_missing(s.missing)})",
+                "partial": f" (shown without: {s.missing_short})",
+                "missing": f" (lacks: {s.missing_short})",
                 "error": f" ERROR: {s.error}",
             }
-            lines.append(f"  {s.status:<8} {s.id}{note.get(s.status, '')}")
+            lines.append(f"  {s.state:<8} {s.id}{note.get(s.state, '')}")
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -265,6 +304,7 @@ class ReportBuild(Result):
             "as_of": self.as_of,
             "inputs_hash": self.inputs_hash,
             "symbols": list(self.symbols),
+            "assets": list(self.assets),
             "seconds": round(self.seconds, 3),
             "bytes": self.bytes,
         }
@@ -368,6 +408,8 @@ def render_report(
                 "html": Markup(out.html),
                 "figures": [Markup(f) for f in figs],
                 "missing": list(out.missing),
+                "partial": list(out.partial),
+                "shown": out.shown,
                 "error": None,
                 "headline": list(out.headline),
             }
@@ -383,6 +425,8 @@ def render_report(
                 "html": Markup(""),
                 "figures": [],
                 "missing": [],
+                "partial": [],
+                "shown": False,
                 "error": err,
                 "headline": [],
             }
@@ -397,8 +441,12 @@ def render_report(
                 seconds=time.perf_counter() - t0,
                 missing=tuple(entry["missing"]),  # type: ignore[arg-type]
                 error=err,
+                partial=tuple(entry["partial"]),  # type: ignore[arg-type]
+                shown=bool(entry["shown"]),
             )
         )
+        entry["state"] = statuses[-1].state
+        entry["without"] = statuses[-1].without
         progress.step(
             "sections",
             number,
@@ -422,6 +470,8 @@ def render_report(
         version=__version__,
         inputs_hash=digest,
         symbols=ctx.symbols,
+        assets=[a.display for a in tracked_assets(ctx)],
+        data_line=data_line(ctx),
         tracked=tracked,
         tracked_origins=_origins(tracked),
         sources=sources,
@@ -511,4 +561,5 @@ def build_report(
         symbols=tuple(ctx.symbols),
         seconds=seconds,
         bytes=out.stat().st_size,
+        assets=tuple(a.display for a in tracked_assets(ctx)),
     )

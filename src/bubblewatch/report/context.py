@@ -51,7 +51,11 @@ class SectionOutput:
 
     ``html`` is trusted markup built by the section (escape user text with :func:`escape`);
     figures are rendered after it in order. ``missing`` lists the data the section needed
-    and did not find, shown to the reader instead of the section silently vanishing.
+    and did not find, shown to the reader instead of the section silently vanishing;
+    ``partial`` names inputs left out (too short, outside a common window) while the section
+    still shows the others. A section that shows something despite either list is *partial*
+    in the contents; one that shows nothing is *missing* (see
+    :attr:`bubblewatch.report.build.SectionStatus.state`).
     """
 
     id: str
@@ -59,8 +63,15 @@ class SectionOutput:
     html: str = ""
     figures: tuple[go.Figure, ...] = ()
     missing: tuple[str, ...] = ()
+    #: inputs left out while the rest of the section is shown (e.g. ``"AMD (251 closes, needs 756)"``)
+    partial: tuple[str, ...] = ()
     #: (label, text) facts shown in the report header, e.g. the claims check's verdict counts
     headline: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def shown(self) -> bool:
+        """Whether the section has anything to show (a body or a figure)."""
+        return bool(self.html.strip()) or bool(self.figures)
 
 
 def escape(text: Any) -> str:

@@ -217,7 +217,9 @@ def period_column(
     n_after = len(after) - 1
     dd = float(after.iloc[-1] / after.iloc[0] - 1.0)
     cells["drawdown_now"] = _cell(
-        dd, source, f"{dd:.1%} ({n_after} sessions, to {after.index[-1].date()})"
+        dd,
+        source,
+        f"{dd:.1%} ({n_after} session{'' if n_after == 1 else 's'}, to {after.index[-1].date()})",
     )
     around = s[(s.index >= peak - pd.DateOffset(years=3))]
     pos = np.arange(len(around)) - int(around.index.get_loc(peak))
@@ -353,7 +355,7 @@ def compare_2000(
             _cell(
                 float(same.iloc[0] - 1.0),
                 then_source,
-                f"{float(same.iloc[0] - 1.0):.1%} ({n} sessions)",
+                f"{float(same.iloc[0] - 1.0):.1%} ({n} session{'' if n == 1 else 's'})",
             )
             if len(same)
             else _cell(None, then_source, "beyond the 2000 path")

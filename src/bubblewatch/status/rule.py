@@ -106,7 +106,7 @@ class Commands:
         return (
             f"bubblewatch lppls confidence {self._sym} --window-max {sc.window_max} "
             f"--window-min {sc.window_min} --window-step {sc.window_step} "
-            f"--from {self._day} --to {self._day}"
+            f"--start {self._day} --end {self._day}"
         )
 
     def status(self, field: str) -> str:

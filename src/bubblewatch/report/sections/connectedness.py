@@ -27,7 +27,7 @@ import pandas as pd
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ARTICLE_DATES, ReportContext, SectionOutput, escape
 
-__all__ = ["AI_COMPLEX", "ai_complex_results", "ai_complex_returns", "build"]
+__all__ = ["AI_COMPLEX", "ai_complex_results", "ai_complex_returns", "band_words", "build"]
 
 #: (label, store symbol) of the AI complex, in the order of the tables
 AI_COMPLEX: tuple[tuple[str, str], ...] = (
@@ -173,6 +173,18 @@ def _around(series: pd.Series, days: int = 10) -> tuple[float, float]:
     return float(before.mean()), float(after.mean())
 
 
+def band_words(name: str) -> str:
+    """A frequency band's name (cycle lengths in trading days) in words.
+
+    >>> band_words("2-5"), band_words("21-inf")
+    ('cycles of 2 to 5 days', 'cycles longer than 21 days')
+    """
+    lo, _, hi = name.partition("-")
+    if hi in ("inf", ""):
+        return f"cycles longer than {lo} days"
+    return f"cycles of {lo} to {hi} days"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -274,7 +286,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     for name in f.band_names:
         bef, aft = _around(by[name])
         cells.append(
-            f"<tr><td>cycles of {escape(name)} days</td><td>{_pct(bef)}</td><td>{_pct(aft)}</td>"
+            f"<tr><td>{escape(band_words(name))}</td><td>{_pct(bef)}</td><td>{_pct(aft)}</td>"
             f"<td>{100 * (aft - bef):+.1f} pts</td></tr>"
         )
     parts.append(
@@ -285,7 +297,10 @@ def build(ctx: ReportContext) -> SectionOutput:
         "<table class='data'><thead><tr><th>band</th><th>before</th><th>from 11-20</th>"
         "<th>change</th></tr></thead><tbody>" + "".join(cells) + "</tbody></table>"
     )
-    figs.append(f.plot(marks=marks))
+    ffig = f.plot(marks=marks)
+    for trace in ffig.data:  # legend in words: "cycles longer than 21 days", never "21-inf"
+        trace.name = band_words(str(trace.name).removeprefix("cycles "))
+    figs.append(ffig)
     s = res["sweep"]
     tails = s.tails()
     iv = s.tci_interval

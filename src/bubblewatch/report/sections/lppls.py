@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import BubblewatchError, ConvergenceWarning
+from bubblewatch.report.assets import tracked_assets, with_note
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "lppls"
@@ -50,18 +51,19 @@ def build(ctx: ReportContext) -> SectionOutput:
     short: list[str] = []  # symbols with too little history: named, the others still shown
     figures = []
     sentences: list[str] = []
-    for sym in ctx.symbols:
+    for asset in tracked_assets(ctx):
+        sym, label = asset.name, asset.display
         if len(sentences) >= MAX_SYMBOLS:
             break
         try:
             # the long history (X_LONG + X), as the status and `lppls` read it
             s = history_closes(ctx, sym)[0].dropna()
         except BubblewatchError:
-            missing.append(f"{sym} close prices")
+            missing.append(f"{label} close prices")
             continue
         need = FIT_WINDOW + 252 * years
         if len(s) < need:
-            short.append(f"{sym} ({len(s)} daily closes, needs {need})")
+            short.append(with_note(label, f"{len(s)} daily closes, needs {need}"))
             continue
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -81,7 +83,7 @@ def build(ctx: ReportContext) -> SectionOutput:
                 grid=FAST_CONFIDENCE_GRID,
             )
         except BubblewatchError as exc:
-            missing.append(f"{sym}: {exc}")
+            missing.append(f"{label}: {exc}")
             continue
         fig = fit.plot()
         spread = _tc_spread(ci.fits) if ci.fits is not None else None
@@ -89,15 +91,15 @@ def build(ctx: ReportContext) -> SectionOutput:
             fig.add_vrect(
                 x0=spread[0], x1=spread[1], fillcolor="firebrick", opacity=0.12, line_width=0
             )
-        fig.update_layout(title=f"{sym}: LPPLS fit of the last {FIT_WINDOW} closes")
+        fig.update_layout(title=f"{label}: LPPLS fit of the last {FIT_WINDOW} closes")
         figures.append(fig)
         cfig = ci.plot()
-        cfig.update_layout(title=f"{sym}: DS LPPLS confidence (FCO filter)")
+        cfig.update_layout(title=f"{label}: DS LPPLS confidence (FCO filter)")
         figures.append(cfig)
         tc = fit.tc.date().isoformat() if fit.tc is not None else "n/a"
         last = ci.indicator.iloc[-1]
         text = (
-            f"{escape(sym)}: the best fit of the last {FIT_WINDOW} closes puts tc at {tc} "
+            f"{escape(label)}: the best fit of the last {FIT_WINDOW} closes puts tc at {tc} "
             f"({fit.tc_position}, {fit.window_end.date()}), m = {fit.m:.2f}, "
             f"&omega; = {fit.omega:.1f}; it {'passes' if fit.qualified['confidence'] else 'fails'} "
             f"the FCO confidence filter. "
@@ -139,6 +141,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         html="<p>" + intro + "</p><p>" + "</p><p>".join(sentences) + "</p>",
         figures=tuple(figures),
         missing=tuple(missing),
+        partial=tuple(short),
     )
 
 

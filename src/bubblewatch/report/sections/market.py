@@ -292,13 +292,14 @@ def _reaction_heatmap(ctx: ReportContext, missing: list[str]) -> tuple[str, list
 
 
 def _spillovers(ctx: ReportContext, missing: list[str]) -> tuple[str, list[Any]]:
+    from bubblewatch.chart_style import display_name
     from bubblewatch.market.spillover import rolling_spillover, spillover
 
     st = ctx.store
     series = {}
     for s in ctx.options.get("spillover_set", SPILLOVER_SET):
         try:
-            series[s] = st.prices(s)["close"].astype(float)
+            series[display_name(s)] = st.prices(s)["close"].astype(float)
         except BubblewatchError:
             missing.append(f"{s} prices (spillover table)")
     if len(series) < 2:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
+from bubblewatch.report.assets import tracked_assets, with_note
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "psy"
@@ -91,18 +92,19 @@ def build(ctx: ReportContext) -> SectionOutput:
     durations: list[int] = []
     source = ""
     short: list[str] = []  # too short to test: named, the others still shown
-    for sym in ctx.symbols:
+    for asset in tracked_assets(ctx):
+        sym, label = asset.name, asset.display
         try:
             closes, series = history_closes(ctx, sym)
             s, _ = _sample(closes)
         except BubblewatchError:
-            missing.append(f"{sym} close prices")
+            missing.append(f"{label} close prices")
             continue
         if len(s) < MIN_OBS:
-            short.append(f"{sym} ({len(s)} closes, needs {MIN_OBS})")
+            short.append(with_note(label, f"{len(s)} closes, needs {MIN_OBS}"))
             continue
         try:
-            res = psy(s, log=True)
+            res = psy(s.rename(label), log=True)  # the chart's legend names the asset
             if fast:
                 res = res.with_critical_values(method="table")
             else:
@@ -112,13 +114,13 @@ def build(ctx: ReportContext) -> SectionOutput:
                 )
             eps = res.episodes(95)
         except BubblewatchError as exc:
-            missing.append(f"{sym}: {exc}")
+            missing.append(f"{label}: {exc}")
             continue
         source = cv_source(res.cv)
         fig = res.plot()
-        fig.update_layout(title=f"{sym}: log price and BSADF vs 95% critical value (daily)")
+        fig.update_layout(title=f"{label}: log price and BSADF vs 95% critical value (daily)")
         figures.append(fig)
-        sentences.append(_describe(sym, res, eps, series))
+        sentences.append(_describe(label, res, eps, series))
         durations.append(default_min_duration(res.nobs))
     if not sentences:
         return SectionOutput(
@@ -132,7 +134,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     intro = (
         "The PSY test (Phillips, Shi &amp; Yu 2015) asks whether a price grew faster than a random "
         f"walk allows. On the status's sample, the {escape(DEFAULT_PARAMS.sample_description())} "
-        "(the same as `bubblewatch psy` and `bubblewatch status`), with the smallest window "
+        "(the same as <code>bubblewatch psy</code> and <code>bubblewatch status</code>), with the smallest window "
         "floor((0.01 + 1.8/&radic;T)&middot;T) and no lags; critical values: "
         f"{escape(source)}: "
     )
@@ -148,6 +150,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         html=f"<p>{intro}</p><ul class='readings'>{items}</ul><p>{outro}</p>",
         figures=tuple(figures),
         missing=tuple(missing),
+        partial=tuple(short),
     )
 
 

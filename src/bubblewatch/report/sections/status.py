@@ -9,18 +9,17 @@ scales and the GSADF bootstrap are skipped (said in the section).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bubblewatch.errors import BubblewatchError
+from bubblewatch.report.assets import asset_names, tracked_assets
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
 
 ID = "status"
 TITLE = "Bubble status"
-_SUFFIX = re.compile(r"^(?P<base>.+?)(_LONG|_\d{4}_\d{4})$")
 
 
 def _params(ctx: ReportContext) -> Any:
@@ -29,24 +28,6 @@ def _params(ctx: ReportContext) -> Any:
     if ctx.options.get("fast"):
         return DEFAULT_PARAMS.replace(lppls=False, gsadf_cv=False)
     return DEFAULT_PARAMS.replace(gsadf_cv=False)
-
-
-def asset_names(symbols: list[str], available: set[str]) -> list[str]:
-    """The tracked assets: store symbols mapped to their history names (``SOX_2025_2026`` and
-    ``SOX`` are one asset ``SOX``; ``NASDAQ_COMPOSITE_2025_2026`` is ``NASDAQ_COMPOSITE``).
-
-    >>> asset_names(["NVDA", "SOX_2025_2026", "SOX", "AVGO_LONG"], {"SOX", "NVDA", "AVGO_LONG"})
-    ['NVDA', 'SOX', 'AVGO']
-    """
-    out: list[str] = []
-    for s in symbols:
-        m = _SUFFIX.match(s)
-        name = m.group("base") if m else s
-        if m and name not in available and not any(a.startswith(f"{name}_") for a in available):
-            name = s
-        if name not in out:
-            out.append(name)
-    return out
 
 
 def badge(level: str) -> str:
@@ -80,6 +61,16 @@ def sparkline(close: pd.Series, sessions: int = 252, width: int = 120, height: i
     )
 
 
+def words(text: Any) -> str:
+    """A status text for the reader, escaped: parameter switches in words (a fast build
+    turns LPPLS off: ``(lppls=False)`` reads ``(skipped in this fast build)``).
+
+    >>> words("LPPLS not computed (lppls=False)")
+    'LPPLS not computed (skipped in this fast build)'
+    """
+    return escape(str(text).replace("(lppls=False)", "(skipped in this fast build)"))
+
+
 def _num(v: Any, fmt: str = ".2f") -> str:
     return "n/a" if v is None or not np.isfinite(v) else format(float(v), fmt)
 
@@ -87,8 +78,8 @@ def _num(v: Any, fmt: str = ".2f") -> str:
 def _row(st: Any, label: str) -> str:
     h = st.headline()
     p = st.signals.psy
-    psy = f"{_num(h['bsadf'])} vs {_num(h['cv95'])}" if p.available else escape(p.note)
-    why = "; ".join(escape(r.condition) for r in st.reasons[:2])
+    psy = f"{_num(h['bsadf'])} vs {_num(h['cv95'])}" if p.available else words(p.note)
+    why = "; ".join(words(r.condition) for r in st.reasons[:2])
     stale = f" <small>(data to {st.data_date.date()})</small>" if st.stale_business_days > 5 else ""
     cells = [
         f"{escape(label)}{stale}",
@@ -170,7 +161,7 @@ def _compare_html(c: Any) -> str:
     body = "".join(
         "<tr>"
         + f"<td>{escape(m)}</td>"
-        + "".join(f"<td>{escape(frame.loc[m, col.label])}</td>" for col in c.columns)
+        + "".join(f"<td>{words(frame.loc[m, col.label])}</td>" for col in c.columns)
         + "</tr>"
         for m in frame.index
     )
@@ -196,15 +187,16 @@ def build(ctx: ReportContext) -> SectionOutput:
     load = lambda s: status_inputs(store, s)  # noqa: E731
     missing: list[str] = []
     figures = []
-    html = [
+    how = [
         f"<p>The status of each asset on {ctx.as_of.date()} from measured signals only, data up "
         f"to that day: PSY on the {escape(params.sample_description())} against "
         f"{escape(params.cv_description())} critical values; the DS LPPLS confidence at "
         + escape(", ".join(s.describe() for s in params.scales))
         + ("" if params.lppls else " (skipped in this fast build)")
         + "; momentum, stress and valuation. The rule and its thresholds are in docs/status.md; "
-        "every level lists the conditions that put it there (`bubblewatch status SYMBOL`).</p>"
+        "every level lists the conditions that put it there (<code>bubblewatch status SYMBOL</code>).</p>"
     ]
+    html: list[str] = []
     group = None
     try:
         group = ai_complex_status(load, available, as_of=ctx.as_of, params=params, cape=cape)
@@ -212,6 +204,7 @@ def build(ctx: ReportContext) -> SectionOutput:
         missing.append(f"AI complex: {exc}")
     done = {s.symbol: s for s in (group.members if group else ())}
     labels = dict(group.labels) if group else {}
+    labels.update({a.name: a.label for a in tracked_assets(ctx)})
     rows = []
     for name in asset_names(list(ctx.symbols), set(available)):
         st = done.get(name)
@@ -233,7 +226,7 @@ def build(ctx: ReportContext) -> SectionOutput:
     if group is not None:
         for st in group.members:
             if st.symbol not in set(asset_names(list(ctx.symbols), set(available))):
-                rows.append(_row(st, group.labels.get(st.symbol, st.symbol)))
+                rows.append(_row(st, labels.get(st.symbol, st.symbol)))
         for label, st in (
             ("AI equal-weight basket", group.equal_weight),
             ("AI cap-weight basket", group.cap_weight),
@@ -242,6 +235,7 @@ def build(ctx: ReportContext) -> SectionOutput:
                 rows.append(_row(st, label))
     if rows:
         html.append(_table(rows))
+    html.extend(how)  # how to read the table: after it, so the table is on the first screen
     if group is not None:
         html.append(_group_card(group))
     try:
