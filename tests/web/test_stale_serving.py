@@ -75,3 +75,33 @@ def test_previous_answers_are_served_at_once_while_the_recomputation_waits(tmp_p
             break
         time.sleep(0.1)
     assert page.status_code == 200 and "^IXIC" in page.text
+
+
+def test_a_request_that_outlives_its_data_asks_the_new_data(tmp_path):
+    """A request looks at the store once; when its job is overtaken by an import while it
+    waits, it looks again and asks the new data (no error, no answer of replaced data)."""
+    import asyncio
+
+    from bubblewatch.data.datasets import load_demo
+    from bubblewatch.data.store import Store
+    from bubblewatch.web import queries
+    from bubblewatch.web.compute import Computer
+    from bubblewatch.web.source import DataSource, one_look_per_request
+
+    path = build_demo_store(tmp_path / "outlived.duckdb", ["NVDA"])
+    comp = Computer(DataSource(path), workers=1)
+    written = threading.Event()
+    blocker = comp.submit("block", lambda st: written.wait(30))  # the only worker is busy
+
+    async def request():
+        with one_look_per_request():
+            comp.submit("catalogue", queries.catalogue)  # queued on the data as seen now
+            with Store(path) as st:
+                load_demo(st, ["^IXIC"])  # an import publishes new data meanwhile
+            written.set()
+            return await comp.result("catalogue", queries.catalogue)
+
+    rows = asyncio.run(request())
+    assert blocker.future.result() is True
+    assert [r["symbol"] for r in rows] == ["NVDA", "^IXIC"]
+    comp.shutdown()

@@ -319,6 +319,7 @@ class Computer:
             try:
                 return await self.wait(self.submit(name, fn, params, label=label, store=store))
             except Superseded:
+                self.source.look_again()
                 continue
         return await self.wait(self.submit(name, fn, params, label=label, store=store))
 

@@ -94,6 +94,13 @@ class DataSource:
             seen[key] = look()
         return seen[key]
 
+    def look_again(self) -> None:
+        """Forget what this request has seen of the store (it changed while the request
+        waited: e.g. a job the data overtook is submitted again, on the new data)."""
+        seen = _SEEN.get()
+        if seen is not None:
+            seen.clear()
+
     def fingerprint(self) -> str:
         """A short key that changes whenever the published store changes (looked at once
         per request)."""
