@@ -178,7 +178,9 @@ def test_ctrl_c_keeps_the_finished_rows_and_a_rerun_completes(tmp_path):
     env.setdefault("NUMBA_CACHE_DIR", str(root / ".numba_cache"))
     cmd = [str(Path(sys.executable).parent / "bubblewatch"), "scan", "--panel", str(path),
            "--scheduler", "sync", "--out", str(out)]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # SIGINT back to its default in the child (a background job of a shell inherits it ignored)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     t0 = time.monotonic()
     while not list(out.glob("*/manifest.jsonl")):
         assert proc.poll() is None, proc.stderr.read()

@@ -62,12 +62,15 @@ def seeded(tmp_path: Path) -> Path:
 
 
 def _start(args: list[str]) -> subprocess.Popen[str]:
+    # a shell's background job inherits SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: the child gets the default disposition back
     return subprocess.Popen(
         [sys.executable, "-c", _CHILD, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=_env(),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -50,7 +50,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from dashboard_stores import build_demo_store
 
@@ -91,8 +91,11 @@ def server(tmp_path_factory):
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One browser for this module, closed at its end: Playwright's sync API keeps an event
+    loop running in the main thread while it is open, which breaks later tests that call
+    ``asyncio.run`` (tests/web/test_serving.py)."""
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
