@@ -251,5 +251,11 @@ def test_good_file_then_bad_file_writes_nothing(tmp_path: Path) -> None:
         ["data", "import", str(good), str(BROKEN / "blank_close.csv"), "--store", str(store)]
     )
     assert code == 2
-    with Store(store, read_only=True) as st:
+    assert not store.exists()  # nothing written: not even an empty store (it did not exist)
+    existing = tmp_path / "e.duckdb"
+    with Store(existing):
+        pass  # an empty store that exists before the failed import
+    assert main(["data", "import", str(good), str(BROKEN / "blank_close.csv"),
+                 "--store", str(existing)]) == 2  # fmt: skip
+    with Store(existing, read_only=True) as st:
         assert sum(st.row_counts().values()) == 0

@@ -328,3 +328,23 @@ def test_an_empty_duckdb_placeholder_becomes_a_store(tmp_path: Path, acme: Path)
         import_paths(st, [acme])
     with Store(target, read_only=True) as st:
         assert st.row_counts()["prices"] == 2
+
+
+def test_a_failed_first_write_leaves_no_store_behind(tmp_path: Path, acme: Path) -> None:
+    new = tmp_path / "home" / "store.duckdb"
+    with pytest.raises(RuntimeError), Store(new) as st:
+        st.con.execute("SELECT 1")
+        raise RuntimeError("the provider failed")
+    assert not new.exists()  # no empty store left for readers to stumble on
+    assert not list(new.parent.glob(".store.duckdb.*"))
+    # an offline fetch on a fresh home fails with exit 2 and creates nothing
+    assert main(["data", "fetch", "NVDA", "--start", "2025-01-02", "--offline",
+                 "--store", str(new)]) == 2  # fmt: skip
+    assert not new.exists()
+    # a first write that commits keeps its store; a later failed writer keeps it as it was
+    with Store(new) as st:
+        import_paths(st, [acme])
+    before = _digest(new)
+    with pytest.raises(RuntimeError), Store(new) as st:
+        raise RuntimeError("boom")
+    assert _digest(new) == before

@@ -290,7 +290,9 @@ class WriteSession:
     it and connects read-write to the copy, applying ``ddl`` (a new store is published at
     once, empty). :meth:`publish` checkpoints
     the copy and atomically replaces the store with a snapshot of it; :meth:`close` ends
-    the session (publishing first when asked), deletes the copy and releases the lock.
+    the session (publishing first when asked), deletes the copy and releases the lock. A
+    session that created the store and ends without publishing anything into it (a failed
+    first import or fetch) removes the empty store again: a failure leaves no file behind.
     """
 
     def __init__(
@@ -302,10 +304,13 @@ class WriteSession:
         self._lock = WriterLock(store)
         self._lock.acquire(wait, notify, store)
         self.con: duckdb.DuckDBPyConnection | None = None
+        self._only_empty = False  # True while a store this session created holds nothing
         try:
             remove_leftovers(store)
             self._had_wal = self._wal.exists()
             fresh = not store.exists() or store.stat().st_size == 0
+            #: the store did not exist: removed again if this session writes nothing into it
+            self._created = not store.exists()
             if not fresh:
                 shutil.copyfile(store, self.tmp)
                 if self._had_wal:  # a crashed foreign writer's log: keep its rows
@@ -314,6 +319,7 @@ class WriteSession:
             self.con.execute(ddl)
             if fresh:  # a new store exists (empty) from its first writer on
                 self.publish()
+            self._only_empty = self._created
         except BaseException as exc:
             self._discard()
             if isinstance(exc, OSError | duckdb.Error):
@@ -329,6 +335,7 @@ class WriteSession:
             shutil.copyfile(self.tmp, snap)
             _fsync(snap)
             os.replace(snap, self.store)
+            self._only_empty = False
             if self._had_wal:
                 with contextlib.suppress(OSError):
                     self._wal.unlink()
@@ -341,10 +348,14 @@ class WriteSession:
                 snap.unlink()
 
     def close(self, *, publish: bool) -> None:
-        """End the session; ``publish`` first (else the copy's changes are dropped)."""
+        """End the session; ``publish`` first (else the copy's changes are dropped, and a
+        store this session created and never filled is removed)."""
         try:
             if publish and self.con is not None:
                 self.publish()
+            elif self._only_empty:
+                with contextlib.suppress(OSError):
+                    self.store.unlink()  # still under the lock: no other writer has it
         finally:
             self._discard()
 
