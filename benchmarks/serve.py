@@ -257,9 +257,13 @@ def main() -> None:
         if args.store is not None:
             shutil.copy(args.store, store)
         else:
-            subprocess.run(
-                [*_cli(), "--quiet", "data", "load-demo", "--store", str(store)], check=True
+            made = subprocess.run(  # its table of what it loaded is not this benchmark's output
+                [*_cli(), "--quiet", "data", "load-demo", "--store", str(store)],
+                capture_output=True,
+                text=True,
             )
+            if made.returncode != 0:
+                raise SystemExit(f"bubblewatch data load-demo failed:\n{made.stdout}{made.stderr}")
         modes = [False, True] if args.both else [args.during_import]
         rows = [
             run(store, args.requests, args.clients, args.port + i, m, args.import_every)

@@ -10,6 +10,7 @@ data is being updated, or the computation outlasts the request's time limit).
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -66,11 +67,30 @@ def _csv(obj: Any) -> Response:
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8")
 
 
+#: the JSON text of the last answers served, by the answer object (kept alive here, so its
+#: id stays its own): an answer served again, e.g. the previous data's while the new one
+#: computes, is not serialised again on the event loop
+_JSON_TEXT: OrderedDict[int, tuple[Any, str]] = OrderedDict()
+
+
+def _json_text(obj: Any) -> str:
+    """:func:`render_json` of ``obj``, made once per answer object."""
+    hit = _JSON_TEXT.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        _JSON_TEXT.move_to_end(id(obj))
+        return hit[1]
+    text = render_json(obj)
+    _JSON_TEXT[id(obj)] = (obj, text)
+    while len(_JSON_TEXT) > 64:
+        _JSON_TEXT.popitem(last=False)
+    return text
+
+
 def answer(obj: Any, fmt: str = "json") -> Response:
     """The HTTP answer of a computed object (marked when it is the previous data's)."""
     from bubblewatch.web.compute import STALE
 
-    resp = _csv(obj) if fmt == "csv" else Response(render_json(obj), media_type="application/json")
+    resp = _csv(obj) if fmt == "csv" else Response(_json_text(obj), media_type="application/json")
     if STALE.get():
         resp.headers["X-Bubblewatch-Stale"] = "true"
     return resp
@@ -82,7 +102,7 @@ def make_api(state: AppState) -> APIRouter:
     comp = state.computer
 
     @api.get("/health", summary="Liveness and version")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         return {
             "status": "ok",
             "version": __version__,
@@ -91,7 +111,7 @@ def make_api(state: AppState) -> APIRouter:
         }
 
     @api.get("/progress", summary="Start-up precomputation: done, running, failed")
-    def progress() -> dict[str, Any]:
+    async def progress() -> dict[str, Any]:
         return state.warmup.progress()
 
     @api.get("/series", summary="The store's catalogue (= `bubblewatch data list --json`)")

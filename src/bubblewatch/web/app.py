@@ -35,7 +35,7 @@ from bubblewatch.errors import BubblewatchError, StoreBusyError
 from bubblewatch.web.api import error_response, make_api, wants_json
 from bubblewatch.web.compute import Computer
 from bubblewatch.web.public_errors import ComputeTimeout, error_text, http_status
-from bubblewatch.web.source import DataSource
+from bubblewatch.web.source import DataSource, one_look_per_request
 from bubblewatch.web.warmup import Warmup
 
 __all__ = ["LOOPBACK_HOSTS", "AppState", "create_app"]
@@ -65,6 +65,11 @@ class AppState:
     report_path: Path | None = None
     #: complete pages by (store fingerprint, path, query): served again without rendering
     pages: dict[tuple[str, str, str], str] = dataclasses.field(default_factory=dict)
+    #: complete pages by (path, query, updating, the answers they show): a page of the
+    #: previous data's answers (served stale while the new ones compute) is rendered once
+    rendered: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 def _host_ok(host: str, allowed: Sequence[str]) -> bool:
@@ -84,7 +89,7 @@ def create_app(
     timeout: float = 30.0,
     workers: int = 2,
     page_wait: float = 4.0,
-    stale_wait: float = 2.0,
+    stale_wait: float = 0.5,
     warm: bool = True,
 ) -> FastAPI:
     """Build the dashboard over a store.
@@ -107,8 +112,9 @@ def create_app(
         Seconds a page waits for its panels before showing "computing" placeholders that
         refresh themselves.
     stale_wait : float
-        After the store changed, seconds a request waits for the new result before it gets
-        the previous data's (marked stale).
+        After the store changed, most seconds a request waits for the new result before it
+        gets the previous data's (marked stale); it waits only when the new one is expected
+        within that time (see :class:`~bubblewatch.web.compute.Computer`).
     warm : bool
         Precompute the default pages at start-up (and when the store changes).
     """
@@ -156,7 +162,8 @@ def create_app(
                     status_code=400,
                     media_type="text/plain",
                 )
-        response: Response = await call_next(request)
+        with one_look_per_request():
+            response: Response = await call_next(request)
         report = request.url.path == "/report"
         response.headers.setdefault("Content-Security-Policy", REPORT_CSP if report else CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -12,9 +12,11 @@ computation that reads no data). Jobs are keyed by (store fingerprint, name, par
 * at most ``max_pending`` jobs wait or run at once; past that a request gets the previous
   data's answer (marked stale) when there is one, else 503 at once;
 * after the store changed (an import finished), a request whose new result is not ready
-  within ``stale_wait`` seconds gets the last result computed on the previous data, marked
-  stale (the pages say so, the API adds ``X-Bubblewatch-Stale: true``), while the new one
-  is computed: an import never blanks the dashboard.
+  gets the last result computed on the previous data, marked stale (the pages say so, the
+  API adds ``X-Bubblewatch-Stale: true``), while the new one is computed: an import never
+  blanks or slows the dashboard. It gets it at once, unless the new result is expected
+  within ``stale_wait`` seconds (its previous computation took less and a worker is free
+  for it): then it waits that long for the new one.
 
 A store busy with a foreign writer (:class:`~bubblewatch.errors.StoreBusyError`) is not
 cached: the next request tries again (meanwhile the previous answer is served when there is
@@ -25,9 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import contextlib
 import contextvars
 import dataclasses
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -117,6 +121,11 @@ class Computer:
         Jobs queued or running at once before new ones are refused with a 503.
     max_entries : int
         Results kept (least recently used dropped first).
+    stale_wait : float
+        Most seconds a request with a previous data's answer waits for the new one, and
+        only when the new one is expected within that time (its last computation took less
+        and it runs or a worker is free for it); otherwise the previous answer is served
+        at once: a request never waits behind a recomputation.
     """
 
     def __init__(
@@ -127,10 +136,13 @@ class Computer:
         timeout: float = 30.0,
         max_pending: int = 32,
         max_entries: int = 512,
-        stale_wait: float = 2.0,
+        stale_wait: float = 0.5,
     ) -> None:
         self.source = source
         self.stale_wait = float(stale_wait)
+        self.workers = workers
+        #: seconds the last good computation per (name, parameters) took
+        self._took: dict[tuple[Any, ...], float] = {}
         #: the last good result per (name, parameters), whatever the store it came from
         self._latest: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.timeout = float(timeout)
@@ -160,8 +172,9 @@ class Computer:
                 key = (job.name, _freeze(params))
                 self._latest[key] = out
                 self._latest.move_to_end(key)
+                self._took[key] = time.monotonic() - job.started
                 while len(self._latest) > self.max_entries:
-                    self._latest.popitem(last=False)
+                    self._took.pop(self._latest.popitem(last=False)[0], None)
             return out
         except BubblewatchError:
             raise
@@ -255,18 +268,30 @@ class Computer:
                 return True, self._latest[job.key]
         return False, None
 
+    def _soon(self, jobs: list[Job]) -> bool:
+        """True when each of ``jobs`` is expected to end within ``stale_wait``: it runs or a
+        worker is free for it, and its last computation took less than that."""
+        if self.stale_wait <= 0:
+            return False
+        with self._lock:
+            free = self.pending() <= self.workers
+        return all(
+            (j.started is not None or free) and self._took.get(j.key, math.inf) < self.stale_wait
+            for j in jobs
+        )
+
     async def wait(self, job: Job, timeout: float | None = None) -> Any:
         """The job's result (or its error), waiting at most ``timeout`` (default the limit);
-        the previous data's result after ``stale_wait`` when there is one."""
+        the previous data's result when there is one (after at most ``stale_wait``)."""
         limit = self.timeout if timeout is None else timeout
         has_old, old = self.stale(job) if not _settled(job) else (False, None)
         if has_old:
-            try:
-                await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), self.stale_wait)
-            except Exception:  # not ready (or failed): the previous data's answer
-                if not job.future.done() or job.future.exception() is not None:
-                    STALE.set(True)
-                    return old
+            if not job.future.done() and self._soon([job]):
+                with contextlib.suppress(Exception):  # not ready (or failed): seen below
+                    await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), self.stale_wait)
+            if not job.future.done() or job.future.exception() is not None:
+                STALE.set(True)  # the previous data's answer, at once
+                return old
         if not job.future.done():
             try:
                 await asyncio.wait_for(asyncio.shield(_wrapped(job.future)), limit)
@@ -294,17 +319,20 @@ class Computer:
             try:
                 return await self.wait(self.submit(name, fn, params, label=label, store=store))
             except Superseded:
+                self.source.look_again()
                 continue
         return await self.wait(self.submit(name, fn, params, label=label, store=store))
 
     async def outcomes(self, jobs: Mapping[str, Job], deadline: float) -> dict[str, Outcome]:
-        """Wait up to ``deadline`` seconds for all ``jobs`` (only ``stale_wait`` when each of
-        those still running has the previous data's answer); what is not done is pending."""
+        """Wait up to ``deadline`` seconds for all ``jobs`` (not at all when each of those
+        still running has the previous data's answer, unless they are expected within
+        ``stale_wait``); what is not done is pending."""
         running = [j for j in jobs.values() if not j.future.done()]
         if running:
             if all(self.stale(j)[0] for j in running):
-                deadline = min(deadline, self.stale_wait)
-            await asyncio.wait([_wrapped(j.future) for j in running], timeout=deadline)
+                deadline = min(deadline, self.stale_wait if self._soon(running) else 0.0)
+            if deadline > 0:
+                await asyncio.wait([_wrapped(j.future) for j in running], timeout=deadline)
         out: dict[str, Outcome] = {}
         for key, job in jobs.items():
             has_old, old = self.stale(job) if not _settled(job) else (False, None)

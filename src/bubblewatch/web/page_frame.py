@@ -31,6 +31,7 @@ __all__ = [
     "from_cache",
     "gather",
     "render",
+    "rendered",
     "templates",
 ]
 
@@ -74,7 +75,8 @@ def common(request: Request) -> dict[str, Any]:
         "data_label": st.source.label,
         "updating": st.source.being_written() or getattr(request.state, "busy", False),
         "warm": warm,
-        "warm_ready": warm["ready"] or not warm["total"],
+        # the progress banner is the start-up's: after a store change the stale banner says it
+        "warm_ready": warm["ready"] or not warm["total"] or st.warmup.was_ready,
         "refresh": None,
         "heading": None,
         "stale": getattr(request.state, "stale", False),
@@ -100,18 +102,44 @@ def from_cache(request: Request) -> HTMLResponse | None:
     return HTMLResponse(body)
 
 
+def _answers_key(request: Request) -> tuple[Any, ...] | None:
+    """The page's address with the answers it was made of (None while one is pending)."""
+    answers = getattr(request.state, "answers", None)
+    if answers is None:
+        return None
+    updating = _state(request).source.being_written() or getattr(request.state, "busy", False)
+    return (request.url.path, str(sorted(request.query_params.multi_items())), updating, answers)
+
+
+def rendered(request: Request) -> HTMLResponse | None:
+    """The page made before from the very same answers (e.g. the previous data's, served
+    stale while the new ones compute): rendering it again would give the same HTML, and
+    rendering (figures, tables) is the costly part of a request."""
+    key = _answers_key(request)
+    hit = None if key is None else _state(request).rendered.get(key)
+    return None if hit is None else HTMLResponse(hit[0])
+
+
+def _keep(cache: dict[Any, Any], key: Any, value: Any, most: int = 256) -> None:
+    cache[key] = value
+    while len(cache) > most:
+        cache.pop(next(iter(cache)))
+
+
 def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """Render template ``name`` with the common frame; a complete page is kept for the next
-    request with the same data and parameters."""
+    request with the same data and parameters, and by the answers it was made of."""
     values = {**common(request), **ctx}
     if (values["stale"] or values["updating"]) and not values["refresh"]:
         values["refresh"] = 5
     page = templates().get_template(name).render(**values)
+    st = _state(request)
     if status == 200 and not values["refresh"] and not values["updating"] and values["warm_ready"]:
-        pages = _state(request).pages
-        pages[_page_key(request)] = page
-        while len(pages) > 256:
-            pages.pop(next(iter(pages)))
+        _keep(st.pages, _page_key(request), page)
+    key = _answers_key(request)
+    if status == 200 and values["warm_ready"] and key is not None:
+        # the results are kept with the page: their ids in the key stay theirs
+        _keep(st.rendered, key, (page, getattr(request.state, "answer_refs", ())), most=64)
     return HTMLResponse(page, status_code=status)
 
 
@@ -141,9 +169,9 @@ def as_doc(obj: Any) -> Any:
     """The JSON document the API serves for ``obj`` (pages render from the same data)."""
     import json
 
-    from bubblewatch.web.api import render_json
+    from bubblewatch.web.api import _json_text
 
-    return json.loads(render_json(obj))
+    return json.loads(_json_text(obj))
 
 
 def any_pending(outcomes: Mapping[str, Outcome]) -> bool:
@@ -156,11 +184,27 @@ async def gather(request: Request, jobs: Mapping[str, JobSpec]) -> dict[str, Out
     st.warmup.ensure()
     submitted: dict[str, Job] = {k: s.submit(st.computer) for k, s in jobs.items()}
     out = await st.computer.outcomes(submitted, st.page_wait)
+    _note_answers(request, submitted, out)
     if any(o.stale for o in out.values()):
         request.state.stale = True
     if any(isinstance(o.error, StoreBusyError) for o in out.values()):
         request.state.busy = True
     return out
+
+
+def _note_answers(request: Request, jobs: Mapping[str, Job], out: Mapping[str, Outcome]) -> None:
+    """Add the answers to the request's list (what :func:`rendered` looks pages up by)."""
+    if any(o.pending is not None for o in out.values()):
+        request.state.answers = None
+        return
+    if getattr(request.state, "answers", ()) is None:
+        return
+    ids = tuple(
+        (k, jobs[k].key, o.stale, id(o.result), id(o.error)) for k, o in sorted(out.items())
+    )
+    request.state.answers = getattr(request.state, "answers", ()) + ids
+    refs = tuple(x for o in out.values() for x in (o.result, o.error))
+    request.state.answer_refs = getattr(request.state, "answer_refs", ()) + refs
 
 
 def freshness_rows(

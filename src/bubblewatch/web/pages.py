@@ -27,6 +27,7 @@ from bubblewatch.web.page_frame import (
     from_cache,
     gather,
     render,
+    rendered,
     templates,
 )
 from bubblewatch.web.params import parse_date
@@ -170,7 +171,7 @@ def make_pages(state: AppState) -> APIRouter:
         )
 
     @router.get("/fragment/banners", response_class=HTMLResponse)
-    def banners(request: Request) -> HTMLResponse:
+    async def banners(request: Request) -> HTMLResponse:
         page = templates().get_template("banners.html.j2").render(**common(request))
         return HTMLResponse(page)
 
@@ -180,6 +181,8 @@ def make_pages(state: AppState) -> APIRouter:
             return hit
         when = parse_date("as_of", as_of)
         out = await gather(request, overview_jobs(when))
+        if (hit := rendered(request)) is not None:
+            return hit
         status = out["status"]
         doc = None
         if status.ok:

@@ -246,7 +246,7 @@ def _status_facts(doc: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.page_frame import as_doc, fig_block, from_cache, gather, render
+    from bubblewatch.web.page_frame import as_doc, fig_block, from_cache, gather, render, rendered
 
     @router.get("/asset/{symbol}", response_class=HTMLResponse)
     async def asset(
@@ -299,6 +299,9 @@ def add_routes(router: APIRouter, state: AppState) -> None:
                 parameter="start",
             )
         out = await gather(request, asset_jobs(info["symbol"], form, info))
+        cat = await gather(request, {"a": spec("assets", q.asset_names, "the asset list")})
+        if (hit := rendered(request)) is not None:
+            return hit
         start_d, end_d = _range(info, form)
         ctx: dict[str, Any] = {
             "form": form,
@@ -400,7 +403,6 @@ def add_routes(router: APIRouter, state: AppState) -> None:
             ),
         }
         ctx["assets"] = []
-        cat = await gather(request, {"a": spec("assets", q.asset_names, "the asset list")})
         if cat["a"].ok:
             ctx["assets"] = cat["a"].result
         pending = any(o.pending is not None for o in out.values())

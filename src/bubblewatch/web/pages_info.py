@@ -107,7 +107,7 @@ def _coverage_figure(rows: list[dict[str, Any]]) -> Any:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.page_frame import fig_block, from_cache, gather, render
+    from bubblewatch.web.page_frame import fig_block, from_cache, gather, render, rendered
 
     @router.get("/claims", response_class=HTMLResponse)
     async def claims_page(
@@ -122,6 +122,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         from bubblewatch.web.page_frame import as_doc
 
         out = await gather(request, {"c": spec("claims", q.claims, "the claims check", ids=())})
+        if (hit := rendered(request)) is not None:
+            return hit
         o = out["c"]
         ctx: dict[str, Any] = {"q": q_, "verdict": verdict, "verdicts": VERDICTS}
         ctx["claims_state"] = panel_state(o, "panel-claims", "the claims check")
@@ -175,6 +177,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         from bubblewatch.web.page_frame import freshness_rows
 
         out = await gather(request, {"s": spec("sources", _sources, "the data sources")})
+        if (hit := rendered(request)) is not None:
+            return hit
         o = out["s"]
         ctx: dict[str, Any] = {"sources_state": panel_state(o, "panel-sources", "the data sources")}
         if o.ok:

@@ -236,7 +236,7 @@ def net_transmitters(d: Mapping[str, Any]) -> Markup:
 
 
 def add_routes(router: APIRouter, state: AppState) -> None:
-    from bubblewatch.web.page_frame import as_doc, fig_block, from_cache, gather, render
+    from bubblewatch.web.page_frame import as_doc, fig_block, from_cache, gather, render, rendered
 
     @router.get("/loop", response_class=HTMLResponse)
     async def loop_page(
@@ -257,6 +257,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
             )
         form = LoopForm(party, honour, markdown, rate_bp)
         out = await gather(request, loop_jobs(form))
+        if (hit := rendered(request)) is not None:
+            return hit
         ctx: dict[str, Any] = {"form": form, "parties": parties}
         show = out["show"]
         ctx["show_state"] = panel_state(show, "panel-network", "the loops")
@@ -393,6 +395,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
         )
         sp = tuple(parse_list("spill", spill, most=10)) if spill else tuple(defaults["spill"])
         out = await gather(request, contagion_jobs(sym, when, uni, sp))
+        if (hit := rendered(request)) is not None:
+            return hit
         ctx: dict[str, Any] = {
             "symbol": sym,
             "date": when,

@@ -12,8 +12,11 @@ pages say that the data is being updated (they keep showing the published data).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from bubblewatch.data.store import Store
 from bubblewatch.errors import NotFoundError, StoreBusyError
@@ -23,7 +26,26 @@ try:  # POSIX
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["DataSource"]
+__all__ = ["DataSource", "one_look_per_request"]
+
+#: what one request has seen of the store (its fingerprint, whether it is being written):
+#: looked at once per request, so the event loop makes two system calls per request, not
+#: dozens (each one a chance for a computing thread to take the GIL), and all of a request's
+#: panels agree on the store version
+_SEEN: contextvars.ContextVar[dict[tuple[str, str], Any] | None] = contextvars.ContextVar(
+    "bubblewatch_store_seen", default=None
+)
+
+
+@contextlib.contextmanager
+def one_look_per_request() -> Iterator[None]:
+    """Within this block (one request), the store's fingerprint and lock are looked at once."""
+    token = _SEEN.set({})
+    try:
+        yield
+    finally:
+        _SEEN.reset(token)
+
 
 #: seconds a request waits for a store that a foreign process holds locked
 READ_WAIT = 2.0
@@ -63,8 +85,28 @@ class DataSource:
         """The source of an open store (which the caller then closes)."""
         return cls(Path(str(store.path)), label=label)
 
+    def _seen(self, what: str, look: Callable[[], Any]) -> Any:
+        seen = _SEEN.get()
+        if seen is None:  # a computation or the precomputation: look now
+            return look()
+        key = (what, str(self.path))
+        if key not in seen:
+            seen[key] = look()
+        return seen[key]
+
+    def look_again(self) -> None:
+        """Forget what this request has seen of the store (it changed while the request
+        waited: e.g. a job the data overtook is submitted again, on the new data)."""
+        seen = _SEEN.get()
+        if seen is not None:
+            seen.clear()
+
     def fingerprint(self) -> str:
-        """A short key that changes whenever the published store changes."""
+        """A short key that changes whenever the published store changes (looked at once
+        per request)."""
+        return self._seen("fingerprint", self._fingerprint)  # type: ignore[no-any-return]
+
+    def _fingerprint(self) -> str:
         try:
             st = os.stat(self.path)
         except OSError:
@@ -76,7 +118,11 @@ class DataSource:
         return Store(self.path, read_only=True, wait=READ_WAIT, notify=lambda _m: None)
 
     def being_written(self) -> bool:
-        """True while a bubblewatch writer holds the store's lock (an import is running)."""
+        """True while a bubblewatch writer holds the store's lock (an import is running;
+        looked at once per request)."""
+        return self._seen("being_written", self._being_written)  # type: ignore[no-any-return]
+
+    def _being_written(self) -> bool:
         if fcntl is None:  # pragma: no cover - Windows
             return False
         lock = self.path.with_name(self.path.name + ".lock")

@@ -54,6 +54,9 @@ class Warmup:
         self.error: str | None = None
         self._fingerprint: str | None = None
         self._lock = threading.Lock()
+        #: the precomputation finished once: a later one (the store changed) is not the
+        #: start-up's, and the pages show the previous answers (marked stale) meanwhile
+        self.was_ready = False
 
     def ensure(self) -> None:
         """(Re)start the precomputation when the store is new or changed."""
@@ -84,6 +87,8 @@ class Warmup:
             for j in self.jobs
         ]
         done = sum(1 for i in items if i["state"] in ("done", "failed"))
+        if items and done == len(items):
+            self.was_ready = True
         return {
             "total": len(items),
             "done": done,
