@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -32,10 +33,20 @@ def test_status_of_a_symbol_text_and_json(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"ACME on {idx[-1].date()}:" in out and "Why" in out and "Recompute:" in out
     assert "wild bootstrap (HLST 2016), 199 replications" in out
+    # LPPLS confidence (a share of fits) is percent in text, as in `lppls confidence`
+    flat = " ".join(out.split())
+    assert re.search(r"long: \d+% bubble / \d+% anti-bubble", flat), flat
+    assert not re.search(r"long: \d\.\d\d bubble", flat)
     assert main(["status", "ACME", "--as-of", "2019-06-28", "--store", db, "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["as_of"] == "2019-06-28" and d["level"] in ("calm", "heating", "explosive")
     assert d["signals"]["lppls"]["by_scale"]["long"]["available"] is True
+    # ... and a fraction in JSON: values and thresholds are numbers, the words say percent
+    for r in d["reasons"]:
+        if "LPPLS confidence" in r["condition"]:
+            assert isinstance(r["threshold"], float) and 0 < r["threshold"] < 1
+            assert 0 <= r["value"] <= 1
+            assert f"{r['threshold']:.0%}" in r["condition"]
 
 
 def test_bad_input_exits_2(tmp_path, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -64,6 +65,21 @@ def test_status_section(store):
     assert "2000 vs now" in out.html and len(out.figures) == 1
     assert any(m.startswith("NOPE") for m in out.missing)
     assert "skipped in this fast build" in out.html
+
+
+def test_status_reasons_are_short_with_the_full_list_under_them(store):
+    ctx = ReportContext(store=store, symbols=["NVDA", "MSFT"], as_of=pd.Timestamp("2026-02-16"),
+                        options={"fast": True})  # fmt: skip
+    html = section.build(ctx).html
+    table = html.split("<table class='status'>", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<details class='why'><summary>(.*?)</summary><ul>(.*?)</ul>", table)
+    assert len(cells) == table.count("<tr>") - 1  # one per row (the head has none)
+    for short, full in cells:
+        assert len(short) < 80 and "<" not in short  # a line or two of plain words
+        assert full.count("<li>") >= 1 and " vs " in full  # each reason: value vs threshold
+    # NVDA's synthetic bubble: the deciding numbers in words, the full condition below
+    assert re.search(r"<summary>BSADF \d+\.\d\d &gt; cv95 \d+\.\d\d since \d{4}-\d\d-\d\d", table)
+    assert "BSADF above its 95% critical value" in table
 
 
 def test_track_record_section_without_cache(store, monkeypatch, tmp_path):

@@ -106,6 +106,24 @@ def test_nasdaq_2000_peak_is_critical(statuses):
     assert st.signals.valuation.cape == pytest.approx(42.2, abs=0.1)
 
 
+def test_lppls_confidence_is_percent_in_text_and_a_fraction_in_json(statuses):
+    st = statuses["NASDAQ_COMPOSITE", "2000-03-10"]
+    _, conf, tc = st.reasons
+    assert conf.condition.endswith(", at least 20%")  # the threshold in words: percent
+    assert (conf.value_text(), conf.threshold_text()) == ("47%", "20%")
+    assert conf.to_dict()["value"] == conf.value and conf.to_dict()["threshold"] == 0.2
+    assert set(conf.to_dict()) == {"condition", "value", "threshold", "command"}
+    assert tc.value_text() == "2000-03-11"  # a date stays a date
+    assert "LPPLS 47% (long)" in conf.short and "BSADF 1.94 > cv95 1.06" in st.reasons[0].short
+    text = st.summary()
+    assert "long (750..125 sessions, step 5): confidence 47% (bubble)" in text
+    assert ", at least 20%: 47% vs 20%" in text
+    calm = statuses["SP500", "2005-06-30"]
+    lp = next(r for r in calm.reasons if "LPPLS confidence" in r.condition)
+    assert " below 10%" in lp.condition and lp.threshold == 0.1
+    assert lp.short == f"LPPLS {lp.value:.0%}"
+
+
 def test_nasdaq_2002_trough_is_bursting(statuses):
     st = statuses["NASDAQ_COMPOSITE", "2002-10-09"]
     (r,) = st.reasons

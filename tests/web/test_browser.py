@@ -180,7 +180,8 @@ def test_asset_psy_lags(page, server):
     _ready(page, "#psy-bsadf")
     _ready(page, "#fig-psy .main-svg")
     _ready(page, "#lppls-pos")
-    assert 0.0 <= _number(page.inner_text("#lppls-pos")) <= 1.0
+    pos = page.inner_text("#lppls-pos")  # a share of fits: percent in page text
+    assert pos.endswith("%") and 0.0 <= _number(pos) <= 100.0
     bsadf0 = _number(page.inner_text("#psy-bsadf"))
     _shot(page, "asset")
     page.fill("input[name=lags]", "1")

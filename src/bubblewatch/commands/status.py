@@ -31,6 +31,11 @@ def _val(v: Any) -> str:
     return t.text(v)
 
 
+def _shown(r: Any, v: Any) -> str:
+    """A reason's value or threshold in text: a share (LPPLS confidence) as percent."""
+    return t.percent(0)(v) if r.unit == "share" else _val(v)
+
+
 def render_asset(st: Any) -> list[Any]:
     """Rich renderables of an :class:`~bubblewatch.status.AssetStatus`."""
     d = st.to_dict()
@@ -39,11 +44,11 @@ def render_asset(st: Any) -> list[Any]:
     if st.data_date != st.as_of:
         head += f" (data to {st.data_date.date()})"
     reasons = t.table(
-        d["reasons"],
+        list(st.reasons),
         [
             t.Column("Condition", "condition", wrap=True),
-            t.Column("Value", "value", _val),
-            t.Column("Threshold", "threshold", _val),
+            t.Column("Value", lambda r: _shown(r, r.value)),
+            t.Column("Threshold", lambda r: _shown(r, r.threshold)),
         ],
         title="Why",
     )
@@ -64,13 +69,13 @@ def render_asset(st: Any) -> list[Any]:
     for name, sc in lp["by_scale"].items():
         if sc["available"]:
             trust = (
-                f"; trust {t.number(2)(sc['trust_pos'])}/{t.number(2)(sc['trust_neg'])}"
+                f"; trust {_pct(sc['trust_pos'], 0)}/{_pct(sc['trust_neg'], 0)}"
                 if sc["trust_pos"] is not None
                 else ""
             )
             tc = sc["tc_pos"]["q50"]
             lppls_lines.append(
-                f"{name}: {t.number(2)(sc['pos'])} bubble / {t.number(2)(sc['neg'])} anti-bubble"
+                f"{name}: {_pct(sc['pos'], 0)} bubble / {_pct(sc['neg'], 0)} anti-bubble"
                 + trust
                 + (f"; tc {sc['tc_pos']['q10']}..{sc['tc_pos']['q90']} (median {tc})" if tc else "")
             )
@@ -138,8 +143,8 @@ _COLUMNS = [
     t.Column("Level", "level"),
     t.Column("BSADF", "bsadf", t.number(2)),
     t.Column("95% cv", "cv95", t.number(2)),
-    t.Column("LPPLS +", "lppls_pos", t.number(2)),
-    t.Column("LPPLS -", "lppls_neg", t.number(2)),
+    t.Column("LPPLS +", "lppls_pos", t.percent(0)),
+    t.Column("LPPLS -", "lppls_neg", t.percent(0)),
     t.Column("1y return", "ret_1y", t.percent(0, signed=True)),
     t.Column("Drawdown", "drawdown", t.percent(0)),
     t.Column("P/E", "pe", t.number(1)),

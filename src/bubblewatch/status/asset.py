@@ -20,7 +20,7 @@ from bubblewatch.status.explosive import PSYSignal, psy_sample, psy_signal
 from bubblewatch.status.lppls_signal import LPPLSSignal, lppls_signal
 from bubblewatch.status.market_signals import momentum_signal, stress_signal
 from bubblewatch.status.params import DEFAULT_PARAMS, StatusParams
-from bubblewatch.status.rule import Commands, Reason, Signals, decide
+from bubblewatch.status.rule import Commands, Reason, Signals, decide, share_text
 from bubblewatch.status.valuation_signal import valuation_signal
 from bubblewatch.validation import (
     Anything,
@@ -149,7 +149,7 @@ class AssetStatus(Result):
             + (f" (data to {self.data_date.date()})" if self.data_date != self.as_of else "")
         ]
         for r in self.reasons:
-            lines.append(f"  - {r.condition}: {_txt(r.value)} vs {_txt(r.threshold)}")
+            lines.append(f"  - {r.condition}: {r.value_text()} vs {r.threshold_text()}")
             lines.append(f"      recompute: {r.command}")
         p, lp, mo, st, va = (
             self.signals.psy,
@@ -170,13 +170,13 @@ class AssetStatus(Result):
         for s in lp.scales:
             if s.available:
                 trust = (
-                    f", trust {s.trust_pos:.2f}/{s.trust_neg:.2f}"
+                    f", trust {share_text(s.trust_pos)}/{share_text(s.trust_neg)}"
                     if s.trust_pos is not None
                     else ""
                 )
                 lines.append(
-                    f"  LPPLS {s.scale.describe()}: confidence {s.pos:.2f} (bubble) / "
-                    f"{s.neg:.2f} (anti-bubble){trust}"
+                    f"  LPPLS {s.scale.describe()}: confidence {share_text(s.pos)} (bubble) / "
+                    f"{share_text(s.neg)} (anti-bubble){trust}"
                     + (f"; tc median {s.tc_pos[1].date()}" if s.tc_pos[1] is not None else "")
                 )
             else:
@@ -273,12 +273,6 @@ class AssetStatus(Result):
             ),
             "notes": list(self.notes),
         }
-
-
-def _txt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.3f}" if np.isfinite(v) else "n/a"
-    return "n/a" if v is None else str(v)
 
 
 def _pct(v: float, digits: int = 1) -> str:

@@ -111,7 +111,7 @@ def _lppls_cell(
         cells["lppls_max"] = _cell(
             best,
             f"lppls confidence, {scale} scale, end dates every {step} sessions",
-            f"{best:.2f} on {when.date()} ({scale} scale)"
+            f"{best:.0%} on {when.date()} ({scale} scale)"
             if when is not None
             else "insufficient data",
         )

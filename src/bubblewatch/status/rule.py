@@ -47,20 +47,82 @@ if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.status.market_signals import MomentumSignal, StressSignal
     from bubblewatch.status.valuation_signal import ValuationSignal
 
-__all__ = ["Commands", "Reason", "Signals", "decide", "level_rank"]
+__all__ = ["Commands", "Reason", "Signals", "decide", "level_rank", "reason_unit", "share_text"]
+
+
+def share_text(x: Any) -> str:
+    """A share (a fraction of fits, e.g. an LPPLS confidence) for the reader: percent.
+
+    >>> share_text(0.13), share_text(0.0), share_text(None)
+    ('13%', '0%', 'n/a')
+    """
+    if x is None or not isinstance(x, float | int) or not math.isfinite(float(x)):
+        return "n/a"
+    return f"{float(x):.0%}"
 
 
 @dataclasses.dataclass(frozen=True)
 class Reason:
-    """One condition of a status level: what, the value, the threshold, how to recompute."""
+    """One condition of a status level: what, the value, the threshold, how to recompute.
+
+    ``value`` and ``threshold`` stay fractions (JSON and the API); :attr:`unit` says how
+    text shows them and ``short`` is the reason in a few words for a table cell (not
+    serialised).
+    """
 
     condition: str
     value: Any
     threshold: Any
     command: str
+    short: str = dataclasses.field(default="", compare=False, repr=False)
+
+    @property
+    def unit(self) -> str:
+        """``"share"`` (text shows percent) or ``"number"``: :func:`reason_unit`."""
+        return reason_unit(self.condition)
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(dataclasses.asdict(self))
+        return jsonable(
+            {
+                "condition": self.condition,
+                "value": self.value,
+                "threshold": self.threshold,
+                "command": self.command,
+            }
+        )
+
+    def value_text(self) -> str:
+        """The value for the reader (percent for a share)."""
+        return _text(self.value, self.unit)
+
+    def threshold_text(self) -> str:
+        """The threshold for the reader (percent for a share)."""
+        return _text(self.threshold, self.unit)
+
+
+def reason_unit(condition: str) -> str:
+    """How text shows the value and threshold of a reason with this condition (a JSON
+    reason has no more): ``"share"`` for an LPPLS confidence (a share of the fits: percent
+    in text, a fraction in JSON), else ``"number"``.
+
+    >>> reason_unit("positive LPPLS confidence (long scale) below 10%")
+    'share'
+    >>> reason_unit("BSADF at or below its 90% critical value")
+    'number'
+    """
+    return "share" if "LPPLS confidence" in condition else "number"
+
+
+def _text(v: Any, unit: str) -> str:
+    if unit == "share":
+        return share_text(v)
+    if isinstance(v, float):
+        return f"{v:.3f}" if math.isfinite(v) else "n/a"
+    return "n/a" if v is None else str(v)
+
+
+def _n(x: Any) -> str:
+    return f"{float(x):.2f}" if _fin(x) else "n/a"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,6 +219,7 @@ def decide(
                 st.drawdown,
                 -p.burst_drawdown,
                 cmd.status("signals.stress.drawdown") + "; " + cmd.psy(),
+                short=f"drawdown {st.drawdown:.0%} after explosive",
             )
         )
     for s in lp.scales:
@@ -164,10 +227,12 @@ def decide(
             burst.append(
                 Reason(
                     f"negative (anti-bubble) LPPLS confidence, {s.scale.describe()}, at least "
-                    f"{p.burst_confidence:g}",
+                    f"{share_text(p.burst_confidence)}",
                     s.neg,
                     p.burst_confidence,
                     cmd.lppls(s.scale.name),
+                    short=f"anti-bubble LPPLS {share_text(s.neg)} ({s.scale.name}) "
+                    f">= {share_text(p.burst_confidence)}",
                 )
             )
     if burst:
@@ -185,6 +250,8 @@ def decide(
             psy.bsadf,
             psy.cv95,
             cmd.psy(),
+            short=f"BSADF {_n(psy.bsadf)} > cv95 {_n(psy.cv95)}"
+            + (f" since {_iso(psy.episode_start)}" if psy.episode_start is not None else ""),
         )
         horizon = cmd.date + pd.Timedelta(days=p.critical_tc_days)
         crit: list[Reason] = []
@@ -195,10 +262,11 @@ def decide(
                     crit = [
                         Reason(
                             f"positive LPPLS confidence, {s.scale.describe()}, at least "
-                            f"{p.critical_confidence:g}",
+                            f"{share_text(p.critical_confidence)}",
                             s.pos,
                             p.critical_confidence,
                             cmd.lppls(s.scale.name),
+                            short=f"LPPLS {share_text(s.pos)} ({s.scale.name})",
                         ),
                         Reason(
                             f"median critical time of the qualified fits ({s.scale.name} scale; "
@@ -207,6 +275,7 @@ def decide(
                             _iso(tc50),
                             _iso(horizon),
                             cmd.lppls(s.scale.name),
+                            short=f"tc {_iso(tc50)}",
                         ),
                     ]
                     break
@@ -228,11 +297,17 @@ def decide(
                     psy.bsadf,
                     cv,
                     cmd.psy(),
+                    short=f"BSADF {_n(psy.bsadf)} {'>' if met else '≤'} cv{lvl} {_n(cv)}",
                 ),
             )
         )
     else:
-        checks.append((False, Reason(f"PSY not available: {psy.note}", None, None, cmd.psy())))
+        checks.append(
+            (
+                False,
+                Reason(f"PSY not available: {psy.note}", None, None, cmd.psy(), short="PSY n/a"),
+            )
+        )
     if lp.available:
         best = max((s for s in lp.scales if s.available), key=lambda s: s.pos)
         met = best.pos >= p.heating_confidence
@@ -241,10 +316,11 @@ def decide(
                 met,
                 Reason(
                     f"positive LPPLS confidence ({best.scale.describe()}) "
-                    f"{'at least' if met else 'below'} {p.heating_confidence:g}",
+                    f"{'at least' if met else 'below'} {share_text(p.heating_confidence)}",
                     best.pos,
                     p.heating_confidence,
                     cmd.lppls(best.scale.name),
+                    short=f"LPPLS {share_text(best.pos)}",
                 ),
             )
         )
@@ -252,7 +328,13 @@ def decide(
         checks.append(
             (
                 False,
-                Reason(f"LPPLS not available: {lp.note}", None, None, cmd.lppls(p.scales[0].name)),
+                Reason(
+                    f"LPPLS not available: {lp.note}",
+                    None,
+                    None,
+                    cmd.lppls(p.scales[0].name),
+                    short="LPPLS n/a",
+                ),
             )
         )
     mo = sig.momentum
@@ -272,6 +354,7 @@ def decide(
                         pct,
                         p.heating_return_percentile,
                         cmd.status(f"signals.momentum.ret_{years}y_percentile"),
+                        short=f"{years}y return {ret:+.0%} (percentile {pct:.0%})",
                     ),
                 )
             )
@@ -288,6 +371,7 @@ def decide(
                     va.cape_percentile,
                     p.heating_cape_percentile,
                     cmd.cape(va.cape_month),
+                    short=f"CAPE {va.cape:.1f} (percentile {va.cape_percentile:.0%})",
                 ),
             )
         )
@@ -302,6 +386,7 @@ def decide(
                     va.pe_multiple,
                     p.heating_pe_multiple,
                     cmd.pe(),
+                    short=f"P/E {va.pe:.1f} = {va.pe_multiple:.1f}x group median",
                 ),
             )
         )

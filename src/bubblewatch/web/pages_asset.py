@@ -224,6 +224,26 @@ def _moves(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return keep.to_dict(orient="records")
 
 
+class _Share(float):
+    """A fraction the page shows as percent (an LPPLS confidence); its CSV value stays the
+    fraction."""
+
+
+def _reason_number(reason: dict[str, Any], key: str) -> Any:
+    from bubblewatch.status.rule import reason_unit
+
+    v = reason[key]
+    if reason_unit(reason["condition"]) == "share" and isinstance(v, float | int):
+        return _Share(v)
+    return v
+
+
+def _reason_text(v: Any) -> str:
+    if isinstance(v, _Share):
+        return pct(0)(v)
+    return v if isinstance(v, str) else num(3)(v)
+
+
 def _status_facts(doc: dict[str, Any]) -> list[tuple[str, str]]:
     s = doc["signals"]
     v, m, r = s["valuation"], s["momentum"], s["stress"]
@@ -321,8 +341,8 @@ def add_routes(router: APIRouter, state: AppState) -> None:
                 "reasons",
                 [
                     Col("Condition", "condition"),
-                    Col("Value", "value", num(3), True),
-                    Col("Threshold", "threshold", num(3), True),
+                    Col("Value", lambda r: _reason_number(r, "value"), _reason_text, True),
+                    Col("Threshold", lambda r: _reason_number(r, "threshold"), _reason_text, True),
                     Col("Recompute with", "command"),
                 ],
                 doc["reasons"],

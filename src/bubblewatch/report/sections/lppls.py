@@ -114,9 +114,9 @@ def build(ctx: ReportContext) -> SectionOutput:
         else:
             text += "No window ending on the last date qualifies. "
         text += (
-            f"The confidence indicator on the last date is {last['pos']:.2f} (bubble) and "
-            f"{last['neg']:.2f} (anti-bubble), its maximum over the period "
-            f"{ci.indicator['pos'].max():.2f}."
+            f"The confidence indicator on the last date is {last['pos']:.0%} (bubble) and "
+            f"{last['neg']:.0%} (anti-bubble), its maximum over the period "
+            f"{ci.indicator['pos'].max():.0%}."
         )
         sentences.append(text)
     if not sentences:

@@ -23,7 +23,7 @@ import pandas as pd
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.assets import asset_names, tracked_assets
 from bubblewatch.report.context import ReportContext, SectionOutput, escape
-from bubblewatch.report.sections.status_format import badge, words
+from bubblewatch.report.sections.status_format import badge, why_cell, words
 
 ID = "status"
 TITLE = "Bubble status"
@@ -64,14 +64,18 @@ def _num(v: Any, fmt: str = ".2f") -> str:
 def _row(st: Any, label: str) -> str:
     h = st.headline()
     p = st.signals.psy
-    psy = f"{_num(h['bsadf'])} vs {_num(h['cv95'])}" if p.available else words(p.note)
-    why = "; ".join(words(r.condition) for r in st.reasons[:2])
+    psy = (
+        f"{_num(h['bsadf'])} vs {_num(h['cv95'])}"
+        if p.available
+        else f"<span class='fit note'>{words(p.note)}</span>"
+    )
+    why = why_cell(st.reasons, st.level)
     stale = f" <small>(data to {st.data_date.date()})</small>" if st.stale_business_days > 5 else ""
     cells = [
-        f"{escape(label)}{stale}",
+        f"<span class='fit asset'>{escape(label)}{stale}</span>",
         badge(st.level),
         psy,
-        _num(h["lppls_pos"]),
+        _num(h["lppls_pos"], ".0%"),
         _num(h["ret_1y"], ".0%"),
         _num(h["drawdown"], ".0%"),
         sparkline(st.close),
@@ -84,11 +88,11 @@ _HEAD = (
     "asset",
     "level",
     "BSADF vs 95% cv",
-    "LPPLS confidence",
+    "LPPLS conf.",
     "1y log return",
     "drawdown",
     "last year",
-    "why (first reasons)",
+    "why (click for every reason)",
 )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bubblewatch.errors import BubblewatchError
 from bubblewatch.report.context import ARTICLE_DATES, escape
 from bubblewatch.report.sections.status_format import badge, words
+from bubblewatch.status.rule import share_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,7 +93,7 @@ def _cell(st: AssetStatus | None, lppls: bool) -> str:
     else:
         parts.append("<small>PSY n/a</small>")
     if lppls and h["lppls_pos"] is not None and math.isfinite(h["lppls_pos"]):
-        parts.append(f"<small>LPPLS {_num(h['lppls_pos'])}</small>")
+        parts.append(f"<small>LPPLS {share_text(h['lppls_pos'])}</small>")
     if st.stale_business_days > st.params.stale_business_days:
         parts.append(f"<small>(data to {st.data_date.date()})</small>")
     return "<br>".join(parts)

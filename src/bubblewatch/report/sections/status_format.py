@@ -7,7 +7,7 @@ from typing import Any
 
 from bubblewatch.report.context import escape
 
-__all__ = ["badge", "words"]
+__all__ = ["badge", "why_cell", "words"]
 
 
 def badge(level: str) -> str:
@@ -29,3 +29,18 @@ def words(text: Any) -> str:
     'LPPLS not computed (skipped in this fast build)'
     """
     return escape(str(text).replace("(lppls=False)", "(skipped in this fast build)"))
+
+
+def why_cell(reasons: Any, level: str) -> str:
+    """The deciding reasons in a few words (one or two lines in a table cell), the full
+    reasons with their values and thresholds in a ``<details>`` under them (readable
+    without JavaScript)."""
+    if not reasons:
+        return ""
+    n = 3 if level == "critical" else 2
+    short = "; ".join(r.short or r.condition for r in reasons[:n])
+    full = "".join(
+        f"<li>{words(r.condition)}: {escape(r.value_text())} vs {escape(r.threshold_text())}</li>"
+        for r in reasons
+    )
+    return f"<details class='why'><summary>{words(short)}</summary><ul>{full}</ul></details>"
