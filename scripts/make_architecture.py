@@ -172,7 +172,7 @@ def _sections() -> list[tuple[str, str, list[str]]]:
     rows = []
     for builder in SECTIONS:
         mod = sys.modules[builder.__module__]
-        doc = (inspect.getdoc(mod) or "").splitlines()[0] if inspect.getdoc(mod) else ""
+        doc = _summary(inspect.getdoc(mod))
         tree = ast.parse(Path(inspect.getfile(mod)).read_text(encoding="utf-8"))
         rows.append((builder.__module__.rsplit(".", 1)[-1], doc, _analysis_imports(tree)))
     return rows
@@ -215,6 +215,15 @@ def _helpers(tree: ast.AST, module: str, depth: int = 2) -> list[ast.FunctionDef
     return out
 
 
+def _summary(doc: str | None) -> str:
+    """The first paragraph of ``doc`` as one line (a docstring's summary wraps in the source).
+
+    >>> _summary("Serve the dashboard: status,\\ndata and the API.\\n\\nMore.")
+    'Serve the dashboard: status, data and the API.'
+    """
+    return " ".join((doc or "").split("\n\n")[0].split())
+
+
 def _commands() -> list[tuple[str, str, list[str]]]:
     import typer.main
 
@@ -234,7 +243,7 @@ def _commands() -> list[tuple[str, str, list[str]]]:
                 for item in _analysis_imports(h):
                     if item not in names:
                         names.append(item)
-            doc = (inspect.getdoc(fn) or "").splitlines()[0] if inspect.getdoc(fn) else ""
+            doc = _summary(cmd.help or inspect.getdoc(fn))
             rows.append((f"{prefix}{name}".strip(), doc, names))
         for grp in group.registered_groups:
             walk(grp.typer_instance, f"{prefix}{grp.name} ")

@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from bubblewatch import __version__
 from bubblewatch.commands.common import configure_store, console, set_quiet
+from bubblewatch.commands.help_text import reflow_app
 from bubblewatch.data.store_settings import DEFAULT_WAIT
 from bubblewatch.errors import DISK_FULL_MESSAGE, BubblewatchError, is_disk_full
 
@@ -84,6 +85,8 @@ def _register() -> None:
     app.command("claims")(claims_cmd.command)
     app.command("report")(report_cmd.command)
     app.command("serve")(report_cmd.serve)
+    # docstrings are hard-wrapped in the source; rich help would keep those breaks
+    reflow_app(app)
 
 
 _register()
