@@ -39,7 +39,7 @@ import pandas as pd
 
 from bubblewatch.results import jsonable
 from bubblewatch.status.params import DEFAULT_PARAMS, LEVELS, StatusParams
-from bubblewatch.validation import Anything, Instance, Options, validate_params
+from bubblewatch.validation import Anything, Instance, Options, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from bubblewatch.status.explosive import PSYSignal
@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Commands", "Reason", "Signals", "decide", "level_rank", "reason_unit", "share_text"]
 
 
+@validate_params(x=Anything("a share (a fraction) or None"))
 def share_text(x: Any) -> str:
     """A share (a fraction of fits, e.g. an LPPLS confidence) for the reader: percent.
 
@@ -100,6 +101,7 @@ class Reason:
         return _text(self.threshold, self.unit)
 
 
+@validate_params(condition=Text())
 def reason_unit(condition: str) -> str:
     """How text shows the value and threshold of a reason with this condition (a JSON
     reason has no more): ``"share"`` for an LPPLS confidence (a share of the fits: percent
