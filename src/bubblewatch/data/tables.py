@@ -17,6 +17,7 @@ import pandas as pd
 from bubblewatch.data.plausible import LIMITS, first_outside
 from bubblewatch.data.writer import TABLE_COLUMNS, put_rows
 from bubblewatch.errors import InputError, quote_value
+from bubblewatch.series import iso_date
 
 __all__ = ["PRICE_COLUMNS", "check_price_frame", "write_macro", "write_prices"]
 
@@ -52,7 +53,7 @@ def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: boo
     if np.any(bad):
         i = int(np.argmax(bad))
         raise InputError(
-            f"{what}: bad close {quote_value(close[i])} on {dates[i].date().isoformat()} "
+            f"{what}: bad close {quote_value(close[i])} on {iso_date(dates[i])} "
             "(expected a finite positive price)"
         )
     limit = LIMITS["future_price" if allow_non_positive else "price"]
@@ -60,7 +61,7 @@ def check_price_frame(frame: pd.DataFrame, what: str, *, allow_non_positive: boo
     if i_out is not None:
         raise InputError(
             f"{what}: implausible close {quote_value(close[i_out])} on "
-            f"{dates[i_out].date().isoformat()} (expected {limit.expected()})"
+            f"{iso_date(dates[i_out])} (expected {limit.expected()})"
         )
 
 

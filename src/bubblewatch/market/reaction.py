@@ -40,6 +40,7 @@ from bubblewatch.errors import InputError
 from bubblewatch.market.exchanges import MARKETS, market_of
 from bubblewatch.market.sessions import closes_of, session_of
 from bubblewatch.results import Result, make_metadata
+from bubblewatch.series import iso_date
 from bubblewatch.validation import Date, Integer, MappingOf, Options, Text, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -271,7 +272,7 @@ def reaction_table(
     return ReactionTable(
         metadata=make_metadata(
             {
-                "date": ts.date().isoformat(),
+                "date": iso_date(ts),
                 "event_symbol": event_symbol,
                 "event_market": ev_code,
                 "z_window": z_window,

@@ -20,6 +20,7 @@ from bubblewatch.scan.outdir import ScanDirectory, rows_frame
 from bubblewatch.scan.result import ScanResult, add_fdr_columns
 from bubblewatch.scan.series_row import OUTCOMES
 from bubblewatch.scan.spec import ScanSpec, SeriesInput, prepare_inputs
+from bubblewatch.series import iso_date
 from bubblewatch.status.asset import parse_as_of
 from bubblewatch.validation import (
     Bool,
@@ -265,7 +266,7 @@ def scan(
         result = ScanResult(
             metadata=make_metadata(
                 params,
-                data_vintage=None if vintage is None else pd.Timestamp(vintage).date().isoformat(),
+                data_vintage=None if vintage is None else iso_date(pd.Timestamp(vintage)),
                 seed=psy.seed if psy else None,
             ),
             table=table,

@@ -34,6 +34,7 @@ import pandas as pd
 
 from bubblewatch.errors import BubblewatchError, ConvergenceWarning, InputError
 from bubblewatch.results import Result, jsonable, make_metadata
+from bubblewatch.series import iso_date
 from bubblewatch.status.explosive import psy_signal
 from bubblewatch.status.params import DEFAULT_PARAMS, StatusParams
 from bubblewatch.status.valuation_signal import cape_reading
@@ -249,7 +250,7 @@ class Compare2000(Result):
         if v is None:
             return "n/a"
         if isinstance(v, pd.Timestamp):
-            return v.date().isoformat()
+            return iso_date(v)
         if key in ("run_up_3y", "top10_weight"):
             return f"{v:.0%}"
         return f"{v:.2f}" if isinstance(v, float) else str(v)
@@ -301,7 +302,7 @@ class Compare2000(Result):
             rows.append(row)
         return {
             "columns": [
-                {"label": c.label, "source": c.source, "peak": c.peak.date().isoformat()}
+                {"label": c.label, "source": c.source, "peak": iso_date(c.peak)}
                 for c in self.columns
             ],
             "rows": rows,

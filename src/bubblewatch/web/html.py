@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from bubblewatch.series import iso_date
 from bubblewatch.web.compute import Outcome
 from bubblewatch.web.public_errors import error_text
 
@@ -108,7 +109,7 @@ def _raw(v: Any) -> str:
     if _missing(v) or v == "NaT":
         return ""
     if isinstance(v, pd.Timestamp):
-        return v.date().isoformat()
+        return iso_date(v)
     if isinstance(v, float):
         return repr(v) if math.isfinite(v) else ""
     return str(v)

@@ -18,6 +18,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from bubblewatch.series import iso_date
 from bubblewatch.web import queries as q
 from bubblewatch.web.html import Col, date, json_link, money, num, panel_state, pct, table
 from bubblewatch.web.params import check_symbol, parse_date
@@ -56,7 +57,7 @@ class AssetForm:
 def _range(info: dict[str, Any], form: AssetForm) -> tuple[str, str]:
     last = pd.Timestamp(form.end or info["last"])
     start = pd.Timestamp(form.start) if form.start else last - pd.Timedelta(days=730)
-    return start.date().isoformat(), last.date().isoformat()
+    return iso_date(start), iso_date(last)
 
 
 def asset_jobs(
@@ -114,7 +115,7 @@ def asset_jobs(
         q.market_event,
         f"the moves of {symbol}",
         symbol=info["last_piece"],
-        date=max(start, closes.index[0].date().isoformat()),
+        date=max(start, iso_date(closes.index[0])),
         end=end,
         years=10,
     )

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from bubblewatch.data.store import Store
+from bubblewatch.series import iso_date
 from bubblewatch.web import queries as q
 from bubblewatch.web.html import Col, json_link, money, num, panel_state, pct, table
 from bubblewatch.web.html import date as fmt_date
@@ -98,7 +99,7 @@ def default_event(st: Store) -> dict[str, Any]:
         firsts = pd.to_datetime(cat.loc[universe, "first"]).sort_values()
         lo = max(lo, firsts.iloc[int(0.75 * (len(firsts) - 1))])
     ret = close[close.index >= lo].pct_change().dropna()
-    when = ret.idxmin().date().isoformat() if len(ret) else close.index[-1].date().isoformat()
+    when = iso_date(ret.idxmin()) if len(ret) else iso_date(close.index[-1])
     spill = [s for s in SPILL_SET if s in names][:6]
     if len(spill) < 3:
         spill = [s for s in SPILL_FALLBACK if s in names][:6]
@@ -180,8 +181,7 @@ def _heatmap(grid: pd.DataFrame, reaction: dict[str, Any] | None, event: str) ->
 
     cols = [pd.Timestamp(c) for c in grid.columns]
     labels = [
-        f"{c.date().isoformat()} {c.strftime('%a')}"
-        + (" (event)" if c.date().isoformat() == event else "")
+        f"{iso_date(c)} {c.strftime('%a')}" + (" (event)" if iso_date(c) == event else "")
         for c in cols
     ]
     z = grid.to_numpy(dtype=float) * 100

@@ -18,6 +18,7 @@ import pandas as pd
 
 from bubblewatch.data.store import Store
 from bubblewatch.errors import NotFoundError
+from bubblewatch.series import iso_date
 
 __all__ = [
     "SCALES",
@@ -184,7 +185,7 @@ def series_data(
         "kind": st.kind(name),
         "source": _source_label(src.iloc[0]) if len(src) else None,
         "rows": len(s),
-        "data": [{"date": d.date().isoformat(), "value": jsonable(v)} for d, v in s.items()],
+        "data": [{"date": iso_date(d), "value": jsonable(v)} for d, v in s.items()],
     }
 
 
@@ -355,8 +356,8 @@ def asset_info(st: Store, symbol: str) -> dict[str, Any]:
         "description": hist.describe(),
         "pieces": [p.symbol for p in hist.used],
         "last_piece": hist.used[-1].symbol if hist.used else symbol,
-        "first": close.index[0].date().isoformat(),
-        "last": close.index[-1].date().isoformat(),
+        "first": iso_date(close.index[0]),
+        "last": iso_date(close.index[-1]),
         "close": close,
     }
 
@@ -386,6 +387,6 @@ def lppls_fits(
     keep = ["window", "start", "tc", "tc_days", "m", "omega", "B_sign", "converged", *qual]
     return {
         "symbol": symbol,
-        "end": last.date().isoformat(),
+        "end": iso_date(last),
         "fits": fits[keep] if len(fits) else [],
     }
