@@ -308,9 +308,8 @@ class WriteSession:
         try:
             remove_leftovers(store)
             self._had_wal = self._wal.exists()
-            fresh = not store.exists() or store.stat().st_size == 0
-            #: the store did not exist: removed again if this session writes nothing into it
-            self._created = not store.exists()
+            created = not store.exists()  # removed again if this session fills nothing
+            fresh = created or store.stat().st_size == 0
             if not fresh:
                 shutil.copyfile(store, self.tmp)
                 if self._had_wal:  # a crashed foreign writer's log: keep its rows
@@ -319,7 +318,7 @@ class WriteSession:
             self.con.execute(ddl)
             if fresh:  # a new store exists (empty) from its first writer on
                 self.publish()
-            self._only_empty = self._created
+            self._only_empty = created
         except BaseException as exc:
             self._discard()
             if isinstance(exc, OSError | duckdb.Error):

@@ -163,12 +163,12 @@ class DaskBackend:
             # scheduler computes it again (the task did not kill anything)
             rows = fut.result()
         except Exception as exc:  # KilledWorker: the scheduler's retries are spent
-            fut.release()
             return Outcome(
                 task, [], suspects=list(task.items), lost=f"{type(exc).__name__}: {exc}",
                 retried=True,
             )  # fmt: skip
-        fut.release()
+        finally:
+            fut.release()
         return Outcome(task, rows)
 
     def close(self) -> None:
